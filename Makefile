@@ -1,0 +1,41 @@
+# The agent's build. `make test` is what CI runs; `make demo` shows live replication on loopback.
+SHELL := /bin/bash
+MVN ?= mvn -B -ntp -q
+PREFIX ?= /usr/local
+JAR := agent/target/agent.jar
+JSA := agent/target/agent.jsa
+
+.PHONY: build test demo install bench cds clean
+
+build: $(JAR)
+
+$(JAR): pom.xml agent/pom.xml schema/state.schema.json $(shell find agent/src/main -type f)
+	$(MVN) clean package -DskipTests
+	@$(MAKE) --no-print-directory cds
+
+# AppCDS: record the classes a validate run loads, so later starts map them instead of parsing them.
+cds:
+	@rm -f $(JSA)
+	@java -XX:ArchiveClassesAtExit=$(JSA) -Xlog:cds=off -Xlog:cds+dynamic=off -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
+	  -jar $(JAR) validate examples/demo.yaml >/dev/null 2>&1 || true
+	@test -f $(JSA) && echo "cds: $(JSA) ($$(du -k $(JSA) | cut -f1) KiB)" || echo "cds: no archive (start-up without it)"
+
+test:
+	$(MVN) clean package
+	@$(MAKE) --no-print-directory cds
+	agent/bin/agent validate examples/*.yaml
+
+demo: build
+	examples/demo.sh
+
+install: build
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/agent
+	install -m 0644 $(JAR) $(DESTDIR)$(PREFIX)/lib/agent/agent.jar
+	@if [ -f $(JSA) ]; then install -m 0644 $(JSA) $(DESTDIR)$(PREFIX)/lib/agent/agent.jsa; fi
+	install -m 0755 agent/bin/agent $(DESTDIR)$(PREFIX)/bin/agent
+
+bench: build
+	test-infra/bench/run.sh
+
+clean:
+	$(MVN) clean

@@ -1,0 +1,34 @@
+package io.replagent.state;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Where a watch replicates to: an rsync daemon module ({@code rsync://user@host[:port]/module[/path]})
+ * or a local directory. A daemon target's password comes from a password file or a secret source.
+ *
+ * @param name a short name for status and the console; defaults to {@code host/module} or the path
+ */
+public record Target(String name, Endpoint endpoint, Optional<Path> passwordFile, Optional<Secret> password) {
+
+    public sealed interface Endpoint {
+        /** The argument rsync gets as its destination, ending in '/'. */
+        String rsyncDestination();
+    }
+
+    public record Daemon(String user, String host, int port, String module, String path) implements Endpoint {
+        @Override public String rsyncDestination() {
+            String hostPart = host.contains(":") ? "[" + host + "]" : host;
+            String userPart = user.isEmpty() ? "" : user + "@";
+            String sub = path.isEmpty() ? "" : "/" + path;
+            return "rsync://" + userPart + hostPart + ":" + port + "/" + module + sub + "/";
+        }
+    }
+
+    public record Local(Path path) implements Endpoint {
+        @Override public String rsyncDestination() {
+            String p = path.toString();
+            return p.endsWith("/") ? p : p + "/";
+        }
+    }
+}

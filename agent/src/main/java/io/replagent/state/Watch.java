@@ -1,0 +1,62 @@
+package io.replagent.state;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One watched tree, replicated to every target.
+ *
+ * @param delay            how long the first change of a batch waits for others to join it
+ * @param maxDelays        pending changes that fire a batch at once, without waiting for the delay
+ * @param maxProcesses     rsyncs in flight per target
+ * @param init             full sync at start (covers whatever happened while the agent was not running)
+ * @param fullSyncInterval periodic full sync as a safety net, {@link Duration#ZERO} = off
+ * @param maxDelete        mass-delete guard: refuse to propagate more deletes than this in one batch
+ */
+public record Watch(
+        String name,
+        Path source,
+        List<Target> targets,
+        Set<Event> events,
+        Duration delay,
+        int maxDelays,
+        int maxProcesses,
+        DeleteMode delete,
+        List<String> exclude,
+        boolean init,
+        RsyncOptions rsync,
+        Duration fullSyncInterval,
+        DeleteGuard maxDelete) {
+
+    public Watch {
+        targets = List.copyOf(targets);
+        events = Set.copyOf(events);
+        exclude = List.copyOf(exclude);
+    }
+
+    /** inotify event groups the state can subscribe to. */
+    public enum Event { CLOSE_WRITE, MODIFY, CREATE, DELETE, MOVE, ATTRIB }
+
+    /** true: always; false: never; startup: only in the initial sync; running: only for live changes. */
+    public enum DeleteMode {
+        TRUE, FALSE, STARTUP, RUNNING;
+
+        public boolean atStartup() { return this == TRUE || this == STARTUP; }
+        public boolean whileRunning() { return this == TRUE || this == RUNNING; }
+    }
+
+    /** A limit on deletes per batch: an absolute count, or a percentage of the files under the source. */
+    public record DeleteGuard(long count, int percent) {
+        public static final DeleteGuard NONE = new DeleteGuard(0, 0);
+        public boolean enabled() { return count > 0 || percent > 0; }
+    }
+
+    /** rsync options of the pushes. */
+    public record RsyncOptions(boolean compress, int bwlimitKbps, Duration timeout, boolean checksum, List<String> extra) {
+        public RsyncOptions {
+            extra = List.copyOf(extra);
+        }
+    }
+}
