@@ -1,6 +1,7 @@
 package io.replagent.watch;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,11 +14,21 @@ public final class Limits {
     /** @param name max_user_watches, max_queued_events or max_user_instances; -1 when unreadable */
     public static long read(String name) {
         try {
-            // readAllBytes: /proc files report size 0, and offset reads return nothing
-            return Long.parseLong(new String(Files.readAllBytes(Path.of("/proc/sys/fs/inotify", name)),
-                    StandardCharsets.US_ASCII).trim());
+            return Long.parseLong(readProc(Path.of("/proc/sys/fs/inotify", name)));
         } catch (IOException | NumberFormatException e) {
             return -1;
+        }
+    }
+
+    /**
+     * A /proc file's text in ONE read: /proc files report size 0 and a read at a non-zero offset returns nothing
+     * here, so Files.readAllBytes (which reads the first byte alone, then the rest) yields only the first digit.
+     */
+    public static String readProc(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buffer = new byte[4096];
+            int n = in.read(buffer);
+            return n <= 0 ? "" : new String(buffer, 0, n, StandardCharsets.US_ASCII).trim();
         }
     }
 }
