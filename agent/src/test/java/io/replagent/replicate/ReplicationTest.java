@@ -282,4 +282,18 @@ class ReplicationTest {
         Trees.awaitEqual(src, d.module(), CONVERGE);
         assertTrue(log().contains("overflow"), log());
     }
+
+    @Test void periodicFullSyncRepairsTheTargetAndTheStatusFileIsKept() throws Exception {
+        RsyncDaemon d = daemon("d");
+        Path src = source();
+        Files.writeString(src.resolve("f"), "content");
+        start(Watches.state(tmp, Watches.withFullSyncInterval(Watches.watch(src, d.target("t")), Duration.ofMillis(300))));
+        Trees.awaitEqual(src, d.module(), CONVERGE);
+        Files.delete(d.module().resolve("f")); // behind the agent's back: only a full sync notices
+        Trees.awaitEqual(src, d.module(), CONVERGE);
+        Path status = tmp.resolve("status.json");
+        await(() -> Files.exists(status), "status file");
+        String json = Files.readString(status);
+        assertTrue(json.contains("\"name\":\"w\"") && json.contains("\"destination\":\"rsync://agent@127.0.0.1:" + d.port()), json);
+    }
 }

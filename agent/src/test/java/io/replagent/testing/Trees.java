@@ -22,7 +22,7 @@ public final class Trees {
 
     private Trees() {}
 
-    /** The differences of {@code copy} from {@code source}, empty when equal; {@code ignore}d names are skipped. */
+    /** The differences of {@code copy} from {@code source}, empty when equal. */
     public static List<String> differences(Path source, Path copy) {
         List<String> out = new ArrayList<>();
         compare(source, copy, out);

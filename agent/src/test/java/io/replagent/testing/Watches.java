@@ -43,6 +43,11 @@ public final class Watches {
                 w.delete(), w.exclude(), w.init(), w.rsync(), w.fullSyncInterval(), guard);
     }
 
+    public static Watch withFullSyncInterval(Watch w, Duration interval) {
+        return new Watch(w.name(), w.source(), w.targets(), w.events(), w.delay(), w.maxDelays(), w.maxProcesses(),
+                w.delete(), w.exclude(), w.init(), w.rsync(), interval, w.maxDelete());
+    }
+
     /** A state with these watches; its state dir and status file under {@code dir}. */
     public static State state(Path dir, Watch... watches) {
         Settings settings = new Settings(dir.resolve("state"), dir.resolve("status.json"), dir.resolve("agent.sock"),
