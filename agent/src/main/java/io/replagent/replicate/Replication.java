@@ -185,7 +185,18 @@ public final class Replication {
         stopping = true;
         for (WatchRun w : watches) if (w.watcher != null) w.watcher.close();
         for (WatchRun w : watches) for (TargetPipeline t : w.targets) t.stop();
-        long deadline = System.nanoTime() + STOP_GRACE.toNanos();
+        joinAll(STOP_GRACE);
+        runners.forEach(RsyncRunner::killAll); // past the grace period; killed runs go back to the queue
+        joinAll(Duration.ofSeconds(2));
+        for (WatchRun w : watches) for (TargetPipeline t : w.targets) t.finish(Duration.ofSeconds(2));
+        if (statusWriter != null) statusWriter.interrupt();
+        writeStatus();
+        log.info("stopped");
+        stopped.countDown();
+    }
+
+    private void joinAll(Duration grace) {
+        long deadline = System.nanoTime() + grace.toNanos();
         for (Thread t : threads) {
             try {
                 t.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
@@ -193,12 +204,6 @@ public final class Replication {
                 Thread.currentThread().interrupt();
             }
         }
-        runners.forEach(RsyncRunner::killAll);
-        for (WatchRun w : watches) for (TargetPipeline t : w.targets) t.finish(Duration.ofSeconds(2));
-        if (statusWriter != null) statusWriter.interrupt();
-        writeStatus();
-        log.info("stopped");
-        stopped.countDown();
     }
 
     public ReplicationStatus status() {

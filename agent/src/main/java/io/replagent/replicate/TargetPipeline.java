@@ -269,9 +269,6 @@ final class TargetPipeline {
         List<Unit> units = units(work, delete, initialSync);
         List<Future<RsyncRunner.Result>> running = new ArrayList<>();
         List<RsyncRunner.Result> results = new ArrayList<>();
-        synchronized (lock) {
-            inFlight = 0;
-        }
         // moves first: a moved directory's old path must still be on the target while the new one is sent
         for (Unit unit : units) {
             if (unit.move() != null) results.add(runCounted(unit));
@@ -371,12 +368,10 @@ final class TargetPipeline {
                 if (initialSync) initial = false;
             } else if (worst == RsyncExit.PERMANENT) {
                 paused = true;
-                if (initialSync) initial = true;
             } else {
                 attempt++;
                 retries++;
                 retryAtNanos = now + backoff.delay(attempt).toNanos();
-                if (initialSync) initial = true;
             }
             syncing = false;
         }

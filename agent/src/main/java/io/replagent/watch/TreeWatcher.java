@@ -175,10 +175,7 @@ public final class TreeWatcher implements AutoCloseable {
     }
 
     private void report(String path, Change change, boolean dir, Watch.Event kind) {
-        if (events.contains(kind) || (kind == Watch.Event.MOVE && events.contains(Watch.Event.CREATE)
-                && change == Change.CREATED)) {
-            listener.changed(path, change, dir);
-        }
+        if (events.contains(kind)) listener.changed(path, change, dir);
     }
 
     /** Adds watches to a directory and every directory below it that is not excluded: watch first, then scan. */
