@@ -193,6 +193,8 @@ final class TargetPipeline {
                 if (stopping) return;
                 work = take();
             }
+            log.debug("watch " + watchName + " target " + name() + ": batch of " + (work.batch().full() ? "the whole tree"
+                    : work.batch().entries().size() + " paths") + ", " + work.moves().size() + " moves");
             execute(work);
         }
     }

@@ -49,12 +49,6 @@ public final class RawNames {
         return raw.substring(raw.lastIndexOf('/') + 1);
     }
 
-    /** True when {@code path} is {@code ancestor} or lies below it ("" is the root, above everything). */
-    public static boolean isUnder(String path, String ancestor) {
-        return ancestor.isEmpty() || path.equals(ancestor)
-                || (path.length() > ancestor.length() && path.startsWith(ancestor) && path.charAt(ancestor.length()) == '/');
-    }
-
     static byte[] cString(String rawAbsolute) {
         byte[] b = bytes(rawAbsolute);
         return Arrays.copyOf(b, b.length + 1);
