@@ -6,6 +6,7 @@ import io.replagent.state.State;
 import io.replagent.state.Target;
 import io.replagent.state.Watch;
 import io.replagent.watch.TreeWatcher;
+import io.replagent.watch.WatchLimitException;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -83,7 +84,7 @@ public final class Replication {
         }
 
         @Override public void failed(Exception e) {
-            error = "watcher stopped: " + e.getMessage();
+            error = e instanceof WatchLimitException ? e.getMessage() : "watcher stopped: " + e.getMessage();
             log.error("watch " + watch.name() + ": " + error);
         }
     }
