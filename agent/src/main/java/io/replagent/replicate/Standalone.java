@@ -6,6 +6,7 @@ import io.replagent.state.State;
 import io.replagent.state.Target;
 import io.replagent.state.Watch;
 
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,9 +41,16 @@ public final class Standalone {
         State state = new State(1, new Settings(stateDir, stateDir.resolve("status.json"), stateDir.resolve("agent.sock"),
                 Settings.LogLevel.INFO, new InotifyLimits(InotifyLimits.Ensure.CHECK, 0, 0, 0, null)),
                 Optional.empty(), Optional.empty(), List.of(watch));
-        Replication replication = Replication.create(state, System.getenv(), System.err);
+        Replication replication;
+        try {
+            replication = Replication.create(state, System.getenv(), System.err);
+            replication.start();
+        } catch (IOException e) {
+            System.err.println("agent: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(replication::stop, "shutdown"));
-        replication.start();
         replication.runUntilStopped();
     }
 }
