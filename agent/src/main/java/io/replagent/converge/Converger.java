@@ -40,7 +40,7 @@ public final class Converger {
         List<Resource> resources = new ArrayList<>();
         List<Diagnostic> problems = new ArrayList<>();
         if (state.server().isPresent() || state.client().isPresent() || !state.watches().isEmpty())
-            resources.add(new RsyncBinary(host.processes()));
+            resources.add(new RsyncBinary(host.processes(), "rsync"));
         state.server().ifPresent(server -> addServer(state, server, host, resources, problems));
         state.client().ifPresent(client -> addClient(client, host, resources, problems));
         if (!state.watches().isEmpty()) addLimits(state, host, resources);
