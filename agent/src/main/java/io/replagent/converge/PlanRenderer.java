@@ -28,8 +28,7 @@ public final class PlanRenderer {
 
     public void text(Plan plan, PrintStream out, PrintStream err) {
         for (Diagnostic d : plan.diagnostics())
-            (d.severity() == Diagnostic.Severity.ERROR ? err : out).println(
-                    (d.severity() == Diagnostic.Severity.ERROR ? "Error: " : "Warning: ") + d);
+            (d.severity() == Diagnostic.Severity.ERROR ? err : out).println(d);
         if (!plan.hasChanges()) {
             out.println("No changes. The host matches the state.");
             return;
