@@ -43,7 +43,7 @@ public final class PlanRenderer {
             }
         }
         out.println();
-        out.println(plan.summary().text("Plan"));
+        out.println(plan.summary().planned());
     }
 
     /** {@code before -> after}, only {@code after} for a creation, {@code (sensitive)} for secret content. */
@@ -77,7 +77,7 @@ public final class PlanRenderer {
             out.println(line);
         }
         Plan.Summary s = plan.summary();
-        ObjectNode summary = line("info", s.text("Plan"), "change_summary");
+        ObjectNode summary = line("info", s.planned(), "change_summary");
         summary.putObject("changes").put("add", s.add()).put("change", s.change()).put("remove", s.destroy())
                 .put("blocked", s.blocked()).put("operation", "plan");
         out.println(summary);

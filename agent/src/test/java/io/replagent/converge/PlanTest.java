@@ -19,8 +19,8 @@ class PlanTest {
     @Test void summaryCountsEachResourceOnceByItsStrongestAction() {
         Plan plan = new Plan(List.of(CREATE_USER, DIR_MODE, DIR_OWNER, FILE_CREATE, LIMIT), List.of());
         assertEquals(new Plan.Summary(2, 1, 0, 1), plan.summary());
-        assertEquals("Plan: 2 to add, 1 to change, 0 to destroy, 1 blocked.", plan.summary().text("Plan"));
-        assertEquals("Plan: 0 to add, 1 to change, 0 to destroy.", new Plan(List.of(DIR_MODE), List.of()).summary().text("Plan"));
+        assertEquals("Plan: 2 to add, 1 to change, 0 to destroy, 1 blocked.", plan.summary().planned());
+        assertEquals("Plan: 0 to add, 1 to change, 0 to destroy.", new Plan(List.of(DIR_MODE), List.of()).summary().planned());
         assertEquals(List.of("user[rsync]", "directory[/data]", "file.secrets[/s]", "sysctl[fs.inotify.max_user_watches]"),
                 List.copyOf(plan.byResource().keySet()));
     }
