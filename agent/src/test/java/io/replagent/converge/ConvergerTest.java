@@ -199,6 +199,12 @@ class ConvergerTest {
         assertEquals(0, Converger.pushParallelism(List.of()));
     }
 
+    @Test void fileErrorsSayWhatHappenedToWhichPath() {
+        assertEquals("no such file or directory: /x", Converger.describe(new java.nio.file.NoSuchFileException("/x")));
+        assertEquals("permission denied: /x", Converger.describe(new java.nio.file.AccessDeniedException("/x")));
+        assertEquals("useradd: failed", Converger.describe(new IOException("useradd: failed")));
+    }
+
     @Test void unresolvableSecretsAreErrorsNamingTheSourceNeverAValue() {
         host = Fixtures.host(root.resolve("proc-sys"));
         State state = Fixtures.backupServer(root, "nobody", 1);

@@ -54,6 +54,8 @@ class HostFilesTest {
         assertEquals(Optional.of(new HostFiles.Stat(true, false, 0750, "daemon")), files.stat(dir));
         files.makeDirectory(dir, 0700, "root");
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)));
+        IOException noUser = assertThrows(IOException.class, () -> files.setOwner(dir, "no-such-user-xyz"));
+        assertEquals("no such user: no-such-user-xyz", noUser.getMessage());
         Path file = Files.writeString(root.resolve("f"), "");
         assertThrows(IOException.class, () -> files.makeDirectory(file, 0755, "root"));
     }
