@@ -77,6 +77,15 @@ class ApplyCommandTest {
         assertFalse(Files.exists(root.resolve("data")));
     }
 
+    @Test void aFailingStepStopsThereAndSaysWhatWasAndWasNotDone() throws Exception {
+        Files.writeString(file, Files.readString(file).replace("run_as: " + runAs, "run_as: " + runAs + "_name_too_long_for_useradd"));
+        CliFixture.Run r = apply("", false, "--auto-approve");
+        assertEquals(1, r.exit());
+        assertTrue(r.err().contains("Error: user[" + runAs + "_name_too_long_for_useradd]: useradd"), r.err());
+        assertTrue(r.err().contains("Done: nothing\nNot done: directory[" + root.resolve("data") + "], file.secrets["), r.err());
+        assertFalse(Files.exists(root.resolve("data")));
+    }
+
     @Test void oneApplyAtATime() throws Exception {
         try (ApplyLock held = ApplyLock.acquire(root.resolve("var/lib/agent"), Duration.ZERO)) {
             CliFixture.Run r = apply("", false, "--auto-approve", "--lock-timeout", "0");
