@@ -27,6 +27,15 @@ class ProcessesTest {
         assertEquals("oops", r.firstLine());
     }
 
+    @Test void childrenGetAMinimalEnvironmentNotTheAgentsSecrets() throws IOException {
+        String env = processes.run(List.of("env"), Map.of("RSYNC_PASSWORD", "p"), Duration.ofSeconds(10)).out();
+        java.util.Set<String> names = new java.util.HashSet<>();
+        env.lines().forEach(line -> names.add(line.substring(0, line.indexOf('='))));
+        java.util.Set<String> allowed = new java.util.HashSet<>(Processes.INHERITED);
+        allowed.add("RSYNC_PASSWORD");
+        org.junit.jupiter.api.Assertions.assertTrue(allowed.containsAll(names) && names.contains("PATH"), names.toString());
+    }
+
     @Test void aMissingProgramIsAnIOExceptionAndATimeoutKills() throws IOException {
         assertThrows(IOException.class, () -> processes.run(List.of("/nonexistent/program")));
         assertEquals(143, processes.run(List.of("sleep", "30"), Map.of(), Duration.ofMillis(200)).exit());
