@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /** What plan and apply share: {@code FILE|- [--root DIR]} and their flags, and the state loaded, validated, re-rooted. */
 final class StateArgs {
@@ -65,22 +66,27 @@ final class StateArgs {
         return Optional.ofNullable(options.get(name));
     }
 
-    /** The valid, re-rooted state; or empty after printing every problem (and warnings either way) to stderr. */
-    Optional<State> load(Io io) throws IOException {
+    /** The valid, re-rooted state; or empty after passing every problem (and warnings either way) to {@code report}. */
+    Optional<State> load(Io io, Consumer<List<Diagnostic>> report) throws IOException {
         byte[] content;
         try {
             content = file.equals("-") ? io.in().readAllBytes() : Files.readAllBytes(Path.of(file));
         } catch (NoSuchFileException e) {
-            io.err().println(file + ": no such file");
+            report.accept(List.of(new Diagnostic(Diagnostic.Severity.ERROR, file, 0, 0, 0, 0, "no such file", null)));
             return Optional.empty();
         }
         try {
             StateFile.Loaded loaded = StateFile.load(file, content, io.env());
-            for (Diagnostic warning : loaded.warnings()) io.err().println(warning);
+            if (!loaded.warnings().isEmpty()) report.accept(loaded.warnings());
             return Optional.of(Reroot.apply(loaded.state(), root));
         } catch (InvalidStateException e) {
-            for (Diagnostic d : e.diagnostics()) io.err().println(d);
+            report.accept(e.diagnostics());
             return Optional.empty();
         }
+    }
+
+    /** Loads, printing problems and warnings as text to stderr. */
+    Optional<State> load(Io io) throws IOException {
+        return load(io, diagnostics -> diagnostics.forEach(io.err()::println));
     }
 }

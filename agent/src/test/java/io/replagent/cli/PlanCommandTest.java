@@ -56,6 +56,16 @@ class PlanCommandTest {
         assertFalse(r.out().contains(CliFixture.PASSWORD));
     }
 
+    @Test void anInvalidStateFileInJsonModeIsAVersionLineAndItsDiagnostics() throws Exception {
+        String state = CliFixture.backupServer("agtplanonly", CliFixture.freePort(), "process").replace("  port:", "  prot:");
+        CliFixture.Run r = CliFixture.run(List.of("plan", "-", "--json"), state, false);
+        assertEquals(1, r.exit());
+        List<String> lines = r.out().lines().toList();
+        assertTrue(lines.get(0).contains("\"type\":\"version\""), r.out());
+        assertTrue(lines.size() > 1 && lines.subList(1, lines.size()).stream().allMatch(l -> l.contains("\"type\":\"diagnostic\"")), r.out());
+        assertTrue(r.out().contains("\"line\":3"), r.out());
+    }
+
     @Test void aSecretThatIsNotSetIsAnErrorNamingItsSource() throws Exception {
         String state = CliFixture.backupServer("agtplanonly", CliFixture.freePort(), "process").replace("env: RSYNC_BACKUP_PASSWORD", "env: NOT_SET_X");
         CliFixture.Run r = CliFixture.run(List.of("plan", "-", "--root", root.toString()), state, false);
