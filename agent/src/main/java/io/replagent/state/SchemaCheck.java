@@ -53,9 +53,9 @@ final class SchemaCheck {
         JsonNode instance = e.getInstanceNode();
         switch (e.getKeyword()) {
             case "additionalProperties" -> {
-                List<String> known = new ArrayList<>(owner.path("properties").propertyNames());
+                NodePath ownerPath = e.getSchemaLocation().getFragment().getParent();
                 problems.errorAtKey(Marks.child(pointer, e.getProperty()),
-                        "unknown key '" + e.getProperty() + "'" + Hints.didYouMean(e.getProperty(), known));
+                        unknownKey(e.getProperty(), owner, schemaRoot.at(pointer(ownerPath.getParent().getParent()))));
             }
             case "required" -> problems.error(pointer, "missing required key '" + e.getProperty() + "'");
             case "type" -> problems.error(pointer, typeMessage(instance, owner));
@@ -65,6 +65,16 @@ final class SchemaCheck {
             case "uniqueItems" -> problems.error(pointer, "lists the same item twice");
             default -> problems.error(pointer, worded(e, owner));
         }
+    }
+
+    /** With a "did you mean"; an rsyncd parameter in extra that has a first-class key is pointed to that key. */
+    private static String unknownKey(String key, JsonNode owner, JsonNode enclosing) {
+        String hint = Hints.didYouMean(key, owner.path("properties").propertyNames());
+        if (hint.isEmpty() && enclosing.path("properties").path("extra").equals(owner)) {
+            String firstClass = Hints.didYouMean(key, enclosing.path("properties").propertyNames());
+            if (!firstClass.isEmpty()) hint = ": it has a key of its own" + firstClass;
+        }
+        return "unknown key '" + key + "'" + hint;
     }
 
     private static String typeMessage(JsonNode instance, JsonNode owner) {
@@ -100,11 +110,12 @@ final class SchemaCheck {
         return message.startsWith("$") && colon > 0 ? message.substring(colon + 2) : message;
     }
 
+    /** In YAML's words: a mapping and a list, not an object and an array. */
     private static String expectedTypes(JsonNode type) {
-        if (type.isString()) return type.stringValue();
         List<String> names = new ArrayList<>();
-        type.forEach(t -> names.add(t.stringValue()));
-        return String.join(" or ", names);
+        if (type.isString()) names.add(type.stringValue());
+        else type.forEach(t -> names.add(t.stringValue()));
+        return String.join(" or ", names).replace("object", "mapping").replace("array", "list");
     }
 
     static String jsonType(JsonNode node) {

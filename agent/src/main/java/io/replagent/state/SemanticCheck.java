@@ -92,6 +92,7 @@ final class SemanticCheck {
         Map<Path, String> sources = new HashMap<>();
         forEach(watches, "/watches", (watch, at) -> {
             Path source = plain(watch.path("source"), at + "/source");
+            targets(watch.path("targets"), at + "/targets", source, passwordFiles);
             if (source == null) return;
             sources.forEach((other, where) -> {
                 if (source.startsWith(other) || other.startsWith(source)) {
@@ -105,10 +106,10 @@ final class SemanticCheck {
                     problems.warning(at + "/source", "module '" + which + "' lies inside this source: what it receives is sent again");
                 }
             });
-            targets(watch.path("targets"), at + "/targets", source, passwordFiles);
         });
     }
 
+    /** @param source the watch's source, null when it is invalid (reported already) */
     private void targets(JsonNode targets, String pointer, Path source, Set<String> passwordFiles) {
         Set<String> names = new HashSet<>();
         forEach(targets, pointer, (target, at) -> {
@@ -123,7 +124,7 @@ final class SemanticCheck {
             }
             String name = target.has("name") ? text(target.path("name")) : defaultName(endpoint);
             if (name != null && !names.add(name)) {
-                problems.error(at, "two targets named '" + name + "' in this watch: give them distinct name:s");
+                problems.error(at, "two targets named '" + name + "' in this watch: set distinct names");
             }
             boolean hasPassword = target.has("password") || target.has("password_file");
             if (target.has("password") && target.has("password_file")) {
@@ -136,7 +137,7 @@ final class SemanticCheck {
             }
             if (endpoint instanceof Target.Local local) {
                 if (hasPassword) problems.error(at, "a local target takes no password");
-                if (local.path().startsWith(source) || source.startsWith(local.path())) {
+                if (source != null && (local.path().startsWith(source) || source.startsWith(local.path()))) {
                     problems.error(at + "/url", "target " + local.path() + " overlaps the source " + source + ": replication would loop");
                 }
             } else if (endpoint instanceof Target.Daemon daemon) {

@@ -140,10 +140,11 @@ final class YamlTree {
         }
     }
 
-    /** Nesting is checked on the event stream before composing, which recurses once per level. */
+    /** Nesting and aliases are checked on the event stream before composing, which recurses once per level. */
     private void checkDepthAndDocuments(LoadSettings settings, String text) throws InvalidStateException {
         int depth = 0;
         int documents = 0;
+        int aliases = 0;
         for (Event event : new Parse(settings).parseString(text)) {
             switch (event.getEventId()) {
                 case MappingStart, SequenceStart -> {
@@ -152,6 +153,9 @@ final class YamlTree {
                     }
                 }
                 case MappingEnd, SequenceEnd -> depth--;
+                case Alias -> {
+                    if (++aliases > MAX_ALIASES) throw fatal(span(event), "more than " + MAX_ALIASES + " aliases");
+                }
                 case DocumentStart -> {
                     if (++documents > 1) {
                         throw fatal(span(event), "more than one YAML document: a state file holds exactly one");
