@@ -49,14 +49,12 @@ final class SchemaCheck {
 
     private static void report(Error e, JsonNode schemaRoot, Problems problems) {
         String pointer = pointer(e.getInstanceLocation());
-        JsonNode owner = schemaRoot.at(pointer(e.getSchemaLocation().getFragment().getParent()));
+        String ownerPointer = Marks.parent(pointer(e.getSchemaLocation().getFragment()));
+        JsonNode owner = schemaRoot.at(ownerPointer);
         JsonNode instance = e.getInstanceNode();
         switch (e.getKeyword()) {
-            case "additionalProperties" -> {
-                NodePath ownerPath = e.getSchemaLocation().getFragment().getParent();
-                problems.errorAtKey(Marks.child(pointer, e.getProperty()),
-                        unknownKey(e.getProperty(), owner, schemaRoot.at(pointer(ownerPath.getParent().getParent()))));
-            }
+            case "additionalProperties" -> problems.errorAtKey(Marks.child(pointer, e.getProperty()),
+                    unknownKey(e.getProperty(), owner, schemaRoot.at(Marks.parent(Marks.parent(ownerPointer)))));
             case "required" -> problems.error(pointer, "missing required key '" + e.getProperty() + "'");
             case "type" -> problems.error(pointer, typeMessage(instance, owner));
             case "enum" -> problems.error(pointer, enumMessage(instance, owner.path("enum")));
@@ -96,6 +94,9 @@ final class SchemaCheck {
     private static String enumMessage(JsonNode instance, JsonNode options) {
         List<String> names = new ArrayList<>();
         options.forEach(o -> names.add(o.isString() ? o.stringValue() : o.toString()));
+        if (instance.isString() && options.valueStream().anyMatch(o -> !o.isString() && o.toString().equals(instance.stringValue()))) {
+            return "\"" + instance.stringValue() + "\" is a string, write " + instance.stringValue() + " (unquoted)";
+        }
         String hint = instance.isString() ? Hints.didYouMean(instance.stringValue(), names) : "";
         String shown = instance.isString() ? "'" + instance.stringValue() + "'" : instance.toString();
         return shown + " is not one of " + String.join(", ", names) + hint;
