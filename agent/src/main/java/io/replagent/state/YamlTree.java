@@ -73,6 +73,7 @@ final class YamlTree {
                 .setSchema(new JsonSchema())
                 .setMaxAliasesForCollections(MAX_ALIASES)
                 .setAllowRecursiveKeys(false)
+                .setAllowNonScalarKeys(true) // refused while converting, with a position
                 .setCodePointLimit(MAX_BYTES)
                 .build();
         Node document;

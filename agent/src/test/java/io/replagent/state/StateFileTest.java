@@ -37,7 +37,7 @@ class StateFileTest {
     }
 
     static String located(Diagnostic d) {
-        return d.toString().substring(d.file().length() + 1);
+        return d.toString().substring(d.file().length() + 1).stripLeading();
     }
 
     static State valid(String yaml) throws InvalidStateException {
