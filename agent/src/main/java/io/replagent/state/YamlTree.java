@@ -123,19 +123,19 @@ final class YamlTree {
         return new Marks.Span(line, column, line, column + 1);
     }
 
-    /** YAML forbids tabs in indentation; say so at every such line instead of snakeyaml's token error. */
+    /** YAML forbids tabs in indentation; say so at every such line instead of snakeyaml's token error. Blank and comment lines may have them. */
     private void findTabIndentation(String text) {
         int line = 1;
         for (int start = 0; start <= text.length(); line++) {
             int end = text.indexOf('\n', start);
             if (end < 0) end = text.length();
-            for (int i = start; i < end && (text.charAt(i) == ' ' || text.charAt(i) == '\t'); i++) {
-                if (text.charAt(i) == '\t') {
-                    int column = i - start + 1;
-                    problems.add(Diagnostic.Severity.ERROR, new Marks.Span(line, column, line, column + 1),
-                            "tab character in indentation: indent with spaces");
-                    break;
-                }
+            int indent = start;
+            while (indent < end && (text.charAt(indent) == ' ' || text.charAt(indent) == '\t')) indent++;
+            boolean blankOrComment = indent == end || text.charAt(indent) == '#' || text.charAt(indent) == '\r';
+            int tab = text.substring(start, indent).indexOf('\t');
+            if (tab >= 0 && !blankOrComment) {
+                problems.add(Diagnostic.Severity.ERROR, new Marks.Span(line, tab + 1, line, tab + 2),
+                        "tab character in indentation: indent with spaces");
             }
             start = end + 1;
         }

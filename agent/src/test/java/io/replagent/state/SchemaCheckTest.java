@@ -64,6 +64,8 @@ class SchemaCheckTest {
         max_delete percentage    ; {version: 1, watches: [{name: w, source: /w, targets: [{url: /t}], max_delete: "0%"}]} ; 1:80: must be a count like 1000 or a percentage like "50%" ; {version: 1, watches: [{name: w, source: /w, targets: [{url: /t}], max_delete: "100%"}]}
         max_delete count         ; {version: 1, watches: [{name: w, source: /w, targets: [{url: /t}], max_delete: -3}]}   ; 1:80: must be a count like 1000 or a percentage like "50%" ; {version: 1, watches: [{name: w, source: /w, targets: [{url: /t}], max_delete: 1000}]}
         max_processes            ; {version: 1, watches: [{name: w, source: /w, targets: [{url: /t}], max_processes: 0}]} ; 1:83: must have a minimum value of 1 ; {version: 1, watches: [{name: w, source: /w, targets: [{url: /t}], max_processes: 64}]}
+        hosts one per item       ; {version: 1, server: {modules: [{name: m, path: /m, hosts_allow: ["10.0.0.1 10.0.0.2"]}]}} ; 1:67: one word per item: no spaces or commas ; {version: 1, server: {modules: [{name: m, path: /m, hosts_allow: [10.0.0.1, 10.0.0.0/8, host.example]}]}}
+        incoming chmod syntax    ; {version: 1, server: {modules: [{name: m, path: /m, incoming_chmod: "u=rw rm"}]}} ; 1:69: must be rsync --chmod syntax like Du=rwx,go=rx,Fu=rw,go=r ; {version: 1, server: {modules: [{name: m, path: /m, incoming_chmod: "Du=rwx,go=rx,Fu=rw,go=r"}]}}
         rsync extra options      ; {version: 1, watches: [{name: w, source: /w, targets: [{url: /t}], rsync: {extra: [x]}}]} ; 1:84: must be an option starting with '-' ; {version: 1, watches: [{name: w, source: /w, targets: [{url: /t}], rsync: {extra: [-H]}}]}
         """)
     void eachRuleFailsAndPasses(String rule, String failing, String expected, String passing) throws Exception {

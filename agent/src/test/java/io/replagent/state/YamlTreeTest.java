@@ -89,6 +89,11 @@ class YamlTreeTest {
     }
 
     @Test
+    void tabsOnBlankLinesAreHarmless() throws Exception {
+        assertEquals(2, parse("a: 1\n\t\nb: 2\n").root().path("b").asInt());
+    }
+
+    @Test
     void aTabInsideAQuotedValueIsFine() throws Exception {
         assertEquals("x\ty", parse("a: \"x\ty\"\n").root().path("a").stringValue());
     }
