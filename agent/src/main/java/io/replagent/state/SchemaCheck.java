@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
 
 /**
  * Checks a state tree against {@code state.schema.json} and words the schema's findings for an operator:
@@ -58,7 +59,7 @@ final class SchemaCheck {
             case "required" -> problems.error(pointer, "missing required key '" + e.getProperty() + "'");
             case "type" -> problems.error(pointer, typeMessage(instance, owner));
             case "enum" -> problems.error(pointer, enumMessage(instance, owner.path("enum")));
-            case "const" -> problems.error(pointer, "must be " + owner.path("const"));
+            case "const" -> problems.error(pointer, enumMessage(instance, JsonNodeFactory.instance.arrayNode().add(owner.path("const"))));
             case "minItems" -> problems.error(pointer, "needs at least " + owner.path("minItems").asInt() + " item(s)");
             case "uniqueItems" -> problems.error(pointer, "lists the same item twice");
             default -> problems.error(pointer, worded(e, owner));
@@ -98,6 +99,7 @@ final class SchemaCheck {
             return "\"" + instance.stringValue() + "\" is a string, write " + instance.stringValue() + " (unquoted)";
         }
         String hint = instance.isString() ? Hints.didYouMean(instance.stringValue(), names) : "";
+        if (names.size() == 1) return "must be " + names.get(0);
         String shown = instance.isString() ? "'" + instance.stringValue() + "'" : instance.toString();
         return shown + " is not one of " + String.join(", ", names) + hint;
     }

@@ -31,6 +31,7 @@ class SchemaCheckTest {
     @CsvSource(delimiter = ';', textBlock = """
         version is required      ; {settings: {}}                                  ; 1:1: missing required key 'version'                                  ; {version: 1}
         version is 1             ; {version: 2}                                    ; 1:11: must be 1                                                      ; {version: 1}
+        version is a number      ; {version: "1"}                                  ; '1:11: "1" is a string, write 1 (unquoted)'                          ; {version: 1}
         unknown key with hint    ; {version: 1, setings: {}}                       ; 1:14: unknown key 'setings', did you mean 'settings'?               ; {version: 1, settings: {}}
         unknown key without hint ; {version: 1, zzz: 1}                            ; 1:14: unknown key 'zzz'                                              ; {version: 1}
         quoted number            ; {version: 1, server: {port: "873"}}             ; '1:29: "873" is a string, write 873 (a number, unquoted)'            ; {version: 1, server: {port: 873}}

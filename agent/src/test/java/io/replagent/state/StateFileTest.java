@@ -141,6 +141,56 @@ class StateFileTest {
         assertEquals(List.of(), problems(yaml, Map.of("NOPE", "x")));
     }
 
+    /**
+     * Damaged copies of the examples (characters dropped, inserted, lines repeated or swapped, a fixed seed) either load
+     * or are refused with diagnostics: no other exception escapes, whatever the damage.
+     */
+    @Test
+    void damagedExamplesAreLoadedOrRefusedNeverThrownAt() throws IOException {
+        java.util.Random random = new java.util.Random(42);
+        String alphabet = " :-[]{}\"'#&*!|>\t\n0aZ/%@,.~?";
+        List<Path> files;
+        try (Stream<Path> list = Files.list(EXAMPLES)) {
+            files = list.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
+        }
+        int refused = 0;
+        for (Path file : files) {
+            String original = Files.readString(file);
+            for (int round = 0; round < 200; round++) {
+                StringBuilder text = new StringBuilder(original);
+                for (int edits = 1 + random.nextInt(3); edits > 0; edits--) damage(text, random, alphabet);
+                try {
+                    StateFile.load("damaged", text.toString().getBytes(StandardCharsets.UTF_8), ENV);
+                } catch (InvalidStateException e) {
+                    refused++;
+                    assertFalse(e.diagnostics().isEmpty());
+                }
+            }
+        }
+        assertTrue(refused > 0);
+    }
+
+    private static void damage(StringBuilder text, java.util.Random random, String alphabet) {
+        int at = random.nextInt(text.length());
+        switch (random.nextInt(4)) {
+            case 0 -> text.deleteCharAt(at);
+            case 1 -> text.insert(at, alphabet.charAt(random.nextInt(alphabet.length())));
+            case 2 -> {
+                int start = text.lastIndexOf("\n", at) + 1;
+                int end = text.indexOf("\n", at);
+                text.insert(start, text.substring(start, end < 0 ? text.length() : end + 1));
+            }
+            default -> {
+                String[] lines = text.toString().split("\n", -1);
+                int a = random.nextInt(lines.length);
+                int b = random.nextInt(lines.length);
+                String t = lines[a]; lines[a] = lines[b]; lines[b] = t;
+                text.setLength(0);
+                text.append(String.join("\n", lines));
+            }
+        }
+    }
+
     @Test
     void problemsOfEveryStageAreReportedTogetherInFileOrder() {
         String yaml = """
