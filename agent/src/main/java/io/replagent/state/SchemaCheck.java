@@ -23,7 +23,7 @@ final class SchemaCheck {
 
     /** Keywords whose generic message gives way to the schema's own {@code errorMessage}. */
     private static final Set<String> WORDED_BY_SCHEMA =
-            Set.of("type", "pattern", "minimum", "maximum", "minProperties", "maxProperties");
+            Set.of("pattern", "minimum", "maximum", "minProperties", "maxProperties");
     private static final Set<String> STRING_BOOLEANS =
             Set.of("yes", "no", "on", "off", "y", "n", "true", "false", "True", "False", "Yes", "No", "On", "Off");
 
@@ -80,9 +80,7 @@ final class SchemaCheck {
         String expected = expectedTypes(owner.path("type"));
         if (instance.isString()) {
             String s = instance.stringValue();
-            if (expected.contains("integer") && s.strip().matches("-?[0-9]+")) {
-                return "\"" + s + "\" is a string, write " + s.strip() + " (a number, unquoted)";
-            }
+            if (expected.contains("integer") && s.matches("-?[0-9]+")) return quoted(s);
             if (expected.equals("boolean") && STRING_BOOLEANS.contains(s)) {
                 return "'" + s + "' is a string here: write true or false";
             }
@@ -96,12 +94,17 @@ final class SchemaCheck {
         List<String> names = new ArrayList<>();
         options.forEach(o -> names.add(o.isString() ? o.stringValue() : o.toString()));
         if (instance.isString() && options.valueStream().anyMatch(o -> !o.isString() && o.toString().equals(instance.stringValue()))) {
-            return "\"" + instance.stringValue() + "\" is a string, write " + instance.stringValue() + " (unquoted)";
+            return quoted(instance.stringValue());
         }
-        String hint = instance.isString() ? Hints.didYouMean(instance.stringValue(), names) : "";
         if (names.size() == 1) return "must be " + names.get(0);
+        String hint = instance.isString() ? Hints.didYouMean(instance.stringValue(), names) : "";
         String shown = instance.isString() ? "'" + instance.stringValue() + "'" : instance.toString();
         return shown + " is not one of " + String.join(", ", names) + hint;
+    }
+
+    /** A number or boolean written in quotes, as templating tools tend to: the fix is to drop the quotes. */
+    private static String quoted(String text) {
+        return "\"" + text + "\" is a string, write " + text + " (unquoted)";
     }
 
     private static String worded(Error e, JsonNode owner) {

@@ -48,7 +48,7 @@ class ValidateCommandTest {
         Run r = run("", Map.of(), "validate", file.toString());
         assertEquals(1, r.code());
         assertEquals(file + ": 2 errors\n", r.out());
-        assertEquals(file + ":3:9: \"873\" is a string, write 873 (a number, unquoted)\n"
+        assertEquals(file + ":3:9: \"873\" is a string, write 873 (unquoted)\n"
                 + file + ":4:3: unknown key 'readonly'\n", r.err());
     }
 
@@ -92,7 +92,7 @@ class ValidateCommandTest {
         assertEquals(0, json.path("warning_count").intValue());
         JsonNode first = json.path("diagnostics").path(0);
         assertEquals("error", first.path("severity").stringValue());
-        assertEquals("\"873\" is a string, write 873 (a number, unquoted)", first.path("summary").stringValue());
+        assertEquals("\"873\" is a string, write 873 (unquoted)", first.path("summary").stringValue());
         assertEquals("", first.path("detail").stringValue());
         assertEquals(file.toString(), first.path("range").path("filename").stringValue());
         assertEquals(3, first.path("range").path("start").path("line").intValue());

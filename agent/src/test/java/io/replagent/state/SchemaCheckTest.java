@@ -34,7 +34,7 @@ class SchemaCheckTest {
         version is a number      ; {version: "1"}                                  ; '1:11: "1" is a string, write 1 (unquoted)'                          ; {version: 1}
         unknown key with hint    ; {version: 1, setings: {}}                       ; 1:14: unknown key 'setings', did you mean 'settings'?               ; {version: 1, settings: {}}
         unknown key without hint ; {version: 1, zzz: 1}                            ; 1:14: unknown key 'zzz'                                              ; {version: 1}
-        quoted number            ; {version: 1, server: {port: "873"}}             ; '1:29: "873" is a string, write 873 (a number, unquoted)'            ; {version: 1, server: {port: 873}}
+        quoted number            ; {version: 1, server: {port: "873"}}             ; '1:29: "873" is a string, write 873 (unquoted)'            ; {version: 1, server: {port: 873}}
         yes is not a boolean     ; {version: 1, server: {use_chroot: yes}}         ; 1:35: 'yes' is a string here: write true or false                   ; {version: 1, server: {use_chroot: true}}
         null value               ; {version: 1, server: {port: }}                  ; 1:28: no value given: expected integer                               ; {version: 1, server: {port: 1}}
         wrong type               ; {version: 1, watches: {}}                       ; 1:23: expected list, got mapping                                      ; {version: 1, watches: []}
