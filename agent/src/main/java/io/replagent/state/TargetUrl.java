@@ -49,6 +49,14 @@ final class TargetUrl {
         return new Target.Daemon(user, host, port, module, path.replaceAll("^/+|/+$", ""));
     }
 
+    /** A target's name when the state gives none: {@code host/module[/path]}, or the local path. */
+    static String defaultName(Target.Endpoint endpoint) {
+        if (endpoint instanceof Target.Daemon d) {
+            return d.host() + "/" + d.module() + (d.path().isEmpty() ? "" : "/" + d.path());
+        }
+        return ((Target.Local) endpoint).path().toString();
+    }
+
     private static int port(String text) {
         if (text == null) return DEFAULT_PORT;
         if (text.matches("[0-9]{1,5}")) {

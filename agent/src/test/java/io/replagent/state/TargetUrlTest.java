@@ -31,6 +31,12 @@ class TargetUrlTest {
     }
 
     @ParameterizedTest(name = "{0}")
+    @CsvSource({"rsync://u@h/m,h/m", "rsync://h:1/m/a/b,h/m/a/b", "rsync://[::1]/m,::1/m", "/backup/x,/backup/x"})
+    void aTargetWithoutNameIsNamedByWhereItGoes(String url, String name) {
+        assertEquals(name, TargetUrl.defaultName(TargetUrl.parse(url)));
+    }
+
+    @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
         rsync://host                   | the url names no module: rsync://host/MODULE
         rsync://host/                  | the url names no module: rsync://host/MODULE
