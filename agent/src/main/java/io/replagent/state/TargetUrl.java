@@ -28,6 +28,10 @@ final class TargetUrl {
             throw new IllegalArgumentException("an IPv6 address goes in brackets: rsync://[ADDRESS]:PORT/module");
         }
         String user = m.group(1) == null ? "" : m.group(1);
+        if (user.contains(":")) {
+            // never echoed: what follows the colon is a password
+            throw new IllegalArgumentException("a password in the url would show in process listings: use password_file or password");
+        }
         if (m.group(1) != null && !NAME.matcher(user).matches()) {
             throw new IllegalArgumentException("invalid user '" + user + "' in the url");
         }
