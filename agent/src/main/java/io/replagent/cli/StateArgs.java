@@ -5,9 +5,6 @@ import io.replagent.state.InvalidStateException;
 import io.replagent.state.Reroot;
 import io.replagent.state.State;
 import io.replagent.state.StateFile;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -67,16 +64,9 @@ final class StateArgs {
     }
 
     /** The valid, re-rooted state; or empty after passing every problem (and warnings either way) to {@code report}. */
-    Optional<State> load(Io io, Consumer<List<Diagnostic>> report) throws IOException {
-        byte[] content;
+    Optional<State> load(Io io, Consumer<List<Diagnostic>> report) {
         try {
-            content = file.equals("-") ? io.in().readAllBytes() : Files.readAllBytes(Path.of(file));
-        } catch (NoSuchFileException e) {
-            report.accept(List.of(new Diagnostic(Diagnostic.Severity.ERROR, file, 0, 0, 0, 0, "no such file", null)));
-            return Optional.empty();
-        }
-        try {
-            StateFile.Loaded loaded = StateFile.load(file, content, io.env());
+            StateFile.Loaded loaded = StateArgument.load(file, io);
             if (!loaded.warnings().isEmpty()) report.accept(loaded.warnings());
             return Optional.of(Reroot.apply(loaded.state(), root));
         } catch (InvalidStateException e) {
@@ -86,7 +76,7 @@ final class StateArgs {
     }
 
     /** Loads, printing problems and warnings as text to stderr. */
-    Optional<State> load(Io io) throws IOException {
+    Optional<State> load(Io io) {
         return load(io, diagnostics -> diagnostics.forEach(io.err()::println));
     }
 }

@@ -26,7 +26,7 @@ class PlanCommandTest {
     @Test void aMissingFileIsAnError() {
         CliFixture.Run r = CliFixture.run(List.of("plan", dir.resolve("nope.yaml").toString()), "", false);
         assertEquals(1, r.exit());
-        assertTrue(r.err().contains("nope.yaml: no such file"), r.err());
+        assertTrue(r.err().contains("nope.yaml: cannot read: no such file"), r.err());
     }
 
     @Test void firstPlanOfABackupServerFromStdinShowsEveryCreationAndNoSecret() throws Exception {
