@@ -75,6 +75,11 @@ public final class Console {
         commands.put("quit", new Cmd("quit", "leave the console (Ctrl-D too); the agent keeps running", args -> {}));
     }
 
+    /** The status table, as the console's {@code status} shows it; for {@code agent status}. */
+    public static List<String> statusLines(JsonNode status, boolean colour) {
+        return Render.status(status, colour ? new Style(true) : Style.PLAIN, Instant.now());
+    }
+
     /** Runs the console until quit or Ctrl-D. Returns the exit code. */
     public static int run(Terminal terminal, Path socket, Path historyFile, boolean colour) {
         return new Console(terminal, socket, colour).loop(historyFile);

@@ -37,7 +37,7 @@ public final class ControlClient implements AutoCloseable {
     public static ControlClient connect(Path socket) throws ControlException {
         if (!Files.exists(socket)) {
             throw new ControlException("unreachable", "no agent is listening on " + socket
-                    + " (the socket does not exist: is `agent apply` running with this state?)");
+                    + " (no socket there: is `agent apply` running, and with this control_socket?)");
         }
         try {
             SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
