@@ -12,6 +12,12 @@ public final class Main {
     private static final Map<String, Supplier<Command>> COMMANDS = new LinkedHashMap<>();
     static {
         COMMANDS.put("version", VersionCommand::new);
+        COMMANDS.put("validate", ValidateCommand::new);
+        COMMANDS.put("schema", SchemaCommand::new);
+        COMMANDS.put("plan", PlanCommand::new);
+        COMMANDS.put("apply", ApplyCommand::new);
+        COMMANDS.put("status", StatusCommand::new);
+        COMMANDS.put("console", ConsoleCommand::new);
     }
 
     private Main() {}
