@@ -23,9 +23,11 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * The replication engine: per watch a recursive inotify watcher, per target a pipeline of batched rsync pushes.
@@ -49,6 +51,7 @@ public final class Replication {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final List<RsyncRunner> runners = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
+    private final List<Consumer<ReplicationStatus.Activity>> listeners = new CopyOnWriteArrayList<>();
     private volatile boolean stopping;
     private Thread statusWriter;
 
@@ -233,14 +236,23 @@ public final class Replication {
         each(watch, target, t -> t.pause("paused by operator"));
     }
 
-    /** Resumes a paused target; confirms a refused mass delete. */
+    /** Resumes a paused target. */
     public void resume(String watch, String target) {
         each(watch, target, TargetPipeline::resume);
     }
 
-    /** Retries now instead of waiting for the backoff. */
-    public void retryNow(String watch, String target) {
-        each(watch, target, TargetPipeline::retryNow);
+    /** Retries now instead of waiting for the backoff; {@code allowDeletes} confirms a refused mass delete. */
+    public void retryNow(String watch, String target, boolean allowDeletes) {
+        each(watch, target, t -> t.retryNow(allowDeletes));
+    }
+
+    /**
+     * Calls {@code listener} with every new activity (the live tail) until the returned handle is closed.
+     * It runs on the replication's threads: hand the activity over (a queue), never block.
+     */
+    public AutoCloseable onActivity(Consumer<ReplicationStatus.Activity> listener) {
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
     }
 
     /** A full sync of the watch's targets now. */
@@ -248,7 +260,7 @@ public final class Replication {
         each(watch, target, t -> t.fullSync(false));
     }
 
-    private void each(String watch, String target, java.util.function.Consumer<TargetPipeline> action) {
+    private void each(String watch, String target, Consumer<TargetPipeline> action) {
         for (WatchRun w : watches) {
             if (watch != null && !w.watch.name().equals(watch)) continue;
             for (TargetPipeline t : w.targets) if (target == null || t.name().equals(target)) action.accept(t);
@@ -260,6 +272,7 @@ public final class Replication {
             recent.addLast(a);
             while (recent.size() > RECENT) recent.removeFirst();
         }
+        listeners.forEach(l -> l.accept(a));
     }
 
     private void writeStatusLoop() {

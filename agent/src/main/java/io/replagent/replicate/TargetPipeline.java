@@ -36,6 +36,7 @@ final class TargetPipeline {
     static final int MAX_PATHS_PER_RSYNC = 5000;
     static final int MIN_PATHS_PER_RSYNC = 200;
     private static final int SHOWN_FAILURES = 100;
+    private static final String MASS_DELETE = "mass delete refused: ";
 
     /** A directory renamed inside the tree, sent with the target's copy of its old path as the basis. */
     record Move(String from, String to) {}
@@ -157,19 +158,23 @@ final class TargetPipeline {
         }
     }
 
-    /** Resumes a paused target; when the pause was a refused mass delete, this confirms it. */
+    /** Resumes a paused target (a refused mass delete is refused again: {@link #retryNow} with allowDeletes confirms). */
     void resume() {
         synchronized (lock) {
-            if (paused && alert != null && alert.startsWith("mass delete")) deletesConfirmed = true;
             paused = false;
             alert = null;
             lock.notifyAll();
         }
     }
 
-    /** Ends a backoff wait now. */
-    void retryNow() {
+    /** Ends a backoff wait now; with {@code allowDeletes}, a refused mass delete goes ahead (and the pause ends). */
+    void retryNow(boolean allowDeletes) {
         synchronized (lock) {
+            if (allowDeletes && paused && alert != null && alert.startsWith(MASS_DELETE)) {
+                deletesConfirmed = true;
+                paused = false;
+                alert = null;
+            }
             retryAtNanos = 0;
             lock.notifyAll();
         }
@@ -264,7 +269,7 @@ final class TargetPipeline {
                 paused = true;
                 alert = refused;
             }
-            log.error("watch " + watchName + " target " + name() + ": " + refused + "; paused until resumed");
+            log.error("watch " + watchName + " target " + name() + ": " + refused + "; paused until a retry allows deletes");
             record("refused", work.batch().entries().size(), null, refused);
             return;
         }
@@ -405,12 +410,12 @@ final class TargetPipeline {
             if (deletesConfirmed) return null;
         }
         if (guard.count() > 0 && batch.deletes() > guard.count())
-            return "mass delete refused: " + batch.deletes() + " deletes in one batch, max_delete allows " + guard.count();
+            return MASS_DELETE + batch.deletes() + " deletes in one batch, max_delete allows " + guard.count();
         if (guard.percent() > 0) {
             long remaining = regularFilesUnder(watch.source());
             long before = remaining + batch.deletes();
             if (batch.deletes() * 100 > (long) guard.percent() * before)
-                return "mass delete refused: " + batch.deletes() + " of " + before + " files deleted in one batch, max_delete allows "
+                return MASS_DELETE + batch.deletes() + " of " + before + " files deleted in one batch, max_delete allows "
                         + guard.percent() + "%";
         }
         return null;

@@ -188,7 +188,7 @@ class ReplicationTest {
         await(() -> r.status().watches().get(0).targets().get(0).retries() > 0, "a retry");
         assertTrue(r.status().watches().get(0).targets().get(0).failureCount() > 0);
         d.start();
-        r.retryNow(null, null);
+        r.retryNow(null, null, false);
         Trees.awaitEqual(src, d.module(), CONVERGE);
         await(() -> r.status().watches().get(0).targets().get(0).failureCount() == 0, "failure queue empty");
     }
@@ -204,7 +204,7 @@ class ReplicationTest {
         await(() -> r.status().watches().get(0).targets().get(1).retries() > 0, "the down target retries");
         assertFalse(r.status().watches().get(0).targets().get(1).state().equals("paused"));
         down.start();
-        r.retryNow("w", "down");
+        r.retryNow("w", "down", false);
         Trees.awaitEqual(src, down.module(), CONVERGE);
     }
 
@@ -251,8 +251,15 @@ class ReplicationTest {
         await(() -> r.status().watches().get(0).targets().get(0).state().equals("paused"), "paused by the guard");
         assertTrue(r.status().watches().get(0).targets().get(0).alert().startsWith("mass delete refused: 10 deletes"));
         assertEquals(20, Trees.countFiles(d.module()));
-        r.resume("w", "t");
-        Trees.awaitEqual(src, d.module(), CONVERGE);
+        r.resume("w", "t"); // resuming alone does not confirm: refused again
+        await(() -> r.status().watches().get(0).targets().get(0).state().equals("paused")
+                && r.recent(10).stream().filter(a -> a.kind().equals("refused")).count() == 2, "refused again");
+        List<ReplicationStatus.Activity> tail = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (AutoCloseable subscription = r.onActivity(tail::add)) {
+            r.retryNow("w", "t", true);
+            Trees.awaitEqual(src, d.module(), CONVERGE);
+            await(() -> tail.stream().anyMatch(a -> a.kind().equals("batch") && a.exit() == 0), "the batch in the live tail");
+        }
     }
 
     /** Through the shell: in this sandbox a JVM write to /proc/sys keeps only its first byte. */
