@@ -117,7 +117,7 @@ final class TargetPipeline {
 
     void mark(String path, Change change, boolean dir) {
         synchronized (lock) {
-            pending.mark(path, change, dir, System.nanoTime());
+            pending.mark(path, change, dir, syncing, System.nanoTime());
             lock.notifyAll();
         }
     }
@@ -126,7 +126,7 @@ final class TargetPipeline {
     void moved(String from, String to) {
         synchronized (lock) {
             long now = System.nanoTime();
-            pending.mark(from, Change.DELETED, true, now);
+            pending.mark(from, Change.DELETED, true, syncing, now);
             if (pending.isFull()) return;
             for (int i = 0; i < moves.size(); i++) {
                 Move m = moves.get(i);
@@ -427,7 +427,7 @@ final class TargetPipeline {
         synchronized (lock) {
             DirtyTree copy = new DirtyTree(PER_DIRECTORY, TOTAL);
             copy.requeue(pending.snapshot(), 0);
-            for (Move m : moves) copy.mark(m.to(), Change.CREATED, true, 0);
+            for (Move m : moves) copy.mark(m.to(), Change.CREATED, true, false, 0);
             snapshot = copy.take();
         }
         try {

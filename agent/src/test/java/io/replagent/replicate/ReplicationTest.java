@@ -129,6 +129,11 @@ class ReplicationTest {
         assertEquals(0, p.waitFor());
         Trees.awaitEqual(src, d.module(), CONVERGE);
         assertEquals(7, Trees.countFiles(d.module()));
+        // renames whose names argv cannot carry are sent as new directories instead
+        Process mv = new ProcessBuilder("/bin/sh", "-c", "cd \"$1\" && mv \"$(printf 'bad\\377dir')\" \"$(printf 'ren\\375 *')\""
+                + " && mkdir d && mv \"$(printf 'new\\nline')\" d/", "sh", src.toString()).inheritIO().start();
+        assertEquals(0, mv.waitFor());
+        Trees.awaitEqual(src, d.module(), CONVERGE);
     }
 
     @Test void deletesFollowTheDeleteMode() throws Exception {
