@@ -14,13 +14,16 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -227,7 +230,7 @@ final class TargetPipeline {
     void finish(Duration grace) {
         pool.shutdown();
         try {
-            pool.awaitTermination(grace.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            pool.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -288,7 +291,7 @@ final class TargetPipeline {
                 results.add(f.get());
             } catch (InterruptedException | ExecutionException e) {
                 results.add(new RsyncRunner.Result(-1, 0, 0, 0, String.valueOf(e)));
-            } catch (java.util.concurrent.CancellationException e) {
+            } catch (CancellationException e) {
                 results.add(new RsyncRunner.Result(-1, 0, 0, 0, "cancelled at shutdown"));
             }
         }
@@ -328,7 +331,7 @@ final class TargetPipeline {
         for (DirtyTree.Entry e : work.batch().entries()) {
             if (delete || e.state() != DirtyTree.State.DELETED) plain.add(e);
         }
-        plain.sort(java.util.Comparator.comparing(DirtyTree.Entry::path));
+        plain.sort(Comparator.comparing(DirtyTree.Entry::path));
         for (List<DirtyTree.Entry> chunk : Chunks.split(plain, MAX_PATHS_PER_RSYNC, watch.maxProcesses(), MIN_PATHS_PER_RSYNC)) {
             List<String> paths = chunk.stream().map(DirtyTree.Entry::path).toList();
             units.add(new Unit("batch", args.list(delete), RsyncArgs.pathList(paths),
