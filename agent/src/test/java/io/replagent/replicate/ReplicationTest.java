@@ -308,4 +308,35 @@ class ReplicationTest {
         String json = Files.readString(status);
         assertTrue(json.contains("\"name\":\"w\"") && json.contains("\"destination\":\"rsync://agent@127.0.0.1:" + d.port()), json);
     }
+
+    @Test void daemonAtItsConnectionLimitIsRetriedNotPaused() throws Exception {
+        RsyncDaemon d = RsyncDaemon.start(Files.createDirectories(tmp.resolve("d")), 1);
+        closing.add(d);
+        Path big = Files.write(tmp.resolve("big"), new byte[4_000_000]);
+        // a slow transfer holds the module's only connection
+        Process hog = new ProcessBuilder("rsync", "--bwlimit=50", "--password-file=" + d.passwordFile(), big.toString(),
+                "rsync://" + RsyncDaemon.USER + "@127.0.0.1:" + d.port() + "/" + RsyncDaemon.MODULE + "/hog")
+                .redirectErrorStream(true).redirectOutput(tmp.resolve("hog.out").toFile()).start();
+        closing.add(hog::destroyForcibly);
+        Path src = source();
+        Files.writeString(src.resolve("f"), "x");
+        await(() -> hasTempFile(d.module(), ".hog."), "the slow transfer holds the connection");
+        Replication r = start(Watches.state(tmp, Watches.watch(src, d.target("t"))));
+        await(() -> r.status().watches().get(0).targets().get(0).retries() > 0, "a retry");
+        ReplicationStatus.TargetStatus t = r.status().watches().get(0).targets().get(0);
+        assertTrue(t.failures().get(0).error().contains("max connections"), t.failures().toString());
+        assertFalse(t.state().equals("paused"));
+        hog.destroyForcibly().waitFor();
+        r.retryNow(null, null, false);
+        await(() -> Files.exists(d.module().resolve("f")), "delivered once the slot is free");
+    }
+
+    /** rsync writes into a temp file named .NAME.XXXXXX until the transfer ends. */
+    private static boolean hasTempFile(Path dir, String prefix) {
+        try (var s = Files.list(dir)) {
+            return s.anyMatch(p -> p.getFileName().toString().startsWith(prefix));
+        } catch (IOException e) {
+            return false;
+        }
+    }
 }
