@@ -2,6 +2,7 @@ package io.replagent.replicate;
 
 import io.replagent.testing.RsyncDaemon;
 import io.replagent.testing.Trees;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -59,6 +60,8 @@ class StandaloneTest {
      * the agent may hold 3 watches, and the tree has 6 directories.
      */
     @Test void watchLimitIsAClearErrorNamingTheSetting() throws Exception {
+        Assumptions.assumeTrue(new ProcessBuilder("unshare", "-U", "-r", "true").start().waitFor() == 0,
+                "user namespaces are available");
         Path src = Files.createDirectories(tmp.resolve("src/a/b/c/d/e"));
         try (RsyncDaemon d = RsyncDaemon.start(Files.createDirectories(tmp.resolve("d")))) {
             Process agent = start(tmp.resolve("src"), d, "unshare", "-U", "-r", "/bin/sh", "-c",
