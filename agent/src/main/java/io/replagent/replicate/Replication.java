@@ -23,6 +23,7 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
@@ -303,5 +304,32 @@ public final class Replication {
 
     private static String fileName(String name) {
         return name.replaceAll("[^A-Za-z0-9._-]", "_");
+    }
+
+    /** The status snapshot in the status file's JSON form: one format for the file, the socket and scripts. */
+    public String statusJson() {
+        return StatusJson.of(status());
+    }
+
+    /** The log level from now on. */
+    public void logLevel(Settings.LogLevel level) {
+        log.level(level);
+    }
+
+    /**
+     * Connects to each target as a push would (authenticating, changing nothing).
+     * @return per "watch/target", empty when it answered, else rsync's exit and error
+     */
+    public Map<String, Optional<String>> probeTargets() {
+        Map<String, Optional<String>> result = new java.util.LinkedHashMap<>();
+        for (WatchRun w : watches) for (TargetPipeline t : w.targets) result.put(w.watch.name() + "/" + t.name(), t.probe());
+        return result;
+    }
+
+    /** The names of the watches and their targets, in state order: what the control operations resolve against. */
+    public Map<String, List<String>> targetNames() {
+        Map<String, List<String>> names = new java.util.LinkedHashMap<>();
+        for (WatchRun w : watches) names.put(w.watch.name(), w.targets.stream().map(TargetPipeline::name).toList());
+        return names;
     }
 }

@@ -40,6 +40,21 @@ final class RsyncArgs {
         target.passwordFile().ifPresent(p -> common.add("--password-file=" + p));
     }
 
+    /**
+     * A connection check for the console's doctor: authenticates and lists only the destination directory itself,
+     * changing nothing. Uses the push's own password file, timeout and environment.
+     */
+    List<String> probe() {
+        List<String> argv = new ArrayList<>();
+        argv.add(common.get(0));
+        argv.add("--list-only");
+        argv.add("--exclude=*");
+        argv.add("--timeout=10");
+        common.stream().filter(a -> a.startsWith("--password-file=")).forEach(argv::add);
+        argv.add(destination);
+        return argv;
+    }
+
     /** The whole tree; {@code --delete} when deletes are propagated. */
     List<String> full(boolean delete) {
         List<String> argv = new ArrayList<>(common);

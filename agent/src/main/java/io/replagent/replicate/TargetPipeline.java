@@ -18,6 +18,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -490,5 +491,12 @@ final class TargetPipeline {
             return count[0];
         }
         return count[0];
+    }
+
+    /** Connects and authenticates as a push would, changing nothing: empty when the target answers, else rsync's error. */
+    Optional<String> probe() {
+        RsyncRunner.Result result = runner.run(args.probe(), null);
+        if (result.exit() == 0) return Optional.empty();
+        return Optional.of("rsync exit " + result.exit() + (result.error().isEmpty() ? "" : ": " + result.error().strip()));
     }
 }

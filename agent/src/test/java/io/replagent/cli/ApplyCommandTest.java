@@ -1,5 +1,7 @@
 package io.replagent.cli;
 
+import io.replagent.testing.Ports;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -24,7 +26,7 @@ class ApplyCommandTest {
 
     @BeforeEach void state() throws Exception {
         runAs = "agt" + Long.toHexString(ThreadLocalRandom.current().nextLong(0x10000000L, 0xFFFFFFFFL));
-        file = CliFixture.write(dir, CliFixture.backupServer(runAs, CliFixture.freePort(), "process"));
+        file = CliFixture.write(dir, CliFixture.backupServer(runAs, Ports.free(), "process"));
     }
 
     @AfterEach void cleanUp() throws Exception {
