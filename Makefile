@@ -5,7 +5,7 @@ PREFIX ?= /usr/local
 JAR := agent/target/agent.jar
 JSA := agent/target/agent.jsa
 
-.PHONY: build test demo install bench cds clean
+.PHONY: build test demo install bench cds clean reliability
 
 build: $(JAR)
 
@@ -36,6 +36,10 @@ install: build
 
 bench: build
 	test-infra/bench/run.sh
+
+# The two-host fault and security suite (root; network namespaces). SOAK_SECONDS=600 for the full soak.
+reliability: build
+	SOAK_SECONDS=$${SOAK_SECONDS:-60} python3 test-infra/faults/faults.py
 
 clean:
 	$(MVN) clean
