@@ -179,7 +179,7 @@ def kill_daemon(bak):
 def backup_state():
     modules = "\n".join(
         "    - { name: %s, path: /srv/%s, auth_users: [%s], hosts_allow: [%s]%s }" % m for m in [
-            ("data", "backup", "backup", SRC_IP, ""),
+            ("data", "data", "backup", SRC_IP, ""),
             ("other", "other", "other", SRC_IP, ""),
             ("small", "small", "backup", SRC_IP, ""),
             ("guarded", "guarded", "backup", SRC_IP, ""),
@@ -413,25 +413,38 @@ def runs(t, watch):
 
 
 def fault_link_down(t):
-    """Link down for LINK_DOWN_SECONDS (30) in the middle of a 5,000-file burst, then up."""
+    """Link down for LINK_DOWN_SECONDS (30) in the middle of a 5,000-file burst, then up; again while idle."""
     down_s = int(os.environ.get("LINK_DOWN_SECONDS", "30"))
-    src = src_dir(t, "main")
+    src, dst = src_dir(t, "main"), bak_dir(t, "data")
+    # 1. mid-transfer: the link goes while the first half is being sent, the second half is written while it is down
     burst(os.path.join(src, "linkdown"), 2500, "a", 2048)
     t.link(False)
     runs0, retries0 = runs(t, "main")
     burst(os.path.join(src, "linkdown"), 2500, "b", 2048)
     time.sleep(down_s)
     runs1, retries1 = runs(t, "main")
-    tg = target(t, "main")
-    assert tg["queue_depth"] > 0 or tg["failure_count"] > 0, "the backlog is visible while the link is down: %r" % tg
     t.link(True)
     up = time.time()
-    await_equal(src, bak_dir(t, "data"), 180)
-    recover = time.time() - up
-    attempts = runs1 - runs0
-    assert attempts <= 2 * (down_s // 5 + 6), "no hot loop: %d rsync runs in %d s with the link down" % (attempts, down_s)
-    row("link down %d s mid 5,000-file burst" % down_s, 1, lost_files(tree(src), tree(bak_dir(t, "data"))), recover,
-        "%d runs / %d retries while down" % (attempts, retries1 - retries0))
+    await_equal(src, dst, 180)
+    row("link down %d s mid 5,000-file burst (in-flight rsync stalls)" % down_s, 1, lost_files(tree(src), tree(dst)),
+        time.time() - up, "%d runs / %d retries while down" % (runs1 - runs0, retries1 - retries0))
+    # 2. down while idle: every push attempt fails at once (network unreachable), so only the backoff limits them
+    await_("main/data idle", lambda: (lambda x: x["queue_depth"] == 0 and x["in_flight"] == 0)(target(t, "main")), 60)
+    t.link(False)
+    runs0, retries0 = runs(t, "main")
+    burst(os.path.join(src, "linkdown-idle"), 500, "c", 2048)
+    time.sleep(down_s)
+    tg = target(t, "main")
+    assert tg["queue_depth"] > 0 or tg["failure_count"] > 0, "the backlog is visible while the link is down: %r" % tg
+    attempts = tg["rsync_runs"] - runs0
+    t.link(True)
+    up = time.time()
+    await_equal(src, dst, 400)
+    # backoff 1 s doubling: ~log2(down_s) attempts; a hot loop would make hundreds
+    assert attempts <= 2 * (down_s.bit_length() + 2), "no hot loop: %d rsync runs in %d s" % (attempts, down_s)
+    row("link down %d s while idle, 500 files written meanwhile" % down_s, 1, lost_files(tree(src), tree(dst)),
+        time.time() - up, "%d runs / %d retries while down (next_retry %s)" % (attempts, tg["retries"] - retries0,
+                                                                               tg["next_retry"]))
 
 
 def fault_daemon(t):
@@ -688,8 +701,9 @@ class SecretScan:
         self.scans = 0
         self.stop = False
 
-    def agent_tree(self):
-        out, todo = set(), [self.t.src.agent.pid] if self.t.src.agent else []
+    @staticmethod
+    def descendants(pid):
+        out, todo = set(), [pid]
         while todo:
             p = todo.pop()
             out.add(p)
@@ -698,13 +712,13 @@ class SecretScan:
 
     def once(self):
         secrets = [PASSWORD.encode(), PASSWORD2.encode()]
-        mine = {os.getpid()} | self.agent_tree()
+        mine = self.descendants(os.getpid())
         for p in os.listdir("/proc"):
             if not p.isdigit():
                 continue
             for what in ("cmdline", "environ"):
                 if what == "environ" and int(p) in mine:
-                    continue  # the driver and the agent hold the password by design; rsync children may get it in env
+                    continue  # the driver passes the password to what it starts (agents) in their environment
                 try:
                     with open("/proc/%s/%s" % (p, what), "rb") as f:
                         data = f.read()
@@ -957,9 +971,10 @@ def main():
     except KeyboardInterrupt:
         failures.append("interrupted")
     finally:
-        if os.environ.get("KEEP"):
-            log("KEEP set: logs in " + WORK)
-            sh("cp", "-r", os.path.join(WORK, "source-agent.log"), "/tmp/faults-last-agent.log", check=False)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second signal must not cut the teardown short
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        sh("cp", os.path.join(WORK, "source-agent.log"), "/tmp/faults-last-agent.log", check=False)
+        sh("cp", os.path.join(t.bak.root, "var/log/rsyncd.log"), "/tmp/faults-last-rsyncd.log", check=False)
         t.down()
     print("\n| fault | injected | lost files | time to recover (s) | retries | notes |\n|---|---|---|---|---|---|")
     for r in RESULTS:
