@@ -2,7 +2,7 @@ package io.replagent.cli;
 
 import io.replagent.control.ControlClient;
 import io.replagent.control.ControlException;
-import io.replagent.testing.Ports;
+import io.replagent.testing.AgentProcess;
 import io.replagent.testing.Trees;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,46 +31,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ReplicatingAgentTest {
 
-    static final String PASSWORD = "e2e-Secret-7";
+    static final String PASSWORD = AgentProcess.PASSWORD;
 
     @TempDir Path root;
     Path state;
     Path source;
     Path backup;
     Path socket;
-    final List<Process> agents = new ArrayList<>();
+    final List<AgentProcess> agents = new ArrayList<>();
 
     @BeforeEach
     void writeState() throws IOException {
-        int port = Ports.free();
-        state = root.resolve("state.yaml");
-        Files.writeString(state, """
-                version: 1
-                settings:
-                  state_dir: /var/lib/agent
-                  status_file: /var/lib/agent/status.json
-                  control_socket: /run/agent/agent.sock
-                server:
-                  config_file: /etc/rsyncd.conf
-                  secrets_file: /etc/rsyncd.secrets
-                  pid_file: /run/rsyncd.pid
-                  lock_file: /run/rsyncd.lock
-                  log_file: /var/log/rsyncd.log
-                  address: 127.0.0.1
-                  port: %d
-                  run_as: root
-                  use_chroot: false
-                  users: [ { name: backup, password: { env: E2E_PASSWORD } } ]
-                  modules:
-                    - { name: data, path: /srv/backup, auth_users: [backup], hosts_allow: [127.0.0.1] }
-                client:
-                  password_files: [ { path: /etc/rsync.passwd, password: { env: E2E_PASSWORD } } ]
-                watches:
-                  - name: src
-                    source: /srv/source
-                    targets: [ { name: backup, url: "rsync://backup@127.0.0.1:%d/data", password_file: /etc/rsync.passwd } ]
-                    delay: 100ms
-                """.formatted(port, port));
+        state = AgentProcess.writeLoopbackState(root);
         source = root.resolve("srv/source");
         backup = root.resolve("srv/backup");
         socket = root.resolve("run/agent/agent.sock");
@@ -79,10 +51,7 @@ class ReplicatingAgentTest {
 
     @AfterEach
     void stopEverything() throws Exception {
-        for (Process agent : agents) {
-            agent.destroyForcibly();
-            agent.waitFor(10, TimeUnit.SECONDS);
-        }
+        for (AgentProcess agent : agents) agent.close();
         Path pidFile = root.resolve("run/rsyncd.pid");
         if (Files.exists(pidFile)) CliFixture.stopDaemon(pidFile);
     }
@@ -165,28 +134,10 @@ class ReplicatingAgentTest {
     // ---- helpers
 
     private Process startAgent() throws Exception {
-        Path log = root.resolve("agent-" + agents.size() + ".log");
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "-Dfile.encoding=UTF-8", "-Dsun.jnu.encoding=UTF-8",
-                Main.class.getName(), "apply", state.toString(), "--root", root.toString(), "--auto-approve")
-                .redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().put("E2E_PASSWORD", PASSWORD);
-        builder.environment().put("LANG", "C.UTF-8");
-        Process agent = builder.start();
+        AgentProcess agent = AgentProcess.start(state, root, socket, AgentProcess.ENV,
+                root.resolve("agent-" + agents.size() + ".log"));
         agents.add(agent);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            if (!agent.isAlive()) throw new AssertionError("agent exited " + agent.exitValue() + ": " + Files.readString(log));
-            try (ControlClient client = ControlClient.connect(socket)) {
-                if (client.call("status", null).path("watches").get(0).path("targets").get(0).path("last_success").isString()) {
-                    return agent;
-                }
-            } catch (ControlException e) {
-                // not up yet
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("agent not ready in 60 s: " + Files.readString(log));
+        return agent.process();
     }
 
     private JsonNode awaitTarget(Predicate<JsonNode> condition) throws Exception {
@@ -207,7 +158,7 @@ class ReplicatingAgentTest {
     }
 
     private CliFixture.Run run(String... args) {
-        return CliFixture.run(List.of(args), "", false, java.util.Map.of("E2E_PASSWORD", PASSWORD));
+        return CliFixture.run(List.of(args), "", false, AgentProcess.ENV);
     }
 
     private void write(String relative, String content) throws IOException {
