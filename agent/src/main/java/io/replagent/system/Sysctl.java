@@ -1,6 +1,7 @@
 package io.replagent.system;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -28,13 +29,32 @@ public final class Sysctl {
 
     public Optional<Long> read(String name) throws IOException {
         try {
-            // readAllBytes: /proc files report size 0, and offset reads return nothing
-            String text = new String(Files.readAllBytes(path(name)), StandardCharsets.US_ASCII).strip();
-            return Optional.of(Long.parseLong(text));
+            return Optional.of(Long.parseLong(readProc(path(name))));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (NumberFormatException e) {
             throw new IOException(path(name) + ": not a number");
+        }
+    }
+
+    /** Like {@link #read}, for messages: the value, or -1 when it cannot be read. */
+    public long readOr(String name, long fallback) {
+        try {
+            return read(name).orElse(fallback);
+        } catch (IOException e) {
+            return fallback;
+        }
+    }
+
+    /**
+     * A /proc file's text in ONE read: /proc files report size 0 and a read at a non-zero offset returns nothing,
+     * so Files.readAllBytes (which reads the first byte alone, then the rest) yields only the first digit.
+     */
+    private static String readProc(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buffer = new byte[4096];
+            int n = in.read(buffer);
+            return n <= 0 ? "" : new String(buffer, 0, n, StandardCharsets.US_ASCII).strip();
         }
     }
 

@@ -5,7 +5,7 @@ import io.replagent.state.Watch;
 import io.replagent.testing.RsyncDaemon;
 import io.replagent.testing.Trees;
 import io.replagent.testing.Watches;
-import io.replagent.watch.Limits;
+import io.replagent.system.Sysctl;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -277,7 +277,7 @@ class ReplicationTest {
         RsyncDaemon d = daemon("d");
         Path src = source();
         Path limit = Path.of("/proc/sys/fs/inotify/max_queued_events");
-        String saved = Limits.readProc(limit);
+        String saved = new Sysctl(Sysctl.PROC_SYS).read("fs.inotify.max_queued_events").orElseThrow().toString();
         Replication r;
         sysctl(limit, "64"); // read at inotify_init: restored right after
         try {
@@ -285,7 +285,7 @@ class ReplicationTest {
         } finally {
             sysctl(limit, saved);
         }
-        assertEquals(saved, Limits.readProc(limit));
+        assertEquals(saved, new Sysctl(Sysctl.PROC_SYS).read("fs.inotify.max_queued_events").orElseThrow().toString());
         Random random = new Random(4);
         for (int round = 0; round < 20 && r.status().watches().get(0).overflows() == 0; round++) {
             for (int i = 0; i < 500; i++) write(src.resolve("o/d" + round + "/f" + i), 100, random);
