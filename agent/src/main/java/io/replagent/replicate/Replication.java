@@ -224,6 +224,11 @@ public final class Replication {
         return new ReplicationStatus(Instant.now(), out);
     }
 
+    /** The snapshot in the status file's JSON form (snake_case keys), for the control socket and the console. */
+    public String statusJson() {
+        return StatusJson.of(status());
+    }
+
     /** The last {@code max} activities (batches, full syncs, overflows), oldest first. */
     public List<ReplicationStatus.Activity> recent(int max) {
         synchronized (recent) {
