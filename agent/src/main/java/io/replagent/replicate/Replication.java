@@ -311,11 +311,6 @@ public final class Replication {
         return name.replaceAll("[^A-Za-z0-9._-]", "_");
     }
 
-    /** The status snapshot in the status file's JSON form: one format for the file, the socket and scripts. */
-    public String statusJson() {
-        return StatusJson.of(status());
-    }
-
     /** The log level from now on. */
     public void logLevel(Settings.LogLevel level) {
         log.level(level);

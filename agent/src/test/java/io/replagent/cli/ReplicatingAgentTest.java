@@ -131,6 +131,34 @@ class ReplicatingAgentTest {
         assertFalse(Files.exists(socket), "a clean stop removes the socket");
     }
 
+    /**
+     * The watch limit, hit for real: in a user namespace of its own (so nothing else on the machine is affected) the
+     * agent may hold 3 watches and the tree has 6 directories. apply must stop with an error naming the setting,
+     * never replicate with directories silently unwatched.
+     */
+    @Test
+    void watchLimitIsAClearErrorNamingTheSetting() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(new ProcessBuilder("unshare", "-U", "-r", "true").start().waitFor() == 0,
+                "user namespaces are available");
+        Files.createDirectories(source.resolve("a/b/c/d/e"));
+        Path localState = root.resolve("local.yaml");
+        Files.writeString(localState, """
+                version: 1
+                settings: { state_dir: /var/lib/agent, control_socket: /run/agent/agent.sock }
+                watches:
+                  - { name: src, source: /srv/source, targets: [ { url: /srv/copy } ] }
+                """);
+        List<String> command = new ArrayList<>(List.of("unshare", "-U", "-r", "/bin/sh", "-c",
+                "echo 3 > /proc/sys/user/max_inotify_watches && exec \"$0\" \"$@\""));
+        command.addAll(AgentProcess.javaCommand(List.of("apply", localState.toString(), "--root", root.toString(), "--auto-approve")));
+        Process agent = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(agent.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(agent.waitFor(60, TimeUnit.SECONDS), "exits");
+        assertEquals(ExitCode.ERROR, agent.exitValue(), output);
+        assertTrue(output.contains("fs.inotify.max_user_watches") && output.contains("needs 6 watches")
+                && output.contains("settings.inotify.max_user_watches"), output);
+    }
+
     // ---- helpers
 
     private Process startAgent() throws Exception {
