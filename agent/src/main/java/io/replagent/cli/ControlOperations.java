@@ -216,6 +216,10 @@ final class ControlOperations {
                 String name = "replication " + w.name() + "/" + t.name();
                 if (t.alert() != null) {
                     checks.add(new Check(name, "fail", t.alert(), "fix the cause, then 'retry " + w.name() + "/" + t.name() + "'"));
+                } else if (t.failureCount() > 0) {
+                    checks.add(new Check(name, "warn", t.failureCount() + " path(s) in the failure queue, retry " + t.attempt()
+                            + (t.nextRetry() == null ? "" : " next at " + t.nextRetry()),
+                            "'failures' shows rsync's error; once fixed, 'retry " + w.name() + "/" + t.name() + "'"));
                 } else if (t.queueDepth() > 0 && (t.lastSuccess() == null || t.lastSuccess().isBefore(now.minus(STALE)))) {
                     checks.add(new Check(name, "warn", t.queueDepth() + " change(s) waiting, last success "
                             + (t.lastSuccess() == null ? "never" : t.lastSuccess()), "see 'failures' and 'events'"));

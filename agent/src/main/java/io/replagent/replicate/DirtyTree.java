@@ -142,8 +142,12 @@ final class DirtyTree {
         return firstNanos;
     }
 
+    /** Counts a change; the first one into an empty tree starts the batch's clock (also after marks cancelled out). */
     private void touch(long nowNanos) {
-        if (isEmpty() && changes == 0) firstNanos = nowNanos;
+        if (isEmpty()) {
+            firstNanos = nowNanos;
+            changes = 0;
+        }
         changes++;
     }
 

@@ -224,6 +224,11 @@ public final class Replication {
         return new ReplicationStatus(Instant.now(), out);
     }
 
+    /** The snapshot in the status file's JSON form (snake_case keys), for the control socket and the console. */
+    public String statusJson() {
+        return StatusJson.of(status());
+    }
+
     /** The last {@code max} activities (batches, full syncs, overflows), oldest first. */
     public List<ReplicationStatus.Activity> recent(int max) {
         synchronized (recent) {
@@ -304,11 +309,6 @@ public final class Replication {
 
     private static String fileName(String name) {
         return name.replaceAll("[^A-Za-z0-9._-]", "_");
-    }
-
-    /** The status snapshot in the status file's JSON form: one format for the file, the socket and scripts. */
-    public String statusJson() {
-        return StatusJson.of(status());
     }
 
     /** The log level from now on. */

@@ -1,5 +1,8 @@
 package io.replagent.cli;
 
+import io.replagent.testing.AgentProcess;
+import io.replagent.testing.Trees;
+
 import io.replagent.testing.Ports;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -97,9 +100,20 @@ class ApplyCommandTest {
         assertFalse(Files.exists(root.resolve("data")));
     }
 
-    @Test void withoutConvergeOnlyApplyHandsOverToReplication() throws Exception {
-        CliFixture.Run r = CliFixture.run(List.of("apply", file.toString(), "--root", root.toString(), "--auto-approve", "--once"), "", false);
-        assertEquals(0, r.exit(), r.err());
-        assertTrue(r.err().contains("replication"), r.err());
+    /** --once: converge both roles, push the whole tree once, exit; what Ansible and cron call. */
+    @Test void onceConvergesThenSyncsTheTreeAndExits() throws Exception {
+        Path host = root.resolve("once");
+        Path source = Files.createDirectories(host.resolve("srv/source/docs"));
+        Files.writeString(source.resolve("report.txt"), "already here before the agent ran");
+        Path state = AgentProcess.writeLoopbackState(host);
+        try {
+            CliFixture.Run r = CliFixture.run(List.of("apply", state.toString(), "--root", host.toString(), "--auto-approve",
+                    "--once", "--detailed-exitcode"), "", false, AgentProcess.ENV);
+            assertEquals(ExitCode.CHANGES, r.exit(), r.err());
+            Trees.assertEqual(host.resolve("srv/source"), host.resolve("srv/backup"));
+            assertFalse(Files.exists(host.resolve("run/agent/agent.sock")), "--once leaves no control socket behind");
+        } finally {
+            CliFixture.stopDaemon(host.resolve("run/rsyncd.pid"));
+        }
     }
 }

@@ -2,7 +2,7 @@ package io.replagent.cli;
 
 import io.replagent.control.ControlClient;
 import io.replagent.control.ControlException;
-import io.replagent.testing.Ports;
+import io.replagent.testing.AgentProcess;
 import io.replagent.testing.Trees;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,46 +31,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ReplicatingAgentTest {
 
-    static final String PASSWORD = "e2e-Secret-7";
+    static final String PASSWORD = AgentProcess.PASSWORD;
 
     @TempDir Path root;
     Path state;
     Path source;
     Path backup;
     Path socket;
-    final List<Process> agents = new ArrayList<>();
+    final List<AgentProcess> agents = new ArrayList<>();
 
     @BeforeEach
     void writeState() throws IOException {
-        int port = Ports.free();
-        state = root.resolve("state.yaml");
-        Files.writeString(state, """
-                version: 1
-                settings:
-                  state_dir: /var/lib/agent
-                  status_file: /var/lib/agent/status.json
-                  control_socket: /run/agent/agent.sock
-                server:
-                  config_file: /etc/rsyncd.conf
-                  secrets_file: /etc/rsyncd.secrets
-                  pid_file: /run/rsyncd.pid
-                  lock_file: /run/rsyncd.lock
-                  log_file: /var/log/rsyncd.log
-                  address: 127.0.0.1
-                  port: %d
-                  run_as: root
-                  use_chroot: false
-                  users: [ { name: backup, password: { env: E2E_PASSWORD } } ]
-                  modules:
-                    - { name: data, path: /srv/backup, auth_users: [backup], hosts_allow: [127.0.0.1] }
-                client:
-                  password_files: [ { path: /etc/rsync.passwd, password: { env: E2E_PASSWORD } } ]
-                watches:
-                  - name: src
-                    source: /srv/source
-                    targets: [ { name: backup, url: "rsync://backup@127.0.0.1:%d/data", password_file: /etc/rsync.passwd } ]
-                    delay: 100ms
-                """.formatted(port, port));
+        state = AgentProcess.writeLoopbackState(root);
         source = root.resolve("srv/source");
         backup = root.resolve("srv/backup");
         socket = root.resolve("run/agent/agent.sock");
@@ -79,10 +51,7 @@ class ReplicatingAgentTest {
 
     @AfterEach
     void stopEverything() throws Exception {
-        for (Process agent : agents) {
-            agent.destroyForcibly();
-            agent.waitFor(10, TimeUnit.SECONDS);
-        }
+        for (AgentProcess agent : agents) agent.close();
         Path pidFile = root.resolve("run/rsyncd.pid");
         if (Files.exists(pidFile)) CliFixture.stopDaemon(pidFile);
     }
@@ -162,31 +131,41 @@ class ReplicatingAgentTest {
         assertFalse(Files.exists(socket), "a clean stop removes the socket");
     }
 
+    /**
+     * The watch limit, hit for real: in a user namespace of its own (so nothing else on the machine is affected) the
+     * agent may hold 3 watches and the tree has 6 directories. apply must stop with an error naming the setting,
+     * never replicate with directories silently unwatched.
+     */
+    @Test
+    void watchLimitIsAClearErrorNamingTheSetting() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(new ProcessBuilder("unshare", "-U", "-r", "true").start().waitFor() == 0,
+                "user namespaces are available");
+        Files.createDirectories(source.resolve("a/b/c/d/e"));
+        Path localState = root.resolve("local.yaml");
+        Files.writeString(localState, """
+                version: 1
+                settings: { state_dir: /var/lib/agent, control_socket: /run/agent/agent.sock }
+                watches:
+                  - { name: src, source: /srv/source, targets: [ { url: /srv/copy } ] }
+                """);
+        List<String> command = new ArrayList<>(List.of("unshare", "-U", "-r", "/bin/sh", "-c",
+                "echo 3 > /proc/sys/user/max_inotify_watches && exec \"$0\" \"$@\""));
+        command.addAll(AgentProcess.javaCommand(List.of("apply", localState.toString(), "--root", root.toString(), "--auto-approve")));
+        Process agent = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(agent.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(agent.waitFor(60, TimeUnit.SECONDS), "exits");
+        assertEquals(ExitCode.ERROR, agent.exitValue(), output);
+        assertTrue(output.contains("fs.inotify.max_user_watches") && output.contains("needs 6 watches")
+                && output.contains("settings.inotify.max_user_watches"), output);
+    }
+
     // ---- helpers
 
     private Process startAgent() throws Exception {
-        Path log = root.resolve("agent-" + agents.size() + ".log");
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "-Dfile.encoding=UTF-8", "-Dsun.jnu.encoding=UTF-8",
-                Main.class.getName(), "apply", state.toString(), "--root", root.toString(), "--auto-approve")
-                .redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().put("E2E_PASSWORD", PASSWORD);
-        builder.environment().put("LANG", "C.UTF-8");
-        Process agent = builder.start();
+        AgentProcess agent = AgentProcess.start(state, root, socket, AgentProcess.ENV,
+                root.resolve("agent-" + agents.size() + ".log"));
         agents.add(agent);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            if (!agent.isAlive()) throw new AssertionError("agent exited " + agent.exitValue() + ": " + Files.readString(log));
-            try (ControlClient client = ControlClient.connect(socket)) {
-                if (client.call("status", null).path("watches").get(0).path("targets").get(0).path("last_success").isString()) {
-                    return agent;
-                }
-            } catch (ControlException e) {
-                // not up yet
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("agent not ready in 60 s: " + Files.readString(log));
+        return agent.process();
     }
 
     private JsonNode awaitTarget(Predicate<JsonNode> condition) throws Exception {
@@ -207,7 +186,7 @@ class ReplicatingAgentTest {
     }
 
     private CliFixture.Run run(String... args) {
-        return CliFixture.run(List.of(args), "", false, java.util.Map.of("E2E_PASSWORD", PASSWORD));
+        return CliFixture.run(List.of(args), "", false, AgentProcess.ENV);
     }
 
     private void write(String relative, String content) throws IOException {

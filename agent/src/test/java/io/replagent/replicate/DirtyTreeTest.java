@@ -105,6 +105,12 @@ class DirtyTreeTest {
         assertEquals(0, tree.changes());
         tree.mark("c", MODIFIED, false, false, 1000);
         assertEquals(1000, tree.firstNanos());
+        tree.take();
+        tree.mark("t", CREATED, false, false, 2000);
+        tree.mark("t", DELETED, false, false, 2100); // cancelled out: nothing pending
+        tree.mark("u", MODIFIED, false, false, 5000);
+        assertEquals(5000, tree.firstNanos(), "the delay counts from the first change still pending");
+        assertEquals(1, tree.changes());
     }
 
     @Test void deletesAreCountedForTheGuard() {

@@ -299,13 +299,14 @@ class ReplicationTest {
         RsyncDaemon d = daemon("d");
         Path src = source();
         Files.writeString(src.resolve("f"), "content");
-        start(Watches.state(tmp, Watches.withFullSyncInterval(Watches.watch(src, d.target("t")), Duration.ofMillis(300))));
+        Replication r = start(Watches.state(tmp, Watches.withFullSyncInterval(Watches.watch(src, d.target("t")), Duration.ofMillis(300))));
         Trees.awaitEqual(src, d.module(), CONVERGE);
         Files.delete(d.module().resolve("f")); // behind the agent's back: only a full sync notices
         Trees.awaitEqual(src, d.module(), CONVERGE);
         Path status = tmp.resolve("status.json");
         await(() -> Files.exists(status), "status file");
         String json = Files.readString(status);
+        assertTrue(r.statusJson().contains("\"name\":\"w\""));
         assertTrue(json.contains("\"name\":\"w\"") && json.contains("\"destination\":\"rsync://agent@127.0.0.1:" + d.port()), json);
     }
 
