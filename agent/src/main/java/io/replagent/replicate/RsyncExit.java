@@ -28,4 +28,9 @@ enum RsyncExit {
                 return TRANSIENT;
         }
     }
+
+    /** The target's filesystem is full (or over quota): retried with backoff, and raised as an alert meanwhile. */
+    static boolean targetFull(String stderr) {
+        return stderr != null && (stderr.contains("No space left on device") || stderr.contains("Disk quota exceeded"));
+    }
 }

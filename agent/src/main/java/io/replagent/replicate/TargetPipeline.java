@@ -68,6 +68,8 @@ final class TargetPipeline {
     private final Map<String, String> failures = new LinkedHashMap<>();
     private boolean initial;
     private boolean paused;
+    /** The pause came from a permanent rsync error: an operator's retry (after fixing the cause) ends it. */
+    private boolean pausedByError;
     private String alert;
     private boolean deletesConfirmed;
     private int attempt;
@@ -158,6 +160,7 @@ final class TargetPipeline {
     void pause(String why) {
         synchronized (lock) {
             paused = true;
+            pausedByError = false;
             alert = why;
         }
     }
@@ -166,14 +169,23 @@ final class TargetPipeline {
     void resume() {
         synchronized (lock) {
             paused = false;
+            pausedByError = false;
             alert = null;
             lock.notifyAll();
         }
     }
 
-    /** Ends a backoff wait now; with {@code allowDeletes}, a refused mass delete goes ahead (and the pause ends). */
+    /**
+     * Ends a backoff wait, or a pause caused by a permanent rsync error, now; with {@code allowDeletes}, a refused mass
+     * delete goes ahead (and the pause ends). An operator's pause stays.
+     */
     void retryNow(boolean allowDeletes) {
         synchronized (lock) {
+            if (pausedByError) {
+                paused = false;
+                pausedByError = false;
+                alert = null;
+            }
             if (allowDeletes && paused && alert != null && alert.startsWith(MASS_DELETE)) {
                 deletesConfirmed = true;
                 paused = false;
@@ -367,7 +379,7 @@ final class TargetPipeline {
                     String error = "rsync exit " + r.exit() + (r.error().isEmpty() ? "" : ": " + lastLine(r.error()));
                     if (unit.delivers().full()) failures.put("", error);
                     for (DirtyTree.Entry e : unit.delivers().entries()) failures.put(e.path(), error);
-                    if (outcome == RsyncExit.PERMANENT) alert = error;
+                    if (outcome == RsyncExit.PERMANENT || RsyncExit.targetFull(r.error())) alert = error;
                 }
                 record(unit.kind(), unit.delivers().full() ? -1 : unit.delivers().entries().size(), r, null);
             }
@@ -376,9 +388,11 @@ final class TargetPipeline {
                 retryAtNanos = 0;
                 lastSuccess = Instant.now();
                 deletesConfirmed = false;
+                if (!paused) alert = null; // a full target that has room again
                 if (initialSync) initial = false;
             } else if (worst == RsyncExit.PERMANENT) {
                 paused = true;
+                pausedByError = true;
             } else {
                 attempt++;
                 retries++;
@@ -465,11 +479,12 @@ final class TargetPipeline {
         String t = text.strip();
         int nl = t.lastIndexOf('\n');
         String line = nl < 0 ? t : t.substring(nl + 1);
-        // rsync's own summary line says less than the line before it
-        if (line.startsWith("rsync error:") && nl > 0) {
-            String before = t.substring(0, nl).strip();
-            int prev = before.lastIndexOf('\n');
-            line = (prev < 0 ? before : before.substring(prev + 1)) + " / " + line;
+        // rsync's own summary lines ("rsync error: ... (code 11)") say less than the cause before them
+        if (line.startsWith("rsync error:")) {
+            String[] lines = t.split("\n");
+            for (int i = lines.length - 2; i >= 0; i--) {
+                if (!lines[i].startsWith("rsync error:")) return lines[i].strip() + " / " + line;
+            }
         }
         return line;
     }

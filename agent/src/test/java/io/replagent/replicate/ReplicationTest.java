@@ -223,9 +223,13 @@ class ReplicationTest {
         assertTrue(alert.contains("exit 5") && alert.contains("auth failed"), alert);
         assertFalse(log().contains("wrong"), "the password never reaches the log");
         Files.writeString(d.passwordFile(), d.password() + "\n");
-        r.resume("w", "t");
+        r.retryNow("w", "t", false); // the operator fixed the cause: a retry ends the error's pause
         Files.writeString(src.resolve("after"), "a");
         Trees.awaitEqual(src, d.module(), CONVERGE);
+        await(() -> r.status().watches().get(0).targets().get(0).alert() == null, "the alert ends with the success");
+        r.pause("w", "t");
+        r.retryNow("w", "t", false);
+        assertEquals("paused", r.status().watches().get(0).targets().get(0).state(), "an operator's pause stays");
     }
 
     @Test void undeliveredPathsSurviveARestart() throws Exception {

@@ -24,4 +24,14 @@ class RsyncExitTest {
         };
         for (Object[] c : cases) assertEquals(c[2], RsyncExit.classify((Integer) c[0], (String) c[1]), c[0] + " " + c[1]);
     }
+
+    @Test void aFullTargetIsRecognised() {
+        Object[][] cases = {
+                {"rsync: [receiver] write failed on \"big\" (in m): No space left on device (28)", true},
+                {"rsync: [receiver] mkstemp \"/.a.XXXX\" (in m) failed: Disk quota exceeded (122)", true},
+                {"rsync error: error in file IO (code 11) at receiver.c(657) [receiver=3.2.7]", false},
+                {"", false}, {null, false},
+        };
+        for (Object[] c : cases) assertEquals(c[1], RsyncExit.targetFull((String) c[0]), String.valueOf(c[0]));
+    }
 }
