@@ -29,8 +29,12 @@ enum RsyncExit {
         }
     }
 
-    /** The target's filesystem is full (or over quota): retried with backoff, and raised as an alert meanwhile. */
-    static boolean targetFull(String stderr) {
-        return stderr != null && (stderr.contains("No space left on device") || stderr.contains("Disk quota exceeded"));
+    /**
+     * A file I/O error (exit 11: often the target's filesystem is full, and the daemon's message may be lost in a
+     * connection reset) or a full or over-quota target: retried with backoff, and raised as an alert meanwhile.
+     */
+    static boolean needsAttention(int exit, String stderr) {
+        return exit == 11 || stderr != null
+                && (stderr.contains("No space left on device") || stderr.contains("Disk quota exceeded"));
     }
 }

@@ -379,7 +379,7 @@ final class TargetPipeline {
                     String error = "rsync exit " + r.exit() + (r.error().isEmpty() ? "" : ": " + lastLine(r.error()));
                     if (unit.delivers().full()) failures.put("", error);
                     for (DirtyTree.Entry e : unit.delivers().entries()) failures.put(e.path(), error);
-                    if (outcome == RsyncExit.PERMANENT || RsyncExit.targetFull(r.error())) alert = error;
+                    if (outcome == RsyncExit.PERMANENT || RsyncExit.needsAttention(r.exit(), r.error())) alert = error;
                 }
                 record(unit.kind(), unit.delivers().full() ? -1 : unit.delivers().entries().size(), r, null);
             }

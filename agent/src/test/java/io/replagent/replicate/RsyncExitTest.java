@@ -25,13 +25,17 @@ class RsyncExitTest {
         for (Object[] c : cases) assertEquals(c[2], RsyncExit.classify((Integer) c[0], (String) c[1]), c[0] + " " + c[1]);
     }
 
-    @Test void aFullTargetIsRecognised() {
+    @Test void fileIoErrorsAndAFullTargetNeedAttention() {
         Object[][] cases = {
-                {"rsync: [receiver] write failed on \"big\" (in m): No space left on device (28)", true},
-                {"rsync: [receiver] mkstemp \"/.a.XXXX\" (in m) failed: Disk quota exceeded (122)", true},
-                {"rsync error: error in file IO (code 11) at receiver.c(657) [receiver=3.2.7]", false},
-                {"", false}, {null, false},
+                {23, "rsync: [receiver] write failed on \"big\" (in m): No space left on device (28)", true},
+                {23, "rsync: [receiver] mkstemp \"/.a.XXXX\" (in m) failed: Disk quota exceeded (122)", true},
+                {11, "rsync: [sender] read error: Connection reset by peer (104)", true},
+                {10, "rsync: [sender] failed to connect to 10.0.0.2: Connection refused", false},
+                {23, "rsync: [sender] send_files failed to open", false},
+                {0, "", false}, {12, null, false},
         };
-        for (Object[] c : cases) assertEquals(c[1], RsyncExit.targetFull((String) c[0]), String.valueOf(c[0]));
+        for (Object[] c : cases) {
+            assertEquals(c[2], RsyncExit.needsAttention((Integer) c[0], (String) c[1]), c[0] + " " + c[1]);
+        }
     }
 }
