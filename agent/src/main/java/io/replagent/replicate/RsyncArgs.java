@@ -102,10 +102,15 @@ final class RsyncArgs {
         return argv;
     }
 
-    /** The stdin of {@link #list}: raw paths, each ended by NUL. */
+    /**
+     * The stdin of {@link #list}: raw paths, each ended by NUL and led by "./": rsync drops a files-from line that
+     * starts with '#' or ';' as a comment, even with --from0, so a file named "; x" would never be sent.
+     */
     static byte[] pathList(Collection<String> rawPaths) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (String p : rawPaths) {
+            out.write('.');
+            out.write('/');
             out.writeBytes(RawNames.bytes(p));
             out.write(0);
         }

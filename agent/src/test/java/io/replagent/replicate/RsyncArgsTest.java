@@ -73,9 +73,10 @@ class RsyncArgsTest {
         assertEquals("/backup/", a.full(true).get(a.full(true).size() - 1));
     }
 
-    @Test void pathListIsRawBytesEndedByNul() {
-        byte[] expected = {'a', ' ', 'b', 0, '-', 'x', '\n', 0, (byte) 0xff, '/', 'z', 0};
+    @Test void pathListIsRawBytesLedByDotSlashEndedByNul() {
+        byte[] expected = {'.', '/', 'a', ' ', 'b', 0, '.', '/', '-', 'x', '\n', 0, '.', '/', (byte) 0xff, '/', 'z', 0,
+                '.', '/', ';', 'c', 0, '.', '/', '#', 'd', 0};
         assertArrayEquals(expected, RsyncArgs.pathList(List.of("a b", "-x\n",
-                new String(new byte[] {(byte) 0xff, '/', 'z'}, StandardCharsets.ISO_8859_1))));
+                new String(new byte[] {(byte) 0xff, '/', 'z'}, StandardCharsets.ISO_8859_1), ";c", "#d")));
     }
 }

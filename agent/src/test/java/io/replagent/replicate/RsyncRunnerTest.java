@@ -20,14 +20,17 @@ class RsyncRunnerTest {
         Path src = Files.createDirectories(tmp.resolve("src"));
         Path dst = Files.createDirectories(tmp.resolve("dst"));
         Files.writeString(src.resolve("-a file"), "12345");
+        Files.writeString(src.resolve("; like a comment"), "y");
+        Files.writeString(src.resolve("#also"), "z");
         Files.writeString(src.resolve("not listed"), "x");
         RsyncRunner runner = new RsyncRunner(Map.of("PATH", System.getenv("PATH")));
         RsyncRunner.Result r = runner.run(List.of("rsync", "-a", "--stats", "--from0", "--files-from=-", src + "/", dst + "/"),
-                RsyncArgs.pathList(List.of("-a file")));
+                RsyncArgs.pathList(List.of("-a file", "; like a comment", "#also")));
         assertEquals(0, r.exit(), r.error());
-        assertEquals(1, r.files());
+        assertEquals(3, r.files());
         assertTrue(r.bytes() > 5);
         assertTrue(Files.exists(dst.resolve("-a file")));
+        assertTrue(Files.exists(dst.resolve("; like a comment")) && Files.exists(dst.resolve("#also")), "not comments");
         assertTrue(!Files.exists(dst.resolve("not listed")));
     }
 
