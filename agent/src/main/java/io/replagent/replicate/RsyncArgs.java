@@ -55,10 +55,14 @@ final class RsyncArgs {
         return argv;
     }
 
-    /** The whole tree; {@code --delete} when deletes are propagated. */
-    List<String> full(boolean delete) {
+    /**
+     * The whole tree; {@code --delete} when deletes are propagated, at most {@code maxDelete} of them when that is not
+     * negative (rsync stops deleting there and exits 25).
+     */
+    List<String> full(boolean delete, long maxDelete) {
         List<String> argv = new ArrayList<>(common);
         if (delete) argv.add("--delete");
+        if (delete && maxDelete >= 0) argv.add("--max-delete=" + maxDelete);
         argv.add(source);
         argv.add(destination);
         return argv;

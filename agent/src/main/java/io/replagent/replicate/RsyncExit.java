@@ -9,15 +9,22 @@ enum RsyncExit {
     /** Worth retrying with backoff: network, protocol, timeouts, a daemon at its connection limit. */
     TRANSIENT,
     /** Retrying cannot help (bad credentials, unknown module, bad options): the target pauses with an alert. */
-    PERMANENT;
+    PERMANENT,
+    /** A full sync stopped deleting at --max-delete (25): the target pauses until an operator allows the deletes. */
+    DELETES_REFUSED;
 
     static RsyncExit classify(int exit, String stderr) {
+        // pushing to a daemon, the receiver's 25 does not reach the client: it exits 0 and only says so
+        if (exit == 0 && stderr != null && stderr.contains("Deletions stopped due to --max-delete limit"))
+            return DELETES_REFUSED;
         switch (exit) {
             case 0:
             case 24:
                 return OK;
             case 23:
                 return PARTIAL;
+            case 25:
+                return DELETES_REFUSED;
             case 5:
                 return stderr != null && stderr.contains("max connections") ? TRANSIENT : PERMANENT;
             case 1:

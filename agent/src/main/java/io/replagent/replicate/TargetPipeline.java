@@ -327,7 +327,8 @@ final class TargetPipeline {
     private List<Unit> units(Work work, boolean delete, boolean initialSync) {
         List<Unit> units = new ArrayList<>();
         if (work.batch().full()) {
-            units.add(new Unit(initialSync ? "initial" : "full", args.full(delete), null, work.batch(), null));
+            units.add(new Unit(initialSync ? "initial" : "full", args.full(delete, fullSyncDeleteLimit()), null,
+                    work.batch(), null));
             return units;
         }
         List<DirtyTree.Entry> plain = new ArrayList<>();
@@ -379,7 +380,9 @@ final class TargetPipeline {
                     String error = "rsync exit " + r.exit() + (r.error().isEmpty() ? "" : ": " + lastLine(r.error()));
                     if (unit.delivers().full()) failures.put("", error);
                     for (DirtyTree.Entry e : unit.delivers().entries()) failures.put(e.path(), error);
-                    if (outcome == RsyncExit.PERMANENT || RsyncExit.needsAttention(r.exit(), r.error())) alert = error;
+                    if (outcome == RsyncExit.DELETES_REFUSED) alert = MASS_DELETE + "a full sync stopped deleting at max_delete"
+                            + " (" + lastLine(r.error()) + ")";
+                    else if (outcome == RsyncExit.PERMANENT || RsyncExit.needsAttention(r.exit(), r.error())) alert = error;
                 }
                 record(unit.kind(), unit.delivers().full() ? -1 : unit.delivers().entries().size(), r, null);
             }
@@ -390,9 +393,9 @@ final class TargetPipeline {
                 deletesConfirmed = false;
                 if (!paused) alert = null; // a full target that has room again
                 if (initialSync) initial = false;
-            } else if (worst == RsyncExit.PERMANENT) {
+            } else if (worst == RsyncExit.PERMANENT || worst == RsyncExit.DELETES_REFUSED) {
                 paused = true;
-                pausedByError = true;
+                pausedByError = worst == RsyncExit.PERMANENT;
             } else {
                 attempt++;
                 retries++;
@@ -400,7 +403,7 @@ final class TargetPipeline {
             }
             syncing = false;
         }
-        if (worst == RsyncExit.PERMANENT) log.error("watch " + watchName + " target " + name() + " paused: " + alert);
+        if (worst == RsyncExit.PERMANENT || worst == RsyncExit.DELETES_REFUSED) log.error("watch " + watchName + " target " + name() + " paused: " + alert);
         else if (worst != RsyncExit.OK) log.warn("watch " + watchName + " target " + name() + ": retry " + attempt
                 + " in " + backoff.delay(attempt).toMillis() / 1000.0 + " s");
         if (worst != RsyncExit.OK || queueFile != null && Files.exists(queueFile.path())) saveQueue();
@@ -418,6 +421,22 @@ final class TargetPipeline {
         activity.accept(new ReplicationStatus.Activity(Instant.now(), watchName, name(), kind, paths,
                 r == null ? 0 : r.files(), r == null ? 0 : r.bytes(), r == null ? 0 : r.seconds(),
                 r == null ? 0 : r.exit(), text));
+    }
+
+    /**
+     * The most deletes a full sync may make (rsync's --max-delete), -1 for no limit: a full sync of a source that was
+     * unmounted or emptied while no agent watched it must not wipe the target either. A percentage counts the files
+     * left under the source, so an empty source may delete nothing.
+     */
+    private long fullSyncDeleteLimit() {
+        Watch.DeleteGuard guard = watch.maxDelete();
+        if (guard == null || !guard.enabled()) return -1;
+        synchronized (lock) {
+            if (deletesConfirmed) return -1;
+        }
+        long limit = guard.count() > 0 ? guard.count() : Long.MAX_VALUE;
+        if (guard.percent() > 0) limit = Math.min(limit, regularFilesUnder(watch.source()) * guard.percent() / 100);
+        return limit;
     }
 
     /** Null when the batch's deletes are within the watch's max_delete, else why it is refused. */

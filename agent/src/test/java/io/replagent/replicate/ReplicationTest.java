@@ -271,6 +271,20 @@ class ReplicationTest {
         }
     }
 
+    @Test void anEmptySourceAtStartDoesNotWipeTheTarget() throws Exception {
+        RsyncDaemon d = daemon("d");
+        Path src = source(); // empty, as an unmounted source's mount point is
+        for (int i = 0; i < 20; i++) Files.writeString(d.module().resolve("kept" + i), "backed up");
+        Replication r = start(Watches.state(tmp, Watches.withMaxDelete(Watches.watch(src, d.target("t")),
+                new Watch.DeleteGuard(5, 0))));
+        await(() -> r.status().watches().get(0).targets().get(0).state().equals("paused"), "paused by the guard");
+        assertTrue(r.status().watches().get(0).targets().get(0).alert().startsWith("mass delete refused: a full sync"),
+                r.status().watches().get(0).targets().get(0).alert());
+        assertTrue(Trees.countFiles(d.module()) >= 15, "at most max_delete files went: " + Trees.countFiles(d.module()));
+        r.retryNow("w", "t", true); // the operator confirms: the source really is empty
+        Trees.awaitEqual(src, d.module(), CONVERGE);
+    }
+
     /** Through the shell: in this sandbox a JVM write to /proc/sys keeps only its first byte. */
     private static void sysctl(Path file, String value) throws Exception {
         Process p = new ProcessBuilder("/bin/sh", "-c", "echo \"$1\" > \"$2\"", "sh", value, file.toString()).inheritIO().start();

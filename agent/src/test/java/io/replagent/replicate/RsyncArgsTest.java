@@ -37,8 +37,9 @@ class RsyncArgsTest {
                 "--exclude=*.swp", "--exclude=-x", "--password-file=/etc/pw");
         String dest = "rsync://u@127.0.0.1:8873/data/";
         Object[][] cases = {
-                {a.full(true), List.of("--delete", "/src/", dest)},
-                {a.full(false), List.of("/src/", dest)},
+                {a.full(true, -1), List.of("--delete", "/src/", dest)},
+                {a.full(true, 0), List.of("--delete", "--max-delete=0", "/src/", dest)},
+                {a.full(false, 50), List.of("/src/", dest)},
                 {a.list(true), List.of("-r", "--from0", "--files-from=-", "--delete", "--delete-missing-args", "/src/", dest)},
                 {a.list(false), List.of("-r", "--from0", "--files-from=-", "--ignore-missing-args", "/src/", dest)},
                 {a.moved("top", "top2", true), List.of("--delete", "--link-dest=../top", "/src/top2/", dest + "top2/")},
@@ -69,8 +70,8 @@ class RsyncArgsTest {
 
     @Test void secretsNeverReachArgv() {
         RsyncArgs a = new RsyncArgs("rsync", watch(SECRET), SECRET);
-        assertTrue(a.full(true).stream().noneMatch(s -> s.contains("hunter2")));
-        assertEquals("/backup/", a.full(true).get(a.full(true).size() - 1));
+        assertTrue(a.full(true, -1).stream().noneMatch(s -> s.contains("hunter2")));
+        assertEquals("/backup/", a.full(true, -1).get(a.full(true, -1).size() - 1));
     }
 
     @Test void pathListIsRawBytesLedByDotSlashEndedByNul() {

@@ -21,6 +21,8 @@ class RsyncExitTest {
                 {2, "", RsyncExit.PERMANENT}, {4, "", RsyncExit.PERMANENT},
                 {20, "", RsyncExit.TRANSIENT}, {-1, "cannot run rsync", RsyncExit.TRANSIENT},
                 {143, "", RsyncExit.TRANSIENT},
+                {25, "rsync error: the --max-delete limit stopped deletions (code 25)", RsyncExit.DELETES_REFUSED},
+                {0, "Deletions stopped due to --max-delete limit (15 skipped)", RsyncExit.DELETES_REFUSED},
         };
         for (Object[] c : cases) assertEquals(c[2], RsyncExit.classify((Integer) c[0], (String) c[1]), c[0] + " " + c[1]);
     }
