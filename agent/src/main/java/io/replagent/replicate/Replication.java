@@ -5,6 +5,7 @@ import io.replagent.state.Settings;
 import io.replagent.state.State;
 import io.replagent.state.Target;
 import io.replagent.state.Watch;
+import io.replagent.system.Processes;
 import io.replagent.watch.TreeWatcher;
 import io.replagent.watch.WatchLimitException;
 
@@ -110,8 +111,8 @@ public final class Replication {
         for (Watch watch : state.watches()) {
             WatchRun run = r.new WatchRun(watch);
             for (Target target : watch.targets()) {
-                Map<String, String> childEnv = new HashMap<>(env);
-                childEnv.remove("RSYNC_PASSWORD");
+                // not the agent's environment: it holds every {env: NAME} secret of the state, for all targets
+                Map<String, String> childEnv = Processes.inherited(env);
                 childEnv.put("LANG", "C.UTF-8");
                 if (target.password().isPresent()) childEnv.put("RSYNC_PASSWORD", Secrets.resolve(target.password().get(), env));
                 RsyncRunner runner = new RsyncRunner(childEnv);

@@ -36,6 +36,13 @@ public final class Processes {
         }
     }
 
+    /** The part of {@code env} a child inherits: path, locale and time zone, never the secrets the agent was given. */
+    public static Map<String, String> inherited(Map<String, String> env) {
+        Map<String, String> out = new HashMap<>();
+        env.forEach((k, v) -> { if (INHERITED.contains(k)) out.put(k, v); });
+        return out;
+    }
+
     /**
      * @param extraEnv added to the child's environment (the way secrets reach a child: never argv)
      * @throws IOException when the program cannot be started (e.g. not installed)
@@ -48,8 +55,7 @@ public final class Processes {
         DefaultExecutor executor = DefaultExecutor.builder().setExecuteStreamHandler(new PumpStreamHandler(out, err)).get();
         executor.setExitValues(null);
         executor.setWatchdog(ExecuteWatchdog.builder().setTimeout(timeout).get());
-        Map<String, String> env = new HashMap<>();
-        System.getenv().forEach((k, v) -> { if (INHERITED.contains(k)) env.put(k, v); });
+        Map<String, String> env = inherited(System.getenv());
         env.putIfAbsent("PATH", DEFAULT_PATH);
         env.putAll(extraEnv);
         int exit = executor.execute(line, env);

@@ -36,6 +36,11 @@ class ProcessesTest {
         org.junit.jupiter.api.Assertions.assertTrue(allowed.containsAll(names) && names.contains("PATH"), names.toString());
     }
 
+    @Test void inheritedKeepsPathLocaleAndTimeZoneOnly() {
+        assertEquals(Map.of("PATH", "/bin", "LANG", "C.UTF-8", "TZ", "UTC"), Processes.inherited(Map.of("PATH", "/bin",
+                "LANG", "C.UTF-8", "TZ", "UTC", "RSYNC_BACKUP_PASSWORD", "s3cret", "RSYNC_PASSWORD", "p", "HOME", "/root")));
+    }
+
     @Test void aMissingProgramIsAnIOExceptionAndATimeoutKills() throws IOException {
         assertThrows(IOException.class, () -> processes.run(List.of("/nonexistent/program")));
         assertEquals(143, processes.run(List.of("sleep", "30"), Map.of(), Duration.ofMillis(200)).exit());
