@@ -456,13 +456,15 @@ def fault_daemon(t):
         with open(os.path.join(src, "big", "blob%02d" % i), "wb") as f:
             f.write(rng.randbytes(4 << 20))
     await_("a transfer in flight", lambda: os.path.isdir(os.path.join(bak_dir(t, "data"), "big")), 30, 0.02)
+    retries0 = runs(t, "main")[1]
     kill_daemon(t.bak)
     killed = time.time()
     burst(os.path.join(src, "while-daemon-dead"), 300, "d", 1024)
     time.sleep(3)
     converge_backup(t)
     await_equal(src, bak_dir(t, "data"), 120)
-    row("rsync daemon SIGKILL mid-transfer, restarted after 3 s", 1, 0, time.time() - killed, runs(t, "main")[1])
+    row("rsync daemon SIGKILL mid-transfer, restarted after 3 s", 1, lost_files(tree(src), tree(bak_dir(t, "data"))),
+        time.time() - killed, runs(t, "main")[1] - retries0)
 
     converge_backup(t, password="wrong-" + PASSWORD2)  # the daemon now holds a different password for 'backup'
     kill_daemon(t.bak)
@@ -589,7 +591,7 @@ watches:
         w = await_("the watch error names the limit", lambda: (lambda x: x if x["error"] and "max_user_watches"
                    in x["error"] else None)(limited_status()), 30)
         row("watch limit exhausted (userns max_inotify_watches 3, then 8 + 5 live dirs)", 2, 0, None, "-",
-            "start: %s | live: %s" % (at_start.strip()[:70], w["error"][:70]))
+            "start: …%s | live: …%s" % (at_start[at_start.index("needs"):][:110], w["error"][w["error"].index(":", 40) + 1:][:110]))
     finally:
         p.kill()
         p.wait()
