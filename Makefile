@@ -5,7 +5,7 @@ PREFIX ?= /usr/local
 JAR := agent/target/agent.jar
 JSA := agent/target/agent.jsa
 
-.PHONY: build test demo install bench cds clean
+.PHONY: build test test-ansible demo install bench cds clean
 
 build: $(JAR)
 
@@ -24,6 +24,10 @@ test:
 	$(MVN) clean package
 	@$(MAKE) --no-print-directory cds
 	agent/bin/agent validate examples/*.yaml
+
+# The Ansible role with a real ansible-playbook against this machine (root; apt-get install ansible-core ansible-lint).
+test-ansible: build
+	test-infra/ansible/run.sh
 
 demo: build
 	examples/demo.sh

@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# The Ansible role's tests, with a real ansible-playbook against this machine (run as root): the tutorial's backup
+# server (rsync-41) and source (nfs-31) as two hosts re-rooted in a scratch directory, the rsync daemon on
+# 127.0.0.1 at a free port.
+#   1. ansible-lint --profile production on the role
+#   2. first run converges both hosts; a file in the source reaches the backup
+#   3. second run: changed=0, and a new file still reaches the backup (mode once syncs on every play)
+#   4. --check --diff with a changed password: changed, the plan shown, the password nowhere, nothing touched
+#   5. a bad state variable fails at validation and leaves the state files byte-identical
+# Needs: ansible-core, ansible-lint, rsync, java, and agent/target/agent.jar (built when missing).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+work=$here/.work
+scratch=$work/hosts
+logs=$work/logs
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+pass() { echo "ok: $*"; }
+
+test "$(id -u)" = 0 || fail "run as root (the role installs packages and the agent creates users)"
+[ -f "$repo/agent/target/agent.jar" ] || make -C "$repo" --no-print-directory build
+
+# A unique daemon user (the agent creates it; it is removed at the end) and a random password to grep for.
+user=agt_t$$
+! id "$user" >/dev/null 2>&1 || fail "user $user exists already"
+password=$(head -c 18 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 20)
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+
+cleanup() {
+  local pidfile=$scratch/rsync-41/run/rsyncd.pid
+  if [ -f "$pidfile" ]; then
+    local pid; pid=$(cat "$pidfile")
+    if [ -n "$pid" ] && [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = rsync ]; then kill "$pid"; fi
+  fi
+  if id "$user" >/dev/null 2>&1; then userdel "$user"; fi
+  rm -rf "$work"
+}
+rm -rf "$work"
+trap cleanup EXIT
+mkdir -p "$work"/{home,tmp,remote,cache,roles} "$logs" "$scratch"
+ln -s "$repo/ansible-role" "$work/roles/agent"   # the role is used under its name, agent
+
+# Hermetic: Ansible's own files stay inside the scratch directory.
+export ANSIBLE_HOME=$work/home ANSIBLE_LOCAL_TEMP=$work/tmp ANSIBLE_REMOTE_TEMP=$work/remote XDG_CACHE_HOME=$work/cache
+export ANSIBLE_CONFIG=$here/ansible.cfg ANSIBLE_ROLES_PATH=$work/roles ANSIBLE_NOCOLOR=1 ANSIBLE_FORCE_COLOR=0
+export LANG=C.UTF-8 LC_ALL=C.UTF-8
+
+cat >"$work/vars.json" <<EOF
+{"agent_test_scratch": "$scratch", "agent_test_port": $port, "agent_test_user": "$user",
+ "agent_test_password": "$password", "agent_test_delay": "1s"}
+EOF
+
+# play NAME [ARGS…]: runs the playbook, log in $logs/NAME.log; its exit code in $play_rc
+play() {
+  local name=$1; shift
+  set +e
+  (cd "$here" && ansible-playbook -i inventory.yml site.yml -e "@$work/vars.json" "$@") >"$logs/$name.log" 2>&1
+  play_rc=$?
+  set -e
+  echo "--- $name: ansible-playbook exit $play_rc"
+  grep -E '^(rsync-41|nfs-31) +:' "$logs/$name.log" || true
+}
+# recap NAME HOST FIELD: a number from the recap line
+recap() { grep -E "^$2 +:" "$logs/$1.log" | grep -oE "$3=[0-9]+" | cut -d= -f2; }
+show() { echo "----- $logs/$1.log" >&2; cat "$logs/$1.log" >&2; }
+# snapshot: path, mode, size and content hash of every file under the hosts (what "changes nothing" compares)
+snapshot() { (cd "$scratch" && find . -printf '%p %m %s %u\n' | sort && find . -type f -print0 | sort -z | xargs -0 sha256sum); }
+
+echo "=== ansible-lint --profile production"
+(cd "$work/roles/agent" && ansible-lint --profile production --offline . ) >"$logs/lint.log" 2>&1 || { show lint; fail "ansible-lint"; }
+pass "ansible-lint --profile production"
+
+echo "=== first run: converge both hosts, replicate once"
+mkdir -p "$scratch/nfs-31/data/sub dir"
+echo "written before the first run" >"$scratch/nfs-31/data/sub dir/first.txt"
+play first -v
+[ "$play_rc" = 0 ] || { show first; fail "first run exited $play_rc"; }
+for host in rsync-41 nfs-31; do
+  [ "$(recap first $host failed)" = 0 ] && [ "$(recap first $host changed)" -gt 0 ] || { show first; fail "first run recap of $host"; }
+done
+cmp "$scratch/nfs-31/data/sub dir/first.txt" "$scratch/rsync-41/backup/sub dir/first.txt" || fail "first.txt did not reach the backup"
+pass "first run converged both hosts; first.txt replicated"
+for host in rsync-41 nfs-31; do
+  [ "$(stat -c %a "$scratch/$host/etc/agent/state.yaml")" = 600 ] || fail "$host state file is not 0600"
+  python3 - "$scratch/$host/etc/ansible/facts.d/agent.fact" <<'EOF' || fail "$host local facts"
+import json, sys
+fact = json.load(open(sys.argv[1]))
+assert fact["version"] and len(fact["state_sha256"]) == 64 and fact["last_apply"]["result"] == "changed", fact
+EOF
+done
+[ "$(sha256sum <"$scratch/rsync-41/etc/agent/state.yaml" | cut -d' ' -f1)" = \
+  "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["state_sha256"])' "$scratch/rsync-41/etc/ansible/facts.d/agent.fact")" ] \
+  || fail "the fact's state hash is not the state file's"
+pass "state files 0600; local facts hold version, state hash, last apply"
+
+echo "=== second run: idempotent"
+echo "written between runs" >"$scratch/nfs-31/data/second.txt"
+play second -v
+[ "$play_rc" = 0 ] || { show second; fail "second run exited $play_rc"; }
+for host in rsync-41 nfs-31; do
+  [ "$(recap second $host changed)" = 0 ] && [ "$(recap second $host failed)" = 0 ] || { show second; fail "second run is not changed=0 on $host"; }
+done
+cmp "$scratch/nfs-31/data/second.txt" "$scratch/rsync-41/backup/second.txt" || fail "second.txt did not reach the backup"
+pass "second run changed=0 on both hosts; second.txt replicated"
+
+echo "=== check mode with a changed password"
+new_password=$(head -c 18 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 20)
+before=$(snapshot)
+play check --check --diff -v -e "agent_test_password=$new_password"
+[ "$play_rc" = 0 ] || { show check; fail "check run exited $play_rc"; }
+for host in rsync-41 nfs-31; do
+  [ "$(recap check $host changed)" -gt 0 ] || { show check; fail "check run does not report changed on $host"; }
+done
+grep -q '(sensitive)' "$logs/check.log" || { show check; fail "the diff does not show the plan with masked secrets"; }
+[ "$before" = "$(snapshot)" ] || { diff <(echo "$before") <(snapshot) >&2 || true; fail "check mode changed files"; }
+pass "check mode reports changed, shows the plan, changes nothing"
+
+echo "=== a bad state variable"
+state_sums=$(sha256sum "$scratch"/*/etc/agent/state.yaml)
+play bad -e agent_test_port=not-a-port
+[ "$play_rc" != 0 ] || { show bad; fail "a bad state did not fail the play"; }
+grep -q 'Write the state file' "$logs/bad.log" && grep -q 'failed to validate' "$logs/bad.log" \
+  || { show bad; fail "the bad state did not fail at validation"; }
+[ "$state_sums" = "$(sha256sum "$scratch"/*/etc/agent/state.yaml)" ] || fail "a bad state replaced the state file"
+pass "a bad state fails at validation; state files byte-identical"
+
+for secret in "$password" "$new_password"; do
+  ! grep -rqF -- "$secret" "$logs" || { grep -rnF -- "$secret" "$logs" >&2; fail "a password appears in the output"; }
+done
+pass "no password in any output (-v, --diff)"
+echo "ansible role: all tests passed"
