@@ -12,6 +12,8 @@ public final class Main {
     private static final Map<String, Supplier<Command>> COMMANDS = new LinkedHashMap<>();
     static {
         COMMANDS.put("version", VersionCommand::new);
+        COMMANDS.put("validate", ValidateCommand::new);
+        COMMANDS.put("schema", SchemaCommand::new);
     }
 
     private Main() {}

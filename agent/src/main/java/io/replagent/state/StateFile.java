@@ -1,5 +1,11 @@
 package io.replagent.state;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -7,6 +13,9 @@ import java.util.Map;
  * Callers get a valid State or every problem at once.
  */
 public final class StateFile {
+
+    /** The JSON Schema of state files, as a classpath resource (the published schema/state.schema.json). */
+    public static final String SCHEMA_RESOURCE = "/io/replagent/state/state.schema.json";
 
     private StateFile() {}
 
@@ -16,9 +25,59 @@ public final class StateFile {
      * @param env     environment for {@code {env: NAME}} secrets (checked for presence, not read into the model)
      */
     public static Loaded load(String label, byte[] content, Map<String, String> env) throws InvalidStateException {
-        throw new UnsupportedOperationException("state loading: owned by the foundation work (issue 2)");
+        return load(label, content, env, false);
+    }
+
+    /**
+     * Reads and loads a state file; unlike the bytes overload, it also refuses a literal password
+     * ({@code {value: ...}}) when the file is readable by others.
+     *
+     * @throws InvalidStateException also when the file cannot be read (a diagnostic without position)
+     */
+    public static Loaded load(Path file, Map<String, String> env) throws InvalidStateException {
+        byte[] content;
+        boolean readableByOthers;
+        try {
+            content = readAtMost(file);
+            readableByOthers = Files.getPosixFilePermissions(file).contains(PosixFilePermission.OTHERS_READ);
+        } catch (IOException | UnsupportedOperationException e) {
+            throw unreadable(file.toString(), e);
+        }
+        return load(file.toString(), content, env, readableByOthers);
+    }
+
+    /** A diagnostic without position for a file that cannot be read at all. */
+    public static InvalidStateException unreadable(String label, Exception cause) {
+        String why = cause instanceof java.nio.file.NoSuchFileException ? "no such file" : String.valueOf(cause.getMessage());
+        return new InvalidStateException(List.of(
+                new Diagnostic(Diagnostic.Severity.ERROR, label, 0, 0, 0, 0, "cannot read: " + why, null)));
+    }
+
+    /** Up to one byte over the limit: enough for the loader to refuse an oversized file without reading it all. */
+    public static byte[] readAtMost(InputStream in) throws IOException {
+        return in.readNBytes(YamlTree.MAX_BYTES + 1);
+    }
+
+    private static byte[] readAtMost(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return readAtMost(in);
+        }
+    }
+
+    static Loaded load(String label, byte[] content, Map<String, String> env, boolean readableByOthers)
+            throws InvalidStateException {
+        YamlTree.Parsed parsed = YamlTree.parse(label, content);
+        Problems problems = new Problems(label, parsed.marks());
+        if (!parsed.root().isObject()) {
+            problems.error("", "expected a mapping starting with 'version: 1', got a " + SchemaCheck.jsonType(parsed.root()));
+            throw new InvalidStateException(problems.sorted());
+        }
+        SchemaCheck.check(parsed.root(), problems);
+        SemanticCheck.check(parsed.root(), problems, env, readableByOthers);
+        if (problems.hasErrors()) throw new InvalidStateException(problems.sorted());
+        return new Loaded(Binder.bind(parsed.root()), problems.warnings());
     }
 
     /** A valid state and its warnings. */
-    public record Loaded(State state, java.util.List<Diagnostic> warnings) {}
+    public record Loaded(State state, List<Diagnostic> warnings) {}
 }

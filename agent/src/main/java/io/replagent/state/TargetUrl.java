@@ -1,0 +1,67 @@
+package io.replagent.state;
+
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Parses a target's url: {@code rsync://[user@]host[:port]/module[/path]} (IPv6 in brackets) or an absolute path. */
+final class TargetUrl {
+
+    static final int DEFAULT_PORT = 873;
+
+    private static final Pattern DAEMON = Pattern.compile(
+            "rsync://(?:([^@/]*)@)?(\\[[^\\]/]*\\]|[^:/\\[\\]]*)(?::([^/]*))?(?:/(.*))?");
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}");
+    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?");
+    private static final Pattern IPV6 = Pattern.compile("\\[[0-9A-Fa-f:.]+(%[A-Za-z0-9_.-]+)?\\]");
+
+    private TargetUrl() {}
+
+    /** @throws IllegalArgumentException saying what is wrong with the url */
+    static Target.Endpoint parse(String url) {
+        if (url.startsWith("/")) return new Target.Local(Path.of(plainPath(url, "path")));
+        Matcher m = DAEMON.matcher(url);
+        if (!url.startsWith("rsync://") || !m.matches()) {
+            throw new IllegalArgumentException("must be rsync://[user@]host[:port]/module[/path] or an absolute path");
+        }
+        String user = m.group(1) == null ? "" : m.group(1);
+        if (m.group(1) != null && !NAME.matcher(user).matches()) {
+            throw new IllegalArgumentException("invalid user '" + user + "' in the url");
+        }
+        String host = m.group(2);
+        if (host.isEmpty()) throw new IllegalArgumentException("the url has no host");
+        if (host.startsWith("[")) {
+            if (!IPV6.matcher(host).matches()) throw new IllegalArgumentException("invalid IPv6 address " + host);
+            host = host.substring(1, host.length() - 1);
+        } else if (!HOST.matcher(host).matches()) {
+            throw new IllegalArgumentException("invalid host '" + host + "' (IPv6 addresses go in brackets)");
+        }
+        int port = port(m.group(3));
+        String rest = m.group(4) == null ? "" : m.group(4);
+        int slash = rest.indexOf('/');
+        String module = slash < 0 ? rest : rest.substring(0, slash);
+        if (module.isEmpty()) throw new IllegalArgumentException("the url names no module: rsync://host/MODULE");
+        if (!NAME.matcher(module).matches()) throw new IllegalArgumentException("invalid module name '" + module + "'");
+        String path = slash < 0 ? "" : plainPath(rest.substring(slash), "path in the module");
+        return new Target.Daemon(user, host, port, module, path.replaceAll("^/+|/+$", ""));
+    }
+
+    private static int port(String text) {
+        if (text == null) return DEFAULT_PORT;
+        if (text.matches("[0-9]{1,5}")) {
+            int port = Integer.parseInt(text);
+            if (port >= 1 && port <= 65535) return port;
+        }
+        throw new IllegalArgumentException("invalid port '" + text + "' (1-65535)");
+    }
+
+    /** A path without '.' or '..' segments, so that containment checks mean what they say. */
+    static String plainPath(String path, String what) {
+        for (String segment : path.split("/")) {
+            if (segment.equals(".") || segment.equals("..")) {
+                throw new IllegalArgumentException(what + " must not contain '.' or '..' segments");
+            }
+        }
+        return path;
+    }
+}
