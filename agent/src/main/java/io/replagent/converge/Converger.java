@@ -1,0 +1,176 @@
+package io.replagent.converge;
+
+import io.replagent.state.Client;
+import io.replagent.state.Diagnostic;
+import io.replagent.state.InotifyLimits;
+import io.replagent.state.Secret;
+import io.replagent.state.Secrets;
+import io.replagent.state.Server;
+import io.replagent.state.State;
+import io.replagent.state.Target;
+import io.replagent.state.Watch;
+import io.replagent.system.Host;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Makes a host match a state: the resources of both roles in dependency order (rsync ▶ user ▶ directories ▶ secrets
+ * ▶ rsyncd.conf ▶ daemon ▶ password files ▶ kernel limits), planned without side effects and applied one by one.
+ */
+public final class Converger {
+
+    static final String ROOT = "root";
+    static final int DEFAULT_MODULE_MODE = 0755;
+
+    private final List<Resource> resources;
+    private final List<Diagnostic> problems;
+
+    Converger(List<Resource> resources, List<Diagnostic> problems) {
+        this.resources = List.copyOf(resources);
+        this.problems = List.copyOf(problems);
+    }
+
+    public static Converger of(State state, Host host) {
+        List<Resource> resources = new ArrayList<>();
+        List<Diagnostic> problems = new ArrayList<>();
+        if (state.server().isPresent() || state.client().isPresent() || !state.watches().isEmpty())
+            resources.add(new RsyncBinary(host.processes()));
+        state.server().ifPresent(server -> addServer(state, server, host, resources, problems));
+        state.client().ifPresent(client -> addClient(client, host, resources, problems));
+        if (!state.watches().isEmpty()) addLimits(state, host, resources);
+        return new Converger(resources, problems);
+    }
+
+    private static void addServer(State state, Server server, Host host, List<Resource> resources, List<Diagnostic> problems) {
+        resources.add(new SystemUser(server.runAs(), host.users()));
+        for (Server.Module m : server.modules())
+            resources.add(new Directory(m.path(), m.mode() == 0 ? DEFAULT_MODULE_MODE : m.mode(), m.uid().orElse(server.runAs()), host.files()));
+        if (!server.users().isEmpty()) {
+            StringBuilder lines = new StringBuilder();
+            for (Server.User u : server.users())
+                resolve(u.password(), host.env(), "server.users." + u.name() + ".password", problems)
+                        .ifPresent(password -> lines.append(u.name()).append(':').append(password).append('\n'));
+            resources.add(new ManagedFile("secrets", server.secretsFile(), bytes(lines.toString()), 0600, ROOT, true, host.files()));
+        }
+        RsyncdConf.problems(server).forEach(p -> problems.add(error(server.configFile().toString(), p)));
+        String config = RsyncdConf.render(server, pushParallelism(state.watches()));
+        resources.add(new ManagedFile("rsyncd_conf", server.configFile(), bytes(config), 0644, ROOT, false, host.files()));
+        switch (server.daemon().manage()) {
+            case PROCESS -> resources.add(new RsyncDaemon(server, state.settings().stateDir(), host.files(), host.processes()));
+            case SYSTEMD -> {
+                Path unit = SystemdService.UNIT_DIR.resolve(SystemdService.unitName(server));
+                resources.add(new ManagedFile("systemd_unit", unit, bytes(SystemdService.unitFile(server)), 0644, ROOT, false, host.files()));
+                resources.add(new SystemdService(server, host.processes()));
+            }
+            case NONE -> { }
+        }
+    }
+
+    private static void addClient(Client client, Host host, List<Resource> resources, List<Diagnostic> problems) {
+        for (Client.PasswordFile f : client.passwordFiles())
+            resolve(f.password(), host.env(), "client.password_files." + f.path(), problems).ifPresent(password ->
+                    resources.add(new ManagedFile("password", f.path(), bytes(password + "\n"), 0600, ROOT, true, host.files())));
+    }
+
+    private static void addLimits(State state, Host host, List<Resource> resources) {
+        InotifyLimits limits = state.settings().inotify();
+        List<Path> sources = state.watches().stream().map(Watch::source).toList();
+        List<KernelLimit> kernel = List.of(
+                new KernelLimit("fs.inotify.max_user_watches", limits.maxUserWatches(), sources, limits.ensure(), host.sysctl()),
+                new KernelLimit("fs.inotify.max_user_instances", limits.maxUserInstances(), List.of(), limits.ensure(), host.sysctl()),
+                new KernelLimit("fs.inotify.max_queued_events", limits.maxQueuedEvents(), List.of(), limits.ensure(), host.sysctl()));
+        resources.addAll(kernel);
+        if (limits.ensure() == InotifyLimits.Ensure.RAISE && limits.sysctlFile() != null)
+            resources.add(new SysctlDropIn(limits.sysctlFile(), kernel, host.files()));
+    }
+
+    /** How many rsyncs the local watches run at once against daemons: the daemon's connection cap must allow them. */
+    static int pushParallelism(List<Watch> watches) {
+        int sum = 0;
+        for (Watch w : watches)
+            for (Target t : w.targets())
+                if (t.endpoint() instanceof Target.Daemon) sum += w.maxProcesses();
+        return sum;
+    }
+
+    private static Optional<String> resolve(Secret secret, Map<String, String> env, String where, List<Diagnostic> problems) {
+        try {
+            return Optional.of(Secrets.resolve(secret, env));
+        } catch (IOException e) {
+            problems.add(error(where, e.getMessage())); // the message names the source, never the value
+            return Optional.empty();
+        }
+    }
+
+    private static Diagnostic error(String where, String summary) {
+        return new Diagnostic(Diagnostic.Severity.ERROR, where, 0, 0, 0, 0, summary, null);
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Reads every resource; a resource that cannot be read becomes an error diagnostic, the others are still planned. */
+    public Plan plan() {
+        List<Change> changes = new ArrayList<>();
+        List<Diagnostic> diagnostics = new ArrayList<>(problems);
+        for (Resource r : resources) {
+            try {
+                changes.addAll(r.plan());
+                for (String w : r.warnings())
+                    diagnostics.add(new Diagnostic(Diagnostic.Severity.WARNING, r.address(), 0, 0, 0, 0, w, null));
+            } catch (IOException e) {
+                diagnostics.add(error(r.address(), "cannot read: " + e.getMessage()));
+            }
+        }
+        return new Plan(changes, diagnostics);
+    }
+
+    /** What an apply did: the resources changed, the one that failed (with why) and those not reached. */
+    public record Outcome(List<String> done, Optional<String> failed, String error, List<String> notDone) {
+        public boolean ok() { return failed.isEmpty(); }
+    }
+
+    /**
+     * Applies a plan resource by resource. Each resource is read again first: if the host no longer matches what was
+     * planned, apply stops there rather than act on a stale plan; after applying, it must read back as converged.
+     *
+     * @throws IllegalStateException when the plan has errors or blocked changes (callers check first)
+     */
+    public Outcome apply(Plan plan, Consumer<String> progress) {
+        if (plan.hasErrors() || plan.blocked()) throw new IllegalStateException("a plan with errors or blocked changes cannot be applied");
+        Map<String, List<Change>> planned = plan.byResource();
+        List<String> done = new ArrayList<>();
+        List<Resource> pending = resources.stream().filter(r -> planned.containsKey(r.address())).toList();
+        for (int i = 0; i < pending.size(); i++) {
+            Resource r = pending.get(i);
+            progress.accept(r.address() + ": applying");
+            String error = applyOne(r, planned.get(r.address()));
+            if (error != null) {
+                List<String> notDone = pending.subList(i + 1, pending.size()).stream().map(Resource::address).toList();
+                return new Outcome(done, Optional.of(r.address()), error, notDone);
+            }
+            done.add(r.address());
+            progress.accept(r.address() + ": done");
+        }
+        return new Outcome(done, Optional.empty(), null, List.of());
+    }
+
+    private static String applyOne(Resource r, List<Change> planned) {
+        try {
+            if (!r.plan().equals(planned)) return "changed since the plan was made; run plan again";
+            r.apply();
+            List<Change> left = r.plan();
+            if (!left.isEmpty()) return "still differs after apply: " + left.get(0).attribute() + " (" + left.get(0).reason().text + ")";
+            return null;
+        } catch (IOException e) {
+            return e.getMessage();
+        }
+    }
+}

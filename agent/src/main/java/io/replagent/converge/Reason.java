@@ -1,0 +1,21 @@
+package io.replagent.converge;
+
+/** Why a change is planned. */
+public enum Reason {
+    MISSING("missing"),
+    CONTENT_DRIFT("content drift"),
+    MODE_DRIFT("mode drift"),
+    OWNER_DRIFT("owner drift"),
+    /** Drift that weakens protection of a secret: rsync's strict modes rejects such a file. */
+    SECURITY("security"),
+    NOT_RUNNING("not running"),
+    LISTEN_CHANGED("listen address changed"),
+    LIMIT_TOO_LOW("limit too low"),
+    UNAVAILABLE("unavailable");
+
+    public final String text;
+
+    Reason(String text) {
+        this.text = text;
+    }
+}

@@ -1,0 +1,43 @@
+package io.replagent.converge;
+
+import io.replagent.system.HostFiles;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * {@code ensure: raise} persists the limits it writes in a sysctl.d drop-in, so a reboot keeps them. Its content
+ * depends on the watched trees (see {@link KernelLimit#target()}), so it is rendered when planned, not when built.
+ */
+final class SysctlDropIn implements Resource {
+
+    private final Path path;
+    private final List<KernelLimit> limits;
+    private final HostFiles files;
+
+    SysctlDropIn(Path path, List<KernelLimit> limits, HostFiles files) {
+        this.path = path;
+        this.limits = List.copyOf(limits);
+        this.files = files;
+    }
+
+    private ManagedFile file() throws IOException {
+        StringBuilder content = new StringBuilder("# Managed by agent: inotify limits the watches need.\n");
+        for (KernelLimit limit : limits) {
+            long target = limit.target();
+            if (target > 0) content.append(limit.name()).append(" = ").append(target).append('\n');
+        }
+        return new ManagedFile("sysctl", path, content.toString().getBytes(StandardCharsets.UTF_8), 0644, Converger.ROOT, false, files);
+    }
+
+    @Override public String address() { return "file.sysctl[" + path + "]"; }
+
+    @Override public List<Change> plan() throws IOException {
+        return file().plan();
+    }
+
+    @Override public void apply() throws IOException {
+        file().apply();
+    }
+}

@@ -1,0 +1,120 @@
+package io.replagent.system;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
+import java.util.EnumSet;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Files as the converger sees them: content, permission bits and owner. Never follows a symlink at the
+ * managed path itself, so a link planted where a secrets file belongs is reported rather than written through.
+ */
+public final class HostFiles {
+
+    /** What a path is on disk. {@code mode} holds the permission bits only (e.g. 0600). */
+    public record Stat(boolean directory, boolean regularFile, int mode, String owner) {}
+
+    public Optional<Stat> stat(Path path) throws IOException {
+        try {
+            PosixFileAttributes a = Files.readAttributes(path, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            return Optional.of(new Stat(a.isDirectory(), a.isRegularFile(), toMode(a.permissions()), a.owner().getName()));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+    }
+
+    public Optional<byte[]> read(Path path) throws IOException {
+        try {
+            return Optional.of(Files.readAllBytes(path));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Replaces {@code path} atomically: a temp file created 0600 in the same directory (so no reader ever sees the
+     * content with looser bits), fsync, owner and mode, rename over the target, fsync of the directory.
+     */
+    public void writeAtomically(Path path, byte[] content, int mode, String owner) throws IOException {
+        makeParents(path);
+        Path dir = path.toAbsolutePath().getParent();
+        Path temp = Files.createTempFile(dir, "." + path.getFileName() + ".", ".tmp",
+                PosixFilePermissions.asFileAttribute(toPermissions(0600)));
+        try {
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                ByteBuffer buffer = ByteBuffer.wrap(content);
+                while (buffer.hasRemaining()) channel.write(buffer);
+                channel.force(true);
+            }
+            Files.setOwner(temp, principal(owner));
+            Files.setPosixFilePermissions(temp, toPermissions(mode));
+            Files.move(temp, path, StandardCopyOption.ATOMIC_MOVE);
+            try (FileChannel directory = FileChannel.open(dir, StandardOpenOption.READ)) {
+                directory.force(true);
+            }
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    /** Creates the missing parent directories of a path (with the umask's mode, as mkdir -p). */
+    public void makeParents(Path path) throws IOException {
+        Path parent = path.toAbsolutePath().getParent();
+        if (parent != null) Files.createDirectories(parent);
+    }
+
+    /** Creates a directory (and missing parents) with the given mode and owner. */
+    public void makeDirectory(Path path, int mode, String owner) throws IOException {
+        makeParents(path);
+        try {
+            Files.createDirectory(path);
+        } catch (FileAlreadyExistsException e) {
+            if (!Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) throw new IOException(path + " exists and is not a directory");
+        }
+        setMode(path, mode);
+        setOwner(path, owner);
+    }
+
+    public void setMode(Path path, int mode) throws IOException {
+        Files.setPosixFilePermissions(path, toPermissions(mode));
+    }
+
+    public void setOwner(Path path, String owner) throws IOException {
+        Files.setOwner(path, principal(owner));
+    }
+
+    private static UserPrincipal principal(String name) throws IOException {
+        return Path.of("/").getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(name);
+    }
+
+    private static final PosixFilePermission[] BITS = {
+            PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_READ,
+            PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_READ,
+            PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_READ};
+
+    static int toMode(Set<PosixFilePermission> permissions) {
+        int mode = 0;
+        for (int bit = 0; bit < BITS.length; bit++) if (permissions.contains(BITS[bit])) mode |= 1 << bit;
+        return mode;
+    }
+
+    static Set<PosixFilePermission> toPermissions(int mode) {
+        if ((mode & ~0777) != 0) throw new IllegalArgumentException("mode " + Integer.toOctalString(mode) + ": only permission bits (0-0777) are managed");
+        Set<PosixFilePermission> permissions = EnumSet.noneOf(PosixFilePermission.class);
+        for (int bit = 0; bit < BITS.length; bit++) if ((mode & (1 << bit)) != 0) permissions.add(BITS[bit]);
+        return permissions;
+    }
+}

@@ -1,0 +1,53 @@
+package io.replagent.system;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.commons.exec.CommandLine;
+import org.apache.commons.exec.DefaultExecutor;
+import org.apache.commons.exec.ExecuteWatchdog;
+import org.apache.commons.exec.PumpStreamHandler;
+
+/**
+ * Runs programs without a shell. Every argument is passed as one word, unquoted and unexpanded
+ * ({@code addArgument(x, false)}), so nothing in a path or name can become an option or a shell word.
+ */
+public final class Processes {
+
+    /** How a run ended; output decoded as UTF-8. Exit 143 means the timeout killed it. */
+    public record Result(int exit, String out, String err) {
+        public boolean ok() { return exit == 0; }
+
+        /** The first line of stderr (or stdout), for error messages. */
+        public String firstLine() {
+            String text = err.isBlank() ? out : err;
+            return text.strip().lines().findFirst().orElse("exit " + exit);
+        }
+    }
+
+    /**
+     * @param extraEnv added to this process's environment (the way secrets reach a child: never argv)
+     * @throws IOException when the program cannot be started (e.g. not installed)
+     */
+    public Result run(List<String> argv, Map<String, String> extraEnv, Duration timeout) throws IOException {
+        CommandLine line = new CommandLine(argv.get(0));
+        for (String arg : argv.subList(1, argv.size())) line.addArgument(arg, false);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        DefaultExecutor executor = DefaultExecutor.builder().setExecuteStreamHandler(new PumpStreamHandler(out, err)).get();
+        executor.setExitValues(null);
+        executor.setWatchdog(ExecuteWatchdog.builder().setTimeout(timeout).get());
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.putAll(extraEnv);
+        int exit = executor.execute(line, env);
+        return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    public Result run(List<String> argv) throws IOException {
+        return run(argv, Map.of(), Duration.ofSeconds(30));
+    }
+}

@@ -1,0 +1,178 @@
+package io.replagent.converge;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.replagent.state.Diagnostic;
+import io.replagent.state.Secret;
+import io.replagent.state.Server;
+import io.replagent.state.State;
+import io.replagent.system.Host;
+import io.replagent.system.Processes;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Both roles end to end against the real parts: a system user, a real rsync daemon on 127.0.0.1 and a free port,
+ * real rsync clients pushing with the converged password file.
+ */
+class ConvergerTest {
+
+    @TempDir Path root;
+    private final Fixtures.TestUsers users = new Fixtures.TestUsers();
+    private final Processes processes = new Processes();
+    private Host host;
+
+    @AfterEach void cleanUp() throws IOException {
+        Fixtures.stopDaemon(root.resolve("run/rsyncd.pid"));
+        users.close();
+    }
+
+    private State bothRoles(String runAs, int port) {
+        State server = Fixtures.backupServer(root, runAs, port);
+        return new State(1, server.settings(), server.server(), Optional.of(Fixtures.client(root)), List.of());
+    }
+
+    private Processes.Result push(Path source, String module, List<String> options, Map<String, String> env) throws IOException {
+        List<String> argv = new ArrayList<>(List.of("rsync", "-rt", "--timeout=20"));
+        argv.addAll(options);
+        argv.add(source + "/");
+        argv.add("rsync://rsync_backup@127.0.0.1:" + port + "/" + module + "/");
+        return processes.run(argv, env, Duration.ofSeconds(30));
+    }
+
+    private int port;
+
+    @Test void theTutorialChecklistIsOneApplyAndTheSecondApplyChangesNothing() throws Exception {
+        host = Fixtures.host(root.resolve("proc-sys"));
+        String runAs = users.unique();
+        port = Fixtures.freePort();
+        Converger converger = Converger.of(bothRoles(runAs, port), host);
+
+        Plan first = converger.plan();
+        assertFalse(first.hasErrors(), first.diagnostics().toString());
+        assertEquals(List.of("user[" + runAs + "]", "directory[" + root.resolve("data") + "]", "directory[" + root.resolve("ro") + "]",
+                "file.secrets[" + root.resolve("etc/rsync.password") + "]", "file.rsyncd_conf[" + root.resolve("etc/rsyncd.conf") + "]",
+                "daemon[rsyncd]", "file.password[" + root.resolve("etc/rsync.passwd") + "]"), List.copyOf(first.byResource().keySet()));
+        assertTrue(first.changes().stream().allMatch(c -> c.action() == Action.CREATE), first.changes().toString());
+
+        Converger.Outcome outcome = converger.apply(first, line -> { });
+        assertTrue(outcome.ok(), outcome.failed() + ": " + outcome.error());
+        assertEquals(List.of(), converger.plan().changes(), "second plan");
+
+        assertEquals("rsync_backup:" + Fixtures.PASSWORD + "\n", Files.readString(root.resolve("etc/rsync.password")));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(root.resolve("etc/rsync.password"))));
+        assertEquals(runAs, Files.getOwner(root.resolve("data")).getName());
+
+        Path source = Files.createDirectories(root.resolve("src"));
+        Files.writeString(source.resolve("hello.txt"), "hello\n");
+        Path passwordFile = root.resolve("etc/rsync.passwd");
+        Processes.Result ok = push(source, "data", List.of("--password-file=" + passwordFile), Map.of());
+        assertEquals(0, ok.exit(), ok.err());
+        assertEquals("hello\n", Files.readString(root.resolve("data/hello.txt")));
+        assertEquals(runAs, Files.getOwner(root.resolve("data/hello.txt")).getName(), "the daemon writes as run_as");
+
+        Processes.Result wrongPassword = push(source, "data", List.of(), Map.of("RSYNC_PASSWORD", "wrong"));
+        assertEquals(5, wrongPassword.exit(), wrongPassword.err());
+
+        Processes.Result readOnly = push(source, "ro", List.of("--password-file=" + passwordFile), Map.of());
+        assertTrue(readOnly.exit() != 0 && readOnly.err().contains("read only"), readOnly.err());
+        assertFalse(Files.exists(root.resolve("ro/hello.txt")));
+
+        Processes.Result denied = push(source, "data", List.of("--address=127.0.0.2", "--password-file=" + passwordFile), Map.of());
+        assertEquals(5, denied.exit(), denied.err());
+        assertTrue(denied.err().contains("access denied"), denied.err());
+
+        Files.setPosixFilePermissions(passwordFile, PosixFilePermissions.fromString("rw-r--r--"));
+        Processes.Result refused = push(source, "data", List.of("--password-file=" + passwordFile), Map.of());
+        assertTrue(refused.exit() != 0 && refused.err().contains("password file must not be other-accessible"), refused.err());
+        Plan repair = converger.plan();
+        assertEquals(List.of(Change.of("file.password[" + passwordFile + "]", Action.UPDATE, Reason.SECURITY, "mode", "0644", "0600")),
+                repair.changes());
+        assertTrue(converger.apply(repair, line -> { }).ok());
+        assertEquals(0, push(source, "data", List.of("--password-file=" + passwordFile), Map.of()).exit());
+
+        assertEquals(List.of(), Converger.of(bothRoles(runAs, port), host).plan().changes(), "a fresh converger agrees");
+    }
+
+    @Test void eachKindOfDriftIsExactlyOneChange() throws Exception {
+        host = Fixtures.host(root.resolve("proc-sys"));
+        String runAs = users.unique();
+        port = Fixtures.freePort();
+        State state = bothRoles(runAs, port);
+        Converger converger = Converger.of(state, host);
+        assertTrue(converger.apply(converger.plan(), line -> { }).ok());
+
+        Path secrets = root.resolve("etc/rsync.password");
+        Files.setPosixFilePermissions(secrets, PosixFilePermissions.fromString("rw-r--r--"));
+        assertEquals(List.of(Change.of("file.secrets[" + secrets + "]", Action.UPDATE, Reason.SECURITY, "mode", "0644", "0600")),
+                converger.plan().changes());
+        converger.apply(converger.plan(), line -> { });
+
+        Path config = root.resolve("etc/rsyncd.conf");
+        Files.writeString(config, Files.readString(config).replace("read only = no", "read only = yes"));
+        List<Change> edited = converger.plan().changes();
+        assertEquals(1, edited.size(), edited.toString());
+        assertEquals(Reason.CONTENT_DRIFT, edited.get(0).reason());
+        assertTrue(edited.get(0).detail().containsAll(List.of("-    read only = yes", "+    read only = no")), edited.get(0).detail().toString());
+        converger.apply(converger.plan(), line -> { });
+
+        Path data = root.resolve("data");
+        Files.setOwner(data, data.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("root"));
+        assertEquals(List.of(Change.of("directory[" + data + "]", Action.UPDATE, Reason.OWNER_DRIFT, "owner", "root", runAs)),
+                converger.plan().changes());
+        converger.apply(converger.plan(), line -> { });
+
+        Files.writeString(secrets, "rsync_backup:old\n");
+        List<Change> content = converger.plan().changes();
+        assertEquals(1, content.size());
+        assertTrue(content.get(0).sensitive() && content.get(0).reason() == Reason.CONTENT_DRIFT && content.get(0).detail().isEmpty());
+        converger.apply(converger.plan(), line -> { });
+        assertEquals(List.of(), converger.plan().changes());
+    }
+
+    @Test void aFailingStepStopsThereAndReportsWhatWasAndWasNotDone() throws Exception {
+        host = Fixtures.host(root.resolve("proc-sys"));
+        String runAs = users.unique();
+        port = Fixtures.freePort();
+        Files.createDirectories(root.resolve("etc"));
+        Files.writeString(root.resolve("etc/rsyncd.conf"), "hand written\n");
+        State state = bothRoles(runAs, port);
+        Converger converger = Converger.of(state, host);
+        Plan plan = converger.plan();
+        // between plan and apply, someone turns the config file into a directory: its step must fail
+        Files.delete(root.resolve("etc/rsyncd.conf"));
+        Files.createDirectories(root.resolve("etc/rsyncd.conf"));
+        Converger.Outcome outcome = converger.apply(plan, line -> { });
+        assertEquals(Optional.of("file.rsyncd_conf[" + root.resolve("etc/rsyncd.conf") + "]"), outcome.failed());
+        assertEquals("changed since the plan was made; run plan again", outcome.error());
+        assertEquals(4, outcome.done().size(), outcome.done().toString());
+        assertEquals(List.of("daemon[rsyncd]", "file.password[" + root.resolve("etc/rsync.passwd") + "]"), outcome.notDone());
+    }
+
+    @Test void unresolvableSecretsAreErrorsNamingTheSourceNeverAValue() {
+        host = Fixtures.host(root.resolve("proc-sys"));
+        State state = Fixtures.backupServer(root, "nobody", 1);
+        Server s = state.server().orElseThrow();
+        Server missing = new Server(s.configFile(), s.secretsFile(), s.pidFile(), s.lockFile(), s.logFile(), s.port(), s.address(),
+                s.runAs(), s.useChroot(), s.maxConnections(), s.timeout(),
+                List.of(new Server.User("a", new Secret.Env("NOT_SET_ANYWHERE")), new Server.User("b", new Secret.Literal("literal-value"))),
+                s.modules(), s.daemon(), s.extra());
+        Plan plan = Converger.of(new State(1, state.settings(), Optional.of(missing), Optional.empty(), List.of()), host).plan();
+        assertTrue(plan.hasErrors());
+        List<Diagnostic> errors = plan.diagnostics();
+        assertEquals("server.users.a.password: secret env:NOT_SET_ANYWHERE is not set", errors.get(0).toString());
+        assertFalse(plan.toString().contains("literal-value"));
+    }
+}
