@@ -2,6 +2,7 @@
 # The Ansible role's tests, with a real ansible-playbook against this machine (run as root): the tutorial's backup
 # server (rsync-41) and source (nfs-31) as two hosts re-rooted in a scratch directory, the rsync daemon on
 # 127.0.0.1 at a free port.
+#   0. the Terraform example: its templates, rendered as templatefile() would, give valid states and user-data
 #   1. ansible-lint --profile production on the role
 #   2. first run converges both hosts; a file in the source reaches the backup
 #   3. second run: changed=0, and a new file still reaches the backup (mode once syncs on every play)
@@ -66,6 +67,24 @@ recap() { grep -E "^$2 +:" "$logs/$1.log" | grep -oE "$3=[0-9]+" | cut -d= -f2; 
 show() { echo "----- $logs/$1.log" >&2; cat "$logs/$1.log" >&2; }
 # snapshot: path, mode, size and content hash of every file under the hosts (what "changes nothing" compares)
 snapshot() { (cd "$scratch" && find . -printf '%p %m %s %u\n' | sort && find . -type f -print0 | sort -z | xargs -0 sha256sum); }
+
+echo "=== Terraform example: rendered states validate, the user-data carries them"
+"$repo/examples/terraform/render.py" "$repo/examples/terraform/example.tfvars.json" "$work/terraform"
+"$repo/agent/bin/agent" validate "$work"/terraform/*.state.yaml >"$logs/terraform.log" 2>&1 || { show terraform; fail "rendered states"; }
+/usr/bin/python3 - "$work/terraform" <<'EOF' || fail "rendered cloud-init user-data"
+import base64, sys, yaml
+out = sys.argv[1]
+for host in ("backup", "source"):
+    text = open("%s/%s.user-data" % (out, host), encoding="utf-8").read()
+    assert text.startswith("#cloud-config\n"), host
+    doc = yaml.safe_load(text)
+    files = {f["path"]: f for f in doc["write_files"]}
+    state = files["/etc/agent/state.yaml"]
+    assert state["permissions"] == "0600", state
+    assert base64.b64decode(state["content"]).decode() == open("%s/%s.state.yaml" % (out, host), encoding="utf-8").read()
+    assert ["/usr/local/bin/agent", "apply", "/etc/agent/state.yaml", "--auto-approve", "--once"] in doc["runcmd"], doc["runcmd"]
+EOF
+pass "Terraform example renders valid states into cloud-init user-data"
 
 echo "=== ansible-lint --profile production"
 (cd "$work/roles/agent" && ansible-lint --profile production --offline . ) >"$logs/lint.log" 2>&1 || { show lint; fail "ansible-lint"; }
