@@ -90,6 +90,20 @@ echo "=== ansible-lint --profile production"
 (cd "$work/roles/agent" && ansible-lint --profile production --offline . ) >"$logs/lint.log" 2>&1 || { show lint; fail "ansible-lint"; }
 pass "ansible-lint --profile production"
 
+echo "=== the systemd unit template"
+if command -v systemd-analyze >/dev/null; then
+  unit_vars='{"agent_bin": "'$repo'/agent/bin/agent", "agent_state_file": "/etc/agent/state.yaml", "agent_root": "",
+              "agent_environment_file": "/etc/agent/agent.env", "agent_java_opts": "-Xmx128m"}'
+  ansible localhost -c local -i localhost, -m ansible.builtin.template -e "$unit_vars" \
+    -a "src=$repo/ansible-role/templates/agent.service.j2 dest=$work/agent-test.service mode=0644" >"$logs/unit.log" 2>&1 \
+    && systemd-analyze verify "$work/agent-test.service" >>"$logs/unit.log" 2>&1 || { show unit; fail "systemd unit"; }
+  grep -qx 'Restart=on-failure' "$work/agent-test.service" && grep -qx 'Environment=LANG=C.UTF-8' "$work/agent-test.service" \
+    || fail "the unit lacks Restart=on-failure or LANG=C.UTF-8"
+  pass "the unit template renders and passes systemd-analyze verify"
+else
+  echo "skip: systemd-analyze is not installed"
+fi
+
 echo "=== first run: converge both hosts, replicate once"
 mkdir -p "$scratch/nfs-31/data/sub dir"
 echo "written before the first run" >"$scratch/nfs-31/data/sub dir/first.txt"
