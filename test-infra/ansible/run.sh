@@ -3,7 +3,7 @@
 # server (rsync-41) and source (nfs-31) as two hosts re-rooted in a scratch directory, the rsync daemon on
 # 127.0.0.1 at a free port.
 #   0. the Terraform example: its templates, rendered as templatefile() would, give valid states and user-data
-#   1. ansible-lint --profile production on the role
+#   1. the role's filters (table tests), ansible-lint --profile production, the unit with systemd-analyze verify
 #   2. first run converges both hosts; a file in the source reaches the backup
 #   3. second run: changed=0, and a new file still reaches the backup (mode once syncs on every play)
 #   4. --check --diff with a changed password: changed, the plan shown, the password nowhere, nothing touched
@@ -85,6 +85,11 @@ for host in ("backup", "source"):
     assert ["/usr/local/bin/agent", "apply", "/etc/agent/state.yaml", "--auto-approve", "--once"] in doc["runcmd"], doc["runcmd"]
 EOF
 pass "Terraform example renders valid states into cloud-init user-data"
+
+echo "=== the role's filters (table tests against the agent's schema)"
+"$repo/agent/bin/agent" schema >"$work/schema.json"
+/usr/bin/python3 "$here/test_filters.py" "$work/schema.json" >"$logs/filters.log" 2>&1 || { show filters; fail "filters"; }
+pass "filters: templated scalars typed by the schema, literal secrets found"
 
 echo "=== ansible-lint --profile production"
 (cd "$work/roles/agent" && ansible-lint --profile production --offline . ) >"$logs/lint.log" 2>&1 || { show lint; fail "ansible-lint"; }
