@@ -1,7 +1,9 @@
 package io.replagent.state;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /** Collects the diagnostics of one state file, placing each at the node a JSON pointer names. */
 final class Problems {
@@ -35,9 +37,15 @@ final class Problems {
         return found.stream().anyMatch(d -> d.severity() == Diagnostic.Severity.ERROR);
     }
 
-    /** Sorted by position; one diagnostic per position and message. */
+    /** Sorted by position; one diagnostic per position and message; no warning where an error already is. */
     List<Diagnostic> sorted() {
-        return found.stream().distinct().sorted().toList();
+        Set<List<Integer>> errorsAt = new HashSet<>();
+        for (Diagnostic d : found) {
+            if (d.severity() == Diagnostic.Severity.ERROR) errorsAt.add(List.of(d.line(), d.column()));
+        }
+        return found.stream()
+                .filter(d -> d.severity() == Diagnostic.Severity.ERROR || !errorsAt.contains(List.of(d.line(), d.column())))
+                .distinct().sorted().toList();
     }
 
     List<Diagnostic> warnings() {

@@ -12,10 +12,11 @@ public final class Reroot {
 
     private Reroot() {}
 
-    /** The state with every path under {@code root}; root {@code /} returns the state unchanged. */
+    /** The state with every path under {@code root} (relative: to the working directory); {@code /} changes nothing. */
     public static State apply(State s, Path root) {
-        if (root.normalize().equals(root.getRoot()) || root.toString().isEmpty()) return s;
-        Under r = new Under(root);
+        Path base = root.toAbsolutePath().normalize();
+        if (base.getParent() == null) return s;
+        Under r = new Under(base);
         Settings st = s.settings();
         InotifyLimits limits = st.inotify();
         Settings settings = new Settings(r.of(st.stateDir()), r.of(st.statusFile()), r.of(st.controlSocket()), st.logLevel(),

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
 
 /**
  * Checks a state tree against {@code state.schema.json} and words the schema's findings for an operator:
@@ -22,7 +23,7 @@ final class SchemaCheck {
 
     /** Keywords whose generic message gives way to the schema's own {@code errorMessage}. */
     private static final Set<String> WORDED_BY_SCHEMA =
-            Set.of("type", "pattern", "minimum", "maximum", "minProperties", "maxProperties");
+            Set.of("pattern", "minimum", "maximum", "minProperties", "maxProperties");
     private static final Set<String> STRING_BOOLEANS =
             Set.of("yes", "no", "on", "off", "y", "n", "true", "false", "True", "False", "Yes", "No", "On", "Off");
 
@@ -49,31 +50,37 @@ final class SchemaCheck {
 
     private static void report(Error e, JsonNode schemaRoot, Problems problems) {
         String pointer = pointer(e.getInstanceLocation());
-        JsonNode owner = schemaRoot.at(pointer(e.getSchemaLocation().getFragment().getParent()));
+        String ownerPointer = Marks.parent(pointer(e.getSchemaLocation().getFragment()));
+        JsonNode owner = schemaRoot.at(ownerPointer);
         JsonNode instance = e.getInstanceNode();
         switch (e.getKeyword()) {
-            case "additionalProperties" -> {
-                List<String> known = new ArrayList<>(owner.path("properties").propertyNames());
-                problems.errorAtKey(Marks.child(pointer, e.getProperty()),
-                        "unknown key '" + e.getProperty() + "'" + Hints.didYouMean(e.getProperty(), known));
-            }
+            case "additionalProperties" -> problems.errorAtKey(Marks.child(pointer, e.getProperty()),
+                    unknownKey(e.getProperty(), owner, schemaRoot.at(Marks.parent(Marks.parent(ownerPointer)))));
             case "required" -> problems.error(pointer, "missing required key '" + e.getProperty() + "'");
             case "type" -> problems.error(pointer, typeMessage(instance, owner));
             case "enum" -> problems.error(pointer, enumMessage(instance, owner.path("enum")));
-            case "const" -> problems.error(pointer, "must be " + owner.path("const"));
+            case "const" -> problems.error(pointer, enumMessage(instance, JsonNodeFactory.instance.arrayNode().add(owner.path("const"))));
             case "minItems" -> problems.error(pointer, "needs at least " + owner.path("minItems").asInt() + " item(s)");
             case "uniqueItems" -> problems.error(pointer, "lists the same item twice");
             default -> problems.error(pointer, worded(e, owner));
         }
     }
 
+    /** With a "did you mean"; an rsyncd parameter in extra that has a first-class key is pointed to that key. */
+    private static String unknownKey(String key, JsonNode owner, JsonNode enclosing) {
+        String hint = Hints.didYouMean(key, owner.path("properties").propertyNames());
+        if (hint.isEmpty() && enclosing.path("properties").path("extra").equals(owner)) {
+            String firstClass = Hints.didYouMean(key, enclosing.path("properties").propertyNames());
+            if (!firstClass.isEmpty()) hint = ": it has a key of its own" + firstClass;
+        }
+        return "unknown key '" + key + "'" + hint;
+    }
+
     private static String typeMessage(JsonNode instance, JsonNode owner) {
         String expected = expectedTypes(owner.path("type"));
         if (instance.isString()) {
             String s = instance.stringValue();
-            if (expected.contains("integer") && s.strip().matches("-?[0-9]+")) {
-                return "\"" + s + "\" is a string, write " + s.strip() + " (a number, unquoted)";
-            }
+            if (expected.contains("integer") && s.matches("-?[0-9]+")) return quoted(s);
             if (expected.equals("boolean") && STRING_BOOLEANS.contains(s)) {
                 return "'" + s + "' is a string here: write true or false";
             }
@@ -86,9 +93,18 @@ final class SchemaCheck {
     private static String enumMessage(JsonNode instance, JsonNode options) {
         List<String> names = new ArrayList<>();
         options.forEach(o -> names.add(o.isString() ? o.stringValue() : o.toString()));
+        if (instance.isString() && options.valueStream().anyMatch(o -> !o.isString() && o.toString().equals(instance.stringValue()))) {
+            return quoted(instance.stringValue());
+        }
+        if (names.size() == 1) return "must be " + names.get(0);
         String hint = instance.isString() ? Hints.didYouMean(instance.stringValue(), names) : "";
         String shown = instance.isString() ? "'" + instance.stringValue() + "'" : instance.toString();
         return shown + " is not one of " + String.join(", ", names) + hint;
+    }
+
+    /** A number or boolean written in quotes, as templating tools tend to: the fix is to drop the quotes. */
+    private static String quoted(String text) {
+        return "\"" + text + "\" is a string, write " + text + " (unquoted)";
     }
 
     private static String worded(Error e, JsonNode owner) {
@@ -100,11 +116,12 @@ final class SchemaCheck {
         return message.startsWith("$") && colon > 0 ? message.substring(colon + 2) : message;
     }
 
+    /** In YAML's words: a mapping and a list, not an object and an array. */
     private static String expectedTypes(JsonNode type) {
-        if (type.isString()) return type.stringValue();
         List<String> names = new ArrayList<>();
-        type.forEach(t -> names.add(t.stringValue()));
-        return String.join(" or ", names);
+        if (type.isString()) names.add(type.stringValue());
+        else type.forEach(t -> names.add(t.stringValue()));
+        return String.join(" or ", names).replace("object", "mapping").replace("array", "list");
     }
 
     static String jsonType(JsonNode node) {

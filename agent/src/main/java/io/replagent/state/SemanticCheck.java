@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import tools.jackson.databind.JsonNode;
@@ -14,6 +15,10 @@ import tools.jackson.databind.JsonNode;
  * go; a node of the wrong shape is left to the schema's message.
  */
 final class SemanticCheck {
+
+    /** rsync options the replication sets itself: given again, they would change what a push means. */
+    static final List<String> MANAGED_OPTIONS = List.of("--delete", "--del", "--files-from", "--from0", "--password-file",
+            "--rsh", "--exclude", "--remove-source-files");
 
     /** sun_path holds 108 bytes including the terminating NUL. */
     static final int MAX_SOCKET_PATH_BYTES = 107;
@@ -92,6 +97,11 @@ final class SemanticCheck {
         Map<Path, String> sources = new HashMap<>();
         forEach(watches, "/watches", (watch, at) -> {
             Path source = plain(watch.path("source"), at + "/source");
+            targets(watch.path("targets"), at + "/targets", source, passwordFiles);
+            forEach(watch.path("rsync").path("extra"), at + "/rsync/extra", (option, where) -> {
+                String managed = managedOption(option.stringValue());
+                if (managed != null) problems.error(where, managed + " is set by the agent: it cannot be given in rsync.extra");
+            });
             if (source == null) return;
             sources.forEach((other, where) -> {
                 if (source.startsWith(other) || other.startsWith(source)) {
@@ -105,10 +115,10 @@ final class SemanticCheck {
                     problems.warning(at + "/source", "module '" + which + "' lies inside this source: what it receives is sent again");
                 }
             });
-            targets(watch.path("targets"), at + "/targets", source, passwordFiles);
         });
     }
 
+    /** @param source the watch's source, null when it is invalid (reported already) */
     private void targets(JsonNode targets, String pointer, Path source, Set<String> passwordFiles) {
         Set<String> names = new HashSet<>();
         forEach(targets, pointer, (target, at) -> {
@@ -123,7 +133,7 @@ final class SemanticCheck {
             }
             String name = target.has("name") ? text(target.path("name")) : defaultName(endpoint);
             if (name != null && !names.add(name)) {
-                problems.error(at, "two targets named '" + name + "' in this watch: give them distinct name:s");
+                problems.error(at, "two targets named '" + name + "' in this watch: set distinct names");
             }
             boolean hasPassword = target.has("password") || target.has("password_file");
             if (target.has("password") && target.has("password_file")) {
@@ -136,7 +146,7 @@ final class SemanticCheck {
             }
             if (endpoint instanceof Target.Local local) {
                 if (hasPassword) problems.error(at, "a local target takes no password");
-                if (local.path().startsWith(source) || source.startsWith(local.path())) {
+                if (source != null && (local.path().startsWith(source) || source.startsWith(local.path()))) {
                     problems.error(at + "/url", "target " + local.path() + " overlaps the source " + source + ": replication would loop");
                 }
             } else if (endpoint instanceof Target.Daemon daemon) {
@@ -148,6 +158,16 @@ final class SemanticCheck {
                 }
             }
         });
+    }
+
+    /** The managed option an argument sets, or null; {@code -e} also hides in bundles like {@code -avze}. */
+    static String managedOption(String arg) {
+        if (!arg.startsWith("--") && arg.startsWith("-") && arg.indexOf('e') > 0) return "-e (--rsh)";
+        String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
+        for (String option : MANAGED_OPTIONS) {
+            if (name.equals(option) || (option.equals("--delete") && name.startsWith("--delete"))) return option;
+        }
+        return null;
     }
 
     static String defaultName(Target.Endpoint endpoint) {

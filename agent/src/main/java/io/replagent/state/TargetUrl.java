@@ -19,10 +19,13 @@ final class TargetUrl {
 
     /** @throws IllegalArgumentException saying what is wrong with the url */
     static Target.Endpoint parse(String url) {
-        if (url.startsWith("/")) return new Target.Local(Path.of(plainPath(url, "path")));
+        if (url.startsWith("/")) return new Target.Local(Path.of(plainPath(url, "a path")));
         Matcher m = DAEMON.matcher(url);
         if (!url.startsWith("rsync://") || !m.matches()) {
             throw new IllegalArgumentException("must be rsync://[user@]host[:port]/module[/path] or an absolute path");
+        }
+        if (!m.group(2).startsWith("[") && m.group(3) != null && m.group(3).contains(":")) {
+            throw new IllegalArgumentException("an IPv6 address goes in brackets: rsync://[ADDRESS]:PORT/module");
         }
         String user = m.group(1) == null ? "" : m.group(1);
         if (m.group(1) != null && !NAME.matcher(user).matches()) {
@@ -42,7 +45,7 @@ final class TargetUrl {
         String module = slash < 0 ? rest : rest.substring(0, slash);
         if (module.isEmpty()) throw new IllegalArgumentException("the url names no module: rsync://host/MODULE");
         if (!NAME.matcher(module).matches()) throw new IllegalArgumentException("invalid module name '" + module + "'");
-        String path = slash < 0 ? "" : plainPath(rest.substring(slash), "path in the module");
+        String path = slash < 0 ? "" : plainPath(rest.substring(slash), "the path in the module");
         return new Target.Daemon(user, host, port, module, path.replaceAll("^/+|/+$", ""));
     }
 

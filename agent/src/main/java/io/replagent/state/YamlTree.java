@@ -73,6 +73,7 @@ final class YamlTree {
                 .setSchema(new JsonSchema())
                 .setMaxAliasesForCollections(MAX_ALIASES)
                 .setAllowRecursiveKeys(false)
+                .setAllowNonScalarKeys(true) // refused while converting, with a position
                 .setCodePointLimit(MAX_BYTES)
                 .build();
         Node document;
@@ -122,28 +123,29 @@ final class YamlTree {
         return new Marks.Span(line, column, line, column + 1);
     }
 
-    /** YAML forbids tabs in indentation; say so at every such line instead of snakeyaml's token error. */
+    /** YAML forbids tabs in indentation; say so at every such line instead of snakeyaml's token error. Blank and comment lines may have them. */
     private void findTabIndentation(String text) {
         int line = 1;
         for (int start = 0; start <= text.length(); line++) {
             int end = text.indexOf('\n', start);
             if (end < 0) end = text.length();
-            for (int i = start; i < end && (text.charAt(i) == ' ' || text.charAt(i) == '\t'); i++) {
-                if (text.charAt(i) == '\t') {
-                    int column = i - start + 1;
-                    problems.add(Diagnostic.Severity.ERROR, new Marks.Span(line, column, line, column + 1),
-                            "tab character in indentation: indent with spaces");
-                    break;
-                }
+            int indent = start;
+            while (indent < end && (text.charAt(indent) == ' ' || text.charAt(indent) == '\t')) indent++;
+            boolean blankOrComment = indent == end || text.charAt(indent) == '#' || text.charAt(indent) == '\r';
+            int tab = text.substring(start, indent).indexOf('\t');
+            if (tab >= 0 && !blankOrComment) {
+                problems.add(Diagnostic.Severity.ERROR, new Marks.Span(line, tab + 1, line, tab + 2),
+                        "tab character in indentation: indent with spaces");
             }
             start = end + 1;
         }
     }
 
-    /** Nesting is checked on the event stream before composing, which recurses once per level. */
+    /** Nesting and aliases are checked on the event stream before composing, which recurses once per level. */
     private void checkDepthAndDocuments(LoadSettings settings, String text) throws InvalidStateException {
         int depth = 0;
         int documents = 0;
+        int aliases = 0;
         for (Event event : new Parse(settings).parseString(text)) {
             switch (event.getEventId()) {
                 case MappingStart, SequenceStart -> {
@@ -152,6 +154,9 @@ final class YamlTree {
                     }
                 }
                 case MappingEnd, SequenceEnd -> depth--;
+                case Alias -> {
+                    if (++aliases > MAX_ALIASES) throw fatal(span(event), "more than " + MAX_ALIASES + " aliases");
+                }
                 case DocumentStart -> {
                     if (++documents > 1) {
                         throw fatal(span(event), "more than one YAML document: a state file holds exactly one");
