@@ -14,6 +14,8 @@ public final class Main {
         COMMANDS.put("version", VersionCommand::new);
         COMMANDS.put("validate", ValidateCommand::new);
         COMMANDS.put("schema", SchemaCommand::new);
+        COMMANDS.put("plan", PlanCommand::new);
+        COMMANDS.put("apply", ApplyCommand::new);
     }
 
     private Main() {}

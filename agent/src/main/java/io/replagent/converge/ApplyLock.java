@@ -43,7 +43,7 @@ public final class ApplyLock implements AutoCloseable {
                 if (Instant.now().isAfter(deadline)) {
                     String holder = new String(Files.readAllBytes(file), StandardCharsets.US_ASCII).strip();
                     throw new IOException("another apply is running (" + file + " is held by pid "
-                            + (holder.isEmpty() ? "unknown" : holder) + "); gave up after " + timeout.toSeconds() + "s");
+                            + (holder.isEmpty() ? "unknown" : holder) + "); gave up after " + String.format("%.1fs", timeout.toMillis() / 1000.0));
                 }
                 Thread.sleep(100);
             }

@@ -12,6 +12,9 @@ import io.replagent.state.Watch;
 import io.replagent.system.Host;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,7 +43,7 @@ public final class Converger {
         List<Resource> resources = new ArrayList<>();
         List<Diagnostic> problems = new ArrayList<>();
         if (state.server().isPresent() || state.client().isPresent() || !state.watches().isEmpty())
-            resources.add(new RsyncBinary(host.processes()));
+            resources.add(new RsyncBinary(host.processes(), "rsync"));
         state.server().ifPresent(server -> addServer(state, server, host, resources, problems));
         state.client().ifPresent(client -> addClient(client, host, resources, problems));
         if (!state.watches().isEmpty()) addLimits(state, host, resources);
@@ -126,7 +129,7 @@ public final class Converger {
                 for (String w : r.warnings())
                     diagnostics.add(new Diagnostic(Diagnostic.Severity.WARNING, r.address(), 0, 0, 0, 0, w, null));
             } catch (IOException e) {
-                diagnostics.add(error(r.address(), "cannot read: " + e.getMessage()));
+                diagnostics.add(error(r.address(), "cannot read: " + describe(e)));
             }
         }
         return new Plan(changes, diagnostics);
@@ -170,7 +173,15 @@ public final class Converger {
             if (!left.isEmpty()) return "still differs after apply: " + left.get(0).attribute() + " (" + left.get(0).reason().text + ")";
             return null;
         } catch (IOException e) {
-            return e.getMessage();
+            return describe(e);
         }
+    }
+
+    /** NIO's file exceptions carry only the path as their message: say what happened to it. */
+    static String describe(IOException e) {
+        if (e instanceof NoSuchFileException) return "no such file or directory: " + e.getMessage();
+        if (e instanceof AccessDeniedException) return "permission denied: " + e.getMessage();
+        if (e instanceof FileAlreadyExistsException) return "already exists: " + e.getMessage();
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 }

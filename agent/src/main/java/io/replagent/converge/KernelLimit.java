@@ -23,6 +23,7 @@ final class KernelLimit implements Resource {
     private final List<Path> watchedSources;
     private final InotifyLimits.Ensure ensure;
     private final Sysctl sysctl;
+    private Long need;
 
     KernelLimit(String name, long floor, List<Path> watchedSources, InotifyLimits.Ensure ensure, Sysctl sysctl) {
         this.name = name;
@@ -41,10 +42,17 @@ final class KernelLimit implements Resource {
         return Math.max(floor, need());
     }
 
+    /**
+     * Counted once per converger: a busy tree must not make apply see a different plan than the one approved
+     * (or the drop-in differ from the value written).
+     */
     private long need() throws IOException {
-        long directories = 0;
-        for (Path source : watchedSources) directories += countDirectories(source);
-        return directories;
+        if (need == null) {
+            long directories = 0;
+            for (Path source : watchedSources) directories += countDirectories(source);
+            need = directories;
+        }
+        return need;
     }
 
     @Override public List<Change> plan() throws IOException {

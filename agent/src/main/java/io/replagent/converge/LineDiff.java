@@ -63,8 +63,8 @@ final class LineDiff {
         int i = 0, j = 0;
         while (i < a.size() || j < b.size()) {
             if (i < a.size() && j < b.size() && a.get(i).equals(b.get(j))) { out.add(" " + a.get(i)); i++; j++; }
-            else if (j < b.size() && (i == a.size() || lcs[i][j + 1] >= lcs[i + 1][j])) out.add("+" + b.get(j++));
-            else out.add("-" + a.get(i++));
+            else if (i < a.size() && (j == b.size() || lcs[i + 1][j] >= lcs[i][j + 1])) out.add("-" + a.get(i++));
+            else out.add("+" + b.get(j++));
         }
         return out;
     }

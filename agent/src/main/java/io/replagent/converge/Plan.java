@@ -34,9 +34,13 @@ public record Plan(List<Change> changes, List<Diagnostic> diagnostics) {
 
     /** Resources counted once each, by their strongest action. */
     public record Summary(int add, int change, int destroy, int blocked) {
-        public String text(String verb) {
-            String s = verb + ": " + add + " to add, " + change + " to change, " + destroy + " to destroy";
+        public String planned() {
+            String s = "Plan: " + add + " to add, " + change + " to change, " + destroy + " to destroy";
             return (blocked > 0 ? s + ", " + blocked + " blocked" : s) + ".";
+        }
+
+        public String applied() {
+            return "Apply complete! Resources: " + add + " added, " + change + " changed, " + destroy + " destroyed.";
         }
     }
 

@@ -28,8 +28,7 @@ public final class PlanRenderer {
 
     public void text(Plan plan, PrintStream out, PrintStream err) {
         for (Diagnostic d : plan.diagnostics())
-            (d.severity() == Diagnostic.Severity.ERROR ? err : out).println(
-                    (d.severity() == Diagnostic.Severity.ERROR ? "Error: " : "Warning: ") + d);
+            (d.severity() == Diagnostic.Severity.ERROR ? err : out).println(d);
         if (!plan.hasChanges()) {
             out.println("No changes. The host matches the state.");
             return;
@@ -44,7 +43,7 @@ public final class PlanRenderer {
             }
         }
         out.println();
-        out.println(plan.summary().text("Plan"));
+        out.println(plan.summary().planned());
     }
 
     /** {@code before -> after}, only {@code after} for a creation, {@code (sensitive)} for secret content. */
@@ -78,7 +77,7 @@ public final class PlanRenderer {
             out.println(line);
         }
         Plan.Summary s = plan.summary();
-        ObjectNode summary = line("info", s.text("Plan"), "change_summary");
+        ObjectNode summary = line("info", s.planned(), "change_summary");
         summary.putObject("changes").put("add", s.add()).put("change", s.change()).put("remove", s.destroy())
                 .put("blocked", s.blocked()).put("operation", "plan");
         out.println(summary);

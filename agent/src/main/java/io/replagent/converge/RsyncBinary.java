@@ -18,9 +18,12 @@ final class RsyncBinary implements Resource {
     private static final List<String> INSTALL = List.of("install it: apt-get install rsync");
 
     private final Processes processes;
+    private final String program;
 
-    RsyncBinary(Processes processes) {
+    /** @param program the rsync the agent will run: {@code rsync} from PATH */
+    RsyncBinary(Processes processes, String program) {
         this.processes = processes;
+        this.program = program;
     }
 
     @Override public String address() { return "package[rsync]"; }
@@ -28,7 +31,7 @@ final class RsyncBinary implements Resource {
     @Override public List<Change> plan() {
         Optional<String> version;
         try {
-            Processes.Result r = processes.run(List.of("rsync", "--version"));
+            Processes.Result r = processes.run(List.of(program, "--version"));
             version = r.ok() ? parse(r.out()) : Optional.empty();
         } catch (IOException e) {
             return List.of(blocked(null, Reason.MISSING));

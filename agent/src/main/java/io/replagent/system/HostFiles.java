@@ -14,6 +14,7 @@ import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
+import java.nio.file.attribute.UserPrincipalNotFoundException;
 import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
@@ -97,7 +98,11 @@ public final class HostFiles {
     }
 
     private static UserPrincipal principal(String name) throws IOException {
-        return Path.of("/").getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(name);
+        try {
+            return Path.of("/").getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(name);
+        } catch (UserPrincipalNotFoundException e) {
+            throw new IOException("no such user: " + name); // its own message is null
+        }
     }
 
     private static final PosixFilePermission[] BITS = {

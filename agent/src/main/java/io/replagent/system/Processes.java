@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.commons.exec.CommandLine;
 import org.apache.commons.exec.DefaultExecutor;
 import org.apache.commons.exec.ExecuteWatchdog;
@@ -15,8 +16,14 @@ import org.apache.commons.exec.PumpStreamHandler;
 /**
  * Runs programs without a shell. Every argument is passed as one word, unquoted and unexpanded
  * ({@code addArgument(x, false)}), so nothing in a path or name can become an option or a shell word.
+ * Children get a minimal environment, not the agent's: the agent's environment holds the {@code {env: NAME}}
+ * secrets, and a daemon started here would otherwise carry them for its whole life.
  */
 public final class Processes {
+
+    /** What a child inherits from the agent's environment; everything else it gets is passed explicitly. */
+    static final Set<String> INHERITED = Set.of("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ");
+    private static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
     /** How a run ended; output decoded as UTF-8. Exit 143 means the timeout killed it. */
     public record Result(int exit, String out, String err) {
@@ -30,7 +37,7 @@ public final class Processes {
     }
 
     /**
-     * @param extraEnv added to this process's environment (the way secrets reach a child: never argv)
+     * @param extraEnv added to the child's environment (the way secrets reach a child: never argv)
      * @throws IOException when the program cannot be started (e.g. not installed)
      */
     public Result run(List<String> argv, Map<String, String> extraEnv, Duration timeout) throws IOException {
@@ -41,7 +48,9 @@ public final class Processes {
         DefaultExecutor executor = DefaultExecutor.builder().setExecuteStreamHandler(new PumpStreamHandler(out, err)).get();
         executor.setExitValues(null);
         executor.setWatchdog(ExecuteWatchdog.builder().setTimeout(timeout).get());
-        Map<String, String> env = new HashMap<>(System.getenv());
+        Map<String, String> env = new HashMap<>();
+        System.getenv().forEach((k, v) -> { if (INHERITED.contains(k)) env.put(k, v); });
+        env.putIfAbsent("PATH", DEFAULT_PATH);
         env.putAll(extraEnv);
         int exit = executor.execute(line, env);
         return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));

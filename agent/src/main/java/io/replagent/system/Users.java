@@ -6,7 +6,8 @@ import java.util.Optional;
 
 /**
  * System accounts. Not re-rooted: users live in the host's name service whatever {@code --root} says.
- * Lookup goes through {@code getent}, so NSS sources (LDAP, sssd) count as well as /etc/passwd.
+ * Lookup goes through {@code getent}, so NSS sources (LDAP, sssd) count as well as /etc/passwd. Names follow
+ * {@code --}: a name can never be read as an option.
  */
 public final class Users {
 
@@ -24,7 +25,7 @@ public final class Users {
     }
 
     public Optional<User> lookup(String name) throws IOException {
-        Processes.Result r = processes.run(List.of("getent", "passwd", name));
+        Processes.Result r = processes.run(List.of("getent", "passwd", "--", name));
         if (r.exit() == 2) return Optional.empty();
         if (!r.ok()) throw new IOException("getent passwd " + name + ": " + r.firstLine());
         return Optional.of(parse(r.out().strip()));
@@ -33,7 +34,7 @@ public final class Users {
     /** Creates a system user with its own group, no login shell and no home directory. */
     public void createSystemUser(String name) throws IOException {
         Processes.Result r = processes.run(List.of("useradd", "--system", "--user-group", "--no-create-home",
-                "--home-dir", NO_HOME, "--shell", NO_LOGIN_SHELL, "--comment", "rsync daemon (agent)", name));
+                "--home-dir", NO_HOME, "--shell", NO_LOGIN_SHELL, "--comment", "rsync daemon (agent)", "--", name));
         if (!r.ok()) throw new IOException("useradd " + name + ": " + r.firstLine());
     }
 

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.replagent.state.Diagnostic;
+import io.replagent.state.InotifyLimits;
+import io.replagent.state.Target;
+import io.replagent.state.Watch;
 import io.replagent.state.Secret;
 import io.replagent.state.Server;
 import io.replagent.state.State;
@@ -19,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -159,6 +163,46 @@ class ConvergerTest {
         assertEquals("changed since the plan was made; run plan again", outcome.error());
         assertEquals(4, outcome.done().size(), outcome.done().toString());
         assertEquals(List.of("daemon[rsyncd]", "file.password[" + root.resolve("etc/rsync.passwd") + "]"), outcome.notDone());
+    }
+
+    private static Watch watch(Path source, int maxProcesses, Target.Endpoint... endpoints) {
+        List<Target> targets = java.util.Arrays.stream(endpoints).map(e -> new Target("t", e, Optional.empty(), Optional.empty())).toList();
+        return new Watch("w", source, targets, Set.of(Watch.Event.CLOSE_WRITE), Duration.ofSeconds(1), 1000, maxProcesses,
+                Watch.DeleteMode.TRUE, List.of(), true, new Watch.RsyncOptions(false, 0, Duration.ZERO, false, List.of()),
+                Duration.ZERO, Watch.DeleteGuard.NONE);
+    }
+
+    @Test void raisedInotifyLimitsAreWrittenAndPersistedThenConverged() throws Exception {
+        Path procSys = root.resolve("proc/sys");
+        Files.createDirectories(procSys.resolve("fs/inotify"));
+        for (String name : List.of("max_user_watches", "max_user_instances", "max_queued_events"))
+            Files.writeString(procSys.resolve("fs/inotify/" + name), "128\n");
+        host = Fixtures.host(procSys);
+        Path source = Files.createDirectories(root.resolve("src/a/b"));
+        Path dropIn = root.resolve("etc/sysctl.d/90-agent-inotify.conf");
+        State state = new State(1, Fixtures.settings(root, new InotifyLimits(InotifyLimits.Ensure.RAISE, 8192, 16384, 0, dropIn)),
+                Optional.empty(), Optional.empty(), List.of(watch(source, 4, new Target.Local(root.resolve("copy")))));
+        Converger converger = Converger.of(state, host);
+        Plan plan = converger.plan();
+        assertEquals(List.of("sysctl[fs.inotify.max_user_watches]", "sysctl[fs.inotify.max_queued_events]",
+                "file.sysctl[" + dropIn + "]"), List.copyOf(plan.byResource().keySet()), plan.changes().toString());
+        assertTrue(converger.apply(plan, line -> { }).ok());
+        assertEquals("8192", Files.readString(procSys.resolve("fs/inotify/max_user_watches")).strip());
+        assertEquals("128", Files.readString(procSys.resolve("fs/inotify/max_user_instances")).strip(), "no requirement: untouched");
+        assertEquals(List.of(), converger.plan().changes());
+    }
+
+    @Test void theDaemonsConnectionCapCoversThePushesToDaemons() {
+        Target.Endpoint daemon = new Target.Daemon("u", "127.0.0.1", 873, "data", "");
+        assertEquals(8 + 2 * 3, Converger.pushParallelism(List.of(watch(root, 8, daemon, new Target.Local(root)),
+                watch(root, 3, daemon, daemon))));
+        assertEquals(0, Converger.pushParallelism(List.of()));
+    }
+
+    @Test void fileErrorsSayWhatHappenedToWhichPath() {
+        assertEquals("no such file or directory: /x", Converger.describe(new java.nio.file.NoSuchFileException("/x")));
+        assertEquals("permission denied: /x", Converger.describe(new java.nio.file.AccessDeniedException("/x")));
+        assertEquals("useradd: failed", Converger.describe(new IOException("useradd: failed")));
     }
 
     @Test void unresolvableSecretsAreErrorsNamingTheSourceNeverAValue() {

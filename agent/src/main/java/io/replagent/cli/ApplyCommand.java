@@ -1,0 +1,104 @@
+package io.replagent.cli;
+
+import io.replagent.converge.ApplyLock;
+import io.replagent.converge.Converger;
+import io.replagent.converge.Plan;
+import io.replagent.converge.PlanRenderer;
+import io.replagent.state.State;
+import io.replagent.system.Host;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * {@code agent apply FILE [--root DIR] [--auto-approve] [--converge-only] [--once] [--detailed-exitcode]
+ * [--lock-timeout SECONDS]}: converge both roles (one apply at a time), then replicate.
+ */
+final class ApplyCommand implements Command {
+
+    static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofSeconds(10);
+
+    @Override public String summary() {
+        return "converge this host, then replicate (FILE [--root DIR] [--auto-approve] [--converge-only] [--once])";
+    }
+
+    @Override public int run(List<String> args, Io io) throws Exception {
+        StateArgs a = StateArgs.parse(args, Set.of("--auto-approve", "--converge-only", "--once", "--detailed-exitcode"),
+                Set.of("--lock-timeout"));
+        Duration lockTimeout = lockTimeout(a);
+        Optional<State> state = a.load(io);
+        if (state.isEmpty()) return ExitCode.ERROR;
+        int converged;
+        try (ApplyLock lock = ApplyLock.acquire(state.get().settings().stateDir(), lockTimeout)) {
+            converged = converge(state.get(), a.has("--auto-approve"), io);
+        }
+        if (converged == ExitCode.ERROR || a.has("--converge-only")) return detailed(converged, a);
+        return detailed(replicate(state.get(), a.has("--once"), io, converged), a);
+    }
+
+    /** Plans, asks, applies. OK when nothing needed changing, CHANGES when something was changed, ERROR otherwise. */
+    private static int converge(State state, boolean autoApprove, Io io) throws Exception {
+        Converger converger = Converger.of(state, Host.local(io.env()));
+        Plan plan = converger.plan();
+        new PlanRenderer(Clock.systemUTC(), VersionCommand.version()).text(plan, io.out(), io.err());
+        if (plan.hasErrors()) return ExitCode.ERROR;
+        if (plan.blocked()) {
+            io.err().println("Error: the blocked change(s) marked ! above need attention first; nothing was changed.");
+            return ExitCode.ERROR;
+        }
+        if (!plan.hasChanges()) return ExitCode.OK;
+        if (!autoApprove && !approved(io)) return ExitCode.ERROR;
+        Converger.Outcome outcome = converger.apply(plan, io.out()::println);
+        if (!outcome.ok()) {
+            io.err().println("Error: " + outcome.failed().get() + ": " + outcome.error());
+            io.err().println("Done: " + (outcome.done().isEmpty() ? "nothing" : String.join(", ", outcome.done())));
+            io.err().println("Not done: " + String.join(", ", outcome.notDone()));
+            return ExitCode.ERROR;
+        }
+        io.out().println(plan.summary().applied());
+        return ExitCode.CHANGES;
+    }
+
+    private static boolean approved(Io io) throws Exception {
+        if (!io.interactive()) {
+            io.err().println("Error: no terminal to ask for approval; run with --auto-approve to apply without asking. Nothing was changed.");
+            return false;
+        }
+        io.out().print("\nDo you want to perform these actions? Only 'yes' will be accepted to approve.\n  Enter a value: ");
+        io.out().flush();
+        String answer = new BufferedReader(new InputStreamReader(io.in(), StandardCharsets.UTF_8)).readLine();
+        if ("yes".equals(answer == null ? null : answer.strip())) return true;
+        io.err().println("Apply cancelled. Nothing was changed.");
+        return false;
+    }
+
+    /**
+     * The one place where apply hands over to replication once the host is converged.
+     * Until the replication engine is wired here, apply returns after saying so.
+     */
+    private static int replicate(State state, boolean once, Io io, int converged) {
+        io.err().println("agent apply: converged; replication (" + state.watches().size() + " watch(es)"
+                + (once ? ", --once" : "") + ") is handled elsewhere until it is wired into apply");
+        return converged;
+    }
+
+    /** Without --detailed-exitcode, "changes were made" is a plain success. */
+    private static int detailed(int code, StateArgs a) {
+        return code == ExitCode.CHANGES && !a.has("--detailed-exitcode") ? ExitCode.OK : code;
+    }
+
+    private static Duration lockTimeout(StateArgs a) throws UsageException {
+        Optional<String> value = a.option("--lock-timeout");
+        if (value.isEmpty()) return DEFAULT_LOCK_TIMEOUT;
+        try {
+            return Duration.ofSeconds(Long.parseUnsignedLong(value.get()));
+        } catch (NumberFormatException e) {
+            throw new UsageException("--lock-timeout takes whole seconds, got '" + value.get() + "'");
+        }
+    }
+}
