@@ -1,6 +1,7 @@
 package io.replagent.system;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -28,8 +29,12 @@ public final class Sysctl {
 
     public Optional<Long> read(String name) throws IOException {
         try {
-            // readAllBytes: /proc files report size 0, and offset reads return nothing
-            String text = new String(Files.readAllBytes(path(name)), StandardCharsets.US_ASCII).strip();
+            // One read from offset 0: /proc/sys files report size 0 and return nothing at a later offset, so
+            // Files.readAllBytes (which reads one byte first, then the rest at offset 1) sees "1" for "192536".
+            String text;
+            try (InputStream in = Files.newInputStream(path(name))) {
+                text = new String(in.readNBytes(4096), StandardCharsets.US_ASCII).strip();
+            }
             return Optional.of(Long.parseLong(text));
         } catch (NoSuchFileException e) {
             return Optional.empty();
