@@ -106,8 +106,10 @@ def main():
                                   environ_update=env, check_rc=False)
 
     def fail(what, code, out, err):
-        # Never a key 'rc' with a non-zero value in the result: the exit code goes into the message.
-        module.fail_json(msg="agent %s failed with exit code %d: %s" % (what, code, (err or out).strip()))
+        # Never a key 'rc' with a non-zero value in the result: the exit code goes into the message. The output
+        # shows what the agent planned and what blocked it.
+        module.fail_json(msg="agent %s failed with exit code %d: %s" % (what, code, err.strip() or out.strip()),
+                         stdout=out.rstrip("\n"), stderr=err.rstrip("\n"))
 
     code, out, err = run(["version"])
     if code != 0:
