@@ -1,0 +1,183 @@
+package io.replagent.replicate;
+
+import io.replagent.watch.RawNames;
+import io.replagent.watch.TreeWatcher.Change;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The paths of one target that still have to be sent. Events only mark paths dirty; what a path holds is read by
+ * rsync when it runs, so a path needs to be listed once however often it changed. Bounded: when one directory has
+ * more than {@code perDirectory} dirty children they collapse into the directory (sent recursively), and past
+ * {@code total} entries the whole tree collapses into one full sync. Time is passed in.
+ */
+final class DirtyTree {
+
+    /** What happened to a path since it was last sent, as far as it matters for sending it. */
+    enum State { CREATED, CHANGED, DELETED }
+
+    /** A dirty path; a recursive one is a directory sent with everything below it. */
+    record Entry(String path, State state, boolean recursive) {}
+
+    /** What a batch sends: the whole tree ({@code full}) or the entries; deletes counted as they were marked. */
+    record Batch(boolean full, List<Entry> entries, long deletes) {
+        boolean isEmpty() {
+            return !full && entries.isEmpty();
+        }
+    }
+
+    private final int perDirectory;
+    private final int total;
+    private final TreeMap<String, Entry> entries = new TreeMap<>();
+    private final Map<String, Integer> dirtyChildren = new HashMap<>();
+    private boolean full;
+    private long changes;
+    private long deletes;
+    private long firstNanos;
+
+    DirtyTree(int perDirectory, int total) {
+        this.perDirectory = perDirectory;
+        this.total = total;
+    }
+
+    /** The merge table: the state after {@code change}, given the state before (null: clean); null means clean. */
+    static State merge(State before, Change change) {
+        if (before == null) {
+            return change == Change.CREATED ? State.CREATED : change == Change.DELETED ? State.DELETED : State.CHANGED;
+        }
+        switch (before) {
+            case CREATED:
+                return change == Change.DELETED ? null : State.CREATED;
+            case CHANGED:
+                return change == Change.DELETED ? State.DELETED : State.CHANGED;
+            default: // DELETED: it existed before, so whatever comes back replaces it
+                return change == Change.DELETED ? State.DELETED : State.CHANGED;
+        }
+    }
+
+    void mark(String path, Change change, boolean dir, long nowNanos) {
+        touch(nowNanos);
+        if (full || coveredByAncestor(path)) return;
+        Entry before = entries.get(path);
+        State state = merge(before == null ? null : before.state(), change);
+        if (state == State.DELETED && (before == null || before.state() != State.DELETED)) deletes++;
+        if (state == null) {
+            remove(path);
+            return;
+        }
+        boolean recursive = (before != null && before.recursive()) || (dir && change == Change.CREATED);
+        put(new Entry(path, state, recursive));
+    }
+
+    /** The whole tree is dirty: the next batch is a full sync. */
+    void markAll(long nowNanos) {
+        touch(nowNanos);
+        full = true;
+        entries.clear();
+        dirtyChildren.clear();
+    }
+
+    /** Puts back entries a failed run did not deliver; newer marks of the same paths win. */
+    void requeue(Batch batch, long nowNanos) {
+        if (batch.full()) {
+            markAll(nowNanos);
+            return;
+        }
+        touch(nowNanos);
+        deletes += batch.deletes();
+        for (Entry e : batch.entries()) {
+            if (full || coveredByAncestor(e.path())) continue;
+            Entry now = entries.get(e.path());
+            if (now == null) put(e);
+            else if (e.recursive() && !now.recursive()) put(new Entry(now.path(), now.state(), true));
+        }
+    }
+
+    /** Takes everything pending, leaving the tree clean. */
+    Batch take() {
+        Batch batch = snapshot();
+        entries.clear();
+        dirtyChildren.clear();
+        full = false;
+        changes = 0;
+        deletes = 0;
+        return batch;
+    }
+
+    /** Everything pending, leaving it pending. */
+    Batch snapshot() {
+        return new Batch(full, full ? List.of() : new ArrayList<>(entries.values()), deletes);
+    }
+
+    boolean isEmpty() {
+        return !full && entries.isEmpty();
+    }
+
+    boolean isFull() {
+        return full;
+    }
+
+    /** Entries pending (a pending full sync counts as one). */
+    int size() {
+        return full ? 1 : entries.size();
+    }
+
+    /** Changes marked since the last take, however many entries they merged into (for max_delays). */
+    long changes() {
+        return changes;
+    }
+
+    /** When the oldest pending change was marked (meaningful only when not empty). */
+    long firstNanos() {
+        return firstNanos;
+    }
+
+    private void touch(long nowNanos) {
+        if (isEmpty() && changes == 0) firstNanos = nowNanos;
+        changes++;
+    }
+
+    private boolean coveredByAncestor(String path) {
+        for (String p = path; !p.isEmpty(); ) {
+            p = RawNames.parent(p);
+            Entry e = p.isEmpty() ? null : entries.get(p);
+            if (e != null && e.recursive() && e.state() != State.DELETED) return true;
+        }
+        return false;
+    }
+
+    private void put(Entry entry) {
+        String path = entry.path();
+        if (entries.put(path, entry) == null) dirtyChildren.merge(RawNames.parent(path), 1, Integer::sum);
+        if (entry.recursive() || entry.state() == State.DELETED) removeBelow(path);
+        String parent = RawNames.parent(path);
+        if (dirtyChildren.getOrDefault(parent, 0) > perDirectory) collapse(parent);
+        else if (entries.size() > total) full = true;
+        if (full) {
+            entries.clear();
+            dirtyChildren.clear();
+        }
+    }
+
+    /** Too many dirty children: the directory is sent as a whole instead. */
+    private void collapse(String dir) {
+        if (dir.isEmpty()) {
+            full = true;
+            return;
+        }
+        Entry before = entries.get(dir);
+        put(new Entry(dir, before != null && before.state() == State.CREATED ? State.CREATED : State.CHANGED, true));
+    }
+
+    private void remove(String path) {
+        if (entries.remove(path) != null) dirtyChildren.computeIfPresent(RawNames.parent(path), (k, n) -> n > 1 ? n - 1 : null);
+    }
+
+    private void removeBelow(String dir) {
+        for (String below : new ArrayList<>(entries.subMap(dir + "/", dir + "0").keySet())) remove(below);
+    }
+}

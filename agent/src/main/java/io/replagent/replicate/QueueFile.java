@@ -1,0 +1,89 @@
+package io.replagent.replicate;
+
+import io.replagent.watch.RawNames;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A target's undelivered paths on disk, so a restart (also after kill -9) starts where the last run stopped.
+ * Written atomically: a 0600 temp file beside it, then a rename. Format: a header line, then one record per
+ * path: a state letter (N, C, D), a recursive flag ('R' or '-') and the raw path bytes, ended by NUL; "F" alone = full sync.
+ */
+final class QueueFile {
+
+    private static final String HEADER = "agent-queue 1\n";
+    /** State letters by ordinal: N(ew) = CREATED, C = CHANGED, D = DELETED. */
+    private static final String LETTERS = "NCD";
+
+    private final Path file;
+
+    QueueFile(Path file) {
+        this.file = file;
+    }
+
+    Path path() {
+        return file;
+    }
+
+    void save(DirtyTree.Batch batch) throws IOException {
+        if (batch.isEmpty()) {
+            Files.deleteIfExists(file);
+            return;
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(HEADER.getBytes(StandardCharsets.US_ASCII));
+        if (batch.full()) {
+            out.writeBytes(new byte[] {'F', 0});
+        } else {
+            for (DirtyTree.Entry e : batch.entries()) {
+                out.write(LETTERS.charAt(e.state().ordinal()));
+                out.write(e.recursive() ? 'R' : '-');
+                out.writeBytes(RawNames.bytes(e.path()));
+                out.write(0);
+            }
+        }
+        Files.createDirectories(file.getParent());
+        Path temp = Files.createTempFile(file.getParent(), ".queue", ".tmp",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        try {
+            Files.write(temp, out.toByteArray());
+            try {
+                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    /** The saved queue, or an empty batch when there is none. */
+    DirtyTree.Batch load() throws IOException {
+        if (!Files.exists(file)) return new DirtyTree.Batch(false, List.of(), 0);
+        byte[] bytes = Files.readAllBytes(file);
+        String text = RawNames.fromBytes(bytes, 0, bytes.length);
+        if (!text.startsWith(HEADER)) throw new IOException(file + ": not a queue file");
+        List<DirtyTree.Entry> entries = new ArrayList<>();
+        for (String record : text.substring(HEADER.length()).split("\0")) {
+            if (record.equals("F")) return new DirtyTree.Batch(true, List.of(), 0);
+            if (record.length() < 3) continue;
+            entries.add(new DirtyTree.Entry(record.substring(2), stateOf(record.charAt(0)), record.charAt(1) == 'R'));
+        }
+        return new DirtyTree.Batch(false, entries, 0);
+    }
+
+    private static DirtyTree.State stateOf(char letter) throws IOException {
+        int i = LETTERS.indexOf(letter);
+        if (i < 0) throw new IOException("bad queue record state '" + letter + "'");
+        return DirtyTree.State.values()[i];
+    }
+}

@@ -1,0 +1,44 @@
+package io.replagent.replicate;
+
+import java.time.Instant;
+import java.util.List;
+
+/** A snapshot of the running replication: what status, the control socket and the console show. */
+public record ReplicationStatus(Instant at, List<WatchStatus> watches) {
+
+    public ReplicationStatus {
+        watches = List.copyOf(watches);
+    }
+
+    /** @param events changes reported by inotify since start; overflows: kernel queue overflows (each a full sync) */
+    public record WatchStatus(String name, String source, int watchedDirectories, long events, long overflows,
+                              String error, List<TargetStatus> targets) {
+        public WatchStatus {
+            targets = List.copyOf(targets);
+        }
+    }
+
+    /**
+     * @param state           idle, pending, syncing, retrying, paused or stopped
+     * @param alert           why the target is paused (permanent rsync error, mass delete refused), or null
+     * @param queueDepth      paths waiting (a pending full sync counts as one)
+     * @param oldestPendingSeconds age of the oldest change not yet delivered, 0 when none
+     * @param failures        paths that a failed rsync did not deliver, with its error (at most 100 shown)
+     * @param failureCount    how many paths are in the failure queue
+     */
+    public record TargetStatus(String name, String destination, String state, String alert, int queueDepth,
+                               double oldestPendingSeconds, int inFlight, Instant lastSuccess, int attempt,
+                               long retries, Instant nextRetry, List<Failure> failures, int failureCount,
+                               long bytesSent, long filesSent, long rsyncRuns, long batches) {
+        public TargetStatus {
+            failures = List.copyOf(failures);
+        }
+    }
+
+    /** A path in the failure queue and the error text of the rsync that did not deliver it. */
+    public record Failure(String path, String error) {}
+
+    /** One line of the live tail: a batch (or full sync, or move) sent to a target, or a watch event of note. */
+    public record Activity(Instant at, String watch, String target, String kind, int paths, long files, long bytes,
+                           double seconds, int exit, String message) {}
+}

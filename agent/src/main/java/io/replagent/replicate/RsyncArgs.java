@@ -1,0 +1,102 @@
+package io.replagent.replicate;
+
+import io.replagent.state.Target;
+import io.replagent.state.Watch;
+import io.replagent.watch.RawNames;
+
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * The argv of a watch's pushes to one target. Paths never go into argv: a batch's paths go on stdin,
+ * NUL-separated ({@code --files-from=- --from0}), so nothing in a file name can become an option or a shell word.
+ * The one exception is a directory rename, whose new name becomes part of the source and destination (only when
+ * the name is plain UTF-8 without wildcard or control characters; other renames are sent as create + delete).
+ */
+final class RsyncArgs {
+
+    private final String source;
+    private final String destination;
+    private final List<String> common = new ArrayList<>();
+
+    RsyncArgs(String rsync, Watch watch, Target target) {
+        String root = watch.source().toAbsolutePath().normalize().toString();
+        this.source = root.endsWith("/") ? root : root + "/";
+        this.destination = target.endpoint().rsyncDestination();
+        Watch.RsyncOptions o = watch.rsync();
+        common.add(rsync);
+        common.add("-a");
+        common.add("--stats");
+        if (o.compress()) common.add("-z");
+        if (o.bwlimitKbps() > 0) common.add("--bwlimit=" + o.bwlimitKbps());
+        if (!o.timeout().isZero()) common.add("--timeout=" + Math.max(1, o.timeout().toSeconds()));
+        if (o.checksum()) common.add("--checksum");
+        common.addAll(o.extra());
+        for (String pattern : watch.exclude()) common.add("--exclude=" + pattern);
+        target.passwordFile().ifPresent(p -> common.add("--password-file=" + p));
+    }
+
+    /** The whole tree; {@code --delete} when deletes are propagated. */
+    List<String> full(boolean delete) {
+        List<String> argv = new ArrayList<>(common);
+        if (delete) argv.add("--delete");
+        argv.add(source);
+        argv.add(destination);
+        return argv;
+    }
+
+    /**
+     * The paths on stdin. A listed path missing at the source is deleted on the target when deletes are
+     * propagated ({@code --delete-missing-args}, and {@code --delete} inside directories sent recursively),
+     * or skipped without an error when not.
+     */
+    List<String> list(boolean delete) {
+        List<String> argv = new ArrayList<>(common);
+        argv.add("-r");
+        argv.add("--from0");
+        argv.add("--files-from=-");
+        if (delete) {
+            argv.add("--delete");
+            argv.add("--delete-missing-args");
+        } else {
+            argv.add("--ignore-missing-args");
+        }
+        argv.add(source);
+        argv.add(destination);
+        return argv;
+    }
+
+    /**
+     * Sends directory {@code to} using the target's copy of {@code from} as the basis ({@code --copy-dest}), so
+     * the files the target already has are copied there, not sent again. Null when a name cannot go into argv
+     * safely.
+     */
+    List<String> moved(String from, String to, boolean delete) {
+        if (!argvSafe(from) || !argvSafe(to)) return null;
+        List<String> argv = new ArrayList<>(common);
+        if (delete) argv.add("--delete");
+        int depth = to.split("/").length;
+        argv.add("--copy-dest=" + "../".repeat(depth) + from);
+        argv.add(source + to + "/");
+        argv.add(destination + to + "/");
+        return argv;
+    }
+
+    /** The stdin of {@link #list}: raw paths, each ended by NUL. */
+    static byte[] pathList(Collection<String> rawPaths) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (String p : rawPaths) {
+            out.writeBytes(RawNames.bytes(p));
+            out.write(0);
+        }
+        return out.toByteArray();
+    }
+
+    private static boolean argvSafe(String raw) {
+        if (raw.isEmpty() || !RawNames.isUtf8(raw)) return false;
+        for (String part : raw.split("/")) if (part.equals("..") || part.equals(".") || part.isEmpty()) return false;
+        return raw.chars().noneMatch(c -> c < 0x20 || c == 0x7f || c == '*' || c == '?' || c == '[' || c == '\\');
+    }
+}

@@ -1,0 +1,80 @@
+package io.replagent.replicate;
+
+import java.time.Instant;
+import java.util.List;
+
+/** The status snapshot as JSON (the status file's format). Written by hand: a few fields, no mapper needed. */
+final class StatusJson {
+
+    private final StringBuilder out = new StringBuilder();
+
+    private StatusJson() {}
+
+    static String of(ReplicationStatus status) {
+        StatusJson j = new StatusJson();
+        j.out.append("{\"at\":").append(quote(status.at().toString())).append(",\"watches\":[");
+        List<ReplicationStatus.WatchStatus> watches = status.watches();
+        for (int i = 0; i < watches.size(); i++) {
+            if (i > 0) j.out.append(',');
+            j.watch(watches.get(i));
+        }
+        return j.out.append("]}\n").toString();
+    }
+
+    private void watch(ReplicationStatus.WatchStatus w) {
+        out.append("{\"name\":").append(quote(w.name()))
+                .append(",\"source\":").append(quote(w.source()))
+                .append(",\"watched_directories\":").append(w.watchedDirectories())
+                .append(",\"events\":").append(w.events())
+                .append(",\"overflows\":").append(w.overflows())
+                .append(",\"error\":").append(quote(w.error()))
+                .append(",\"targets\":[");
+        for (int i = 0; i < w.targets().size(); i++) {
+            if (i > 0) out.append(',');
+            target(w.targets().get(i));
+        }
+        out.append("]}");
+    }
+
+    private void target(ReplicationStatus.TargetStatus t) {
+        out.append("{\"name\":").append(quote(t.name()))
+                .append(",\"destination\":").append(quote(t.destination()))
+                .append(",\"state\":").append(quote(t.state()))
+                .append(",\"alert\":").append(quote(t.alert()))
+                .append(",\"queue_depth\":").append(t.queueDepth())
+                .append(",\"oldest_pending_s\":").append(String.format(java.util.Locale.ROOT, "%.3f", t.oldestPendingSeconds()))
+                .append(",\"in_flight\":").append(t.inFlight())
+                .append(",\"last_success\":").append(quote(instant(t.lastSuccess())))
+                .append(",\"attempt\":").append(t.attempt())
+                .append(",\"retries\":").append(t.retries())
+                .append(",\"next_retry\":").append(quote(instant(t.nextRetry())))
+                .append(",\"failure_count\":").append(t.failureCount())
+                .append(",\"failures\":[");
+        for (int i = 0; i < t.failures().size(); i++) {
+            ReplicationStatus.Failure f = t.failures().get(i);
+            if (i > 0) out.append(',');
+            out.append("{\"path\":").append(quote(f.path())).append(",\"error\":").append(quote(f.error())).append('}');
+        }
+        out.append("],\"bytes_sent\":").append(t.bytesSent())
+                .append(",\"files_sent\":").append(t.filesSent())
+                .append(",\"rsync_runs\":").append(t.rsyncRuns())
+                .append(",\"batches\":").append(t.batches())
+                .append('}');
+    }
+
+    private static String instant(Instant at) {
+        return at == null ? null : at.toString();
+    }
+
+    static String quote(String s) {
+        if (s == null) return "null";
+        StringBuilder b = new StringBuilder("\"");
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '"' || c == '\\') b.append('\\').append(c);
+            else if (c < 0x20) b.append(String.format("\\u%04x", (int) c));
+            else b.append(c);
+        }
+        return b.append('"').toString();
+    }
+}

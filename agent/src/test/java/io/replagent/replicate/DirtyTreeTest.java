@@ -1,0 +1,123 @@
+package io.replagent.replicate;
+
+import io.replagent.replicate.DirtyTree.Entry;
+import io.replagent.replicate.DirtyTree.State;
+import io.replagent.watch.TreeWatcher.Change;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static io.replagent.watch.TreeWatcher.Change.CREATED;
+import static io.replagent.watch.TreeWatcher.Change.DELETED;
+import static io.replagent.watch.TreeWatcher.Change.MODIFIED;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class DirtyTreeTest {
+
+    /** before, change, after (null: clean). */
+    private static final Object[][] MERGE = {
+            {null, CREATED, State.CREATED},
+            {null, MODIFIED, State.CHANGED},
+            {null, DELETED, State.DELETED},
+            {State.CREATED, CREATED, State.CREATED},
+            {State.CREATED, MODIFIED, State.CREATED},   // create + modify + close_write: one transfer
+            {State.CREATED, DELETED, null},             // create + delete: nothing
+            {State.CHANGED, CREATED, State.CHANGED},
+            {State.CHANGED, MODIFIED, State.CHANGED},
+            {State.CHANGED, DELETED, State.DELETED},
+            {State.DELETED, CREATED, State.CHANGED},    // delete + create: a transfer
+            {State.DELETED, MODIFIED, State.CHANGED},
+            {State.DELETED, DELETED, State.DELETED},
+    };
+
+    @Test void mergeTable() {
+        for (Object[] row : MERGE) {
+            assertEquals(row[2], DirtyTree.merge((State) row[0], (Change) row[1]), row[0] + " + " + row[1]);
+        }
+    }
+
+    /** Event sequences on one tree and the batch they leave. */
+    @Test void sequences() {
+        record Mark(String path, Change change, boolean dir) {}
+        record Case(String name, List<Mark> marks, List<Entry> expected) {}
+        List<Case> cases = List.of(
+                new Case("create, write, close", List.of(new Mark("a", CREATED, false), new Mark("a", MODIFIED, false),
+                        new Mark("a", MODIFIED, false)), List.of(new Entry("a", State.CREATED, false))),
+                new Case("temp file created and removed", List.of(new Mark("t", CREATED, false), new Mark("t", DELETED, false)),
+                        List.of()),
+                new Case("replaced", List.of(new Mark("a", DELETED, false), new Mark("a", CREATED, false)),
+                        List.of(new Entry("a", State.CHANGED, false))),
+                new Case("new directory covers what is below it", List.of(new Mark("d/x", MODIFIED, false),
+                        new Mark("d", CREATED, true), new Mark("d/y", CREATED, false), new Mark("d/e/z", CREATED, false)),
+                        List.of(new Entry("d", State.CREATED, true))),
+                new Case("deleted directory drops its children", List.of(new Mark("d/x", MODIFIED, false),
+                        new Mark("d", DELETED, true)), List.of(new Entry("d", State.DELETED, false))),
+                new Case("directory deleted and created again", List.of(new Mark("d", DELETED, true),
+                        new Mark("d", CREATED, true), new Mark("d/x", CREATED, false)),
+                        List.of(new Entry("d", State.CHANGED, true))),
+                new Case("attribute change of a directory is not recursive", List.of(new Mark("d", MODIFIED, true),
+                        new Mark("d/x", MODIFIED, false)),
+                        List.of(new Entry("d", State.CHANGED, false), new Entry("d/x", State.CHANGED, false))));
+        for (Case c : cases) {
+            DirtyTree tree = new DirtyTree(100, 1000);
+            for (Mark m : c.marks()) tree.mark(m.path(), m.change(), m.dir(), 0);
+            DirtyTree.Batch batch = tree.take();
+            assertFalse(batch.full(), c.name());
+            assertEquals(c.expected(), batch.entries(), c.name());
+            assertTrue(tree.isEmpty(), c.name());
+        }
+    }
+
+    @Test void manyChildrenCollapseIntoTheirDirectory() {
+        DirtyTree tree = new DirtyTree(3, 1000);
+        for (int i = 0; i < 4; i++) tree.mark("a/b/f" + i, MODIFIED, false, 0);
+        tree.mark("a/c", MODIFIED, false, 0);
+        assertEquals(List.of(new Entry("a/b", State.CHANGED, true), new Entry("a/c", State.CHANGED, false)), tree.take().entries());
+    }
+
+    @Test void tooManyEntriesBecomeAFullSync() {
+        DirtyTree tree = new DirtyTree(1000, 10);
+        for (int i = 0; i < 11; i++) tree.mark("d" + i + "/f", MODIFIED, false, 0);
+        assertTrue(tree.isFull());
+        tree.mark("later", MODIFIED, false, 0);
+        DirtyTree.Batch batch = tree.take();
+        assertTrue(batch.full());
+        assertEquals(List.of(), batch.entries());
+    }
+
+    @Test void changesCountEveryMarkAndTheFirstMarkSetsTheAge() {
+        DirtyTree tree = new DirtyTree(100, 1000);
+        tree.mark("a", CREATED, false, 500);
+        tree.mark("a", MODIFIED, false, 700);
+        tree.mark("b", MODIFIED, false, 900);
+        assertEquals(3, tree.changes());
+        assertEquals(500, tree.firstNanos());
+        tree.take();
+        assertEquals(0, tree.changes());
+        tree.mark("c", MODIFIED, false, 1000);
+        assertEquals(1000, tree.firstNanos());
+    }
+
+    @Test void deletesAreCountedForTheGuard() {
+        DirtyTree tree = new DirtyTree(100, 1000);
+        tree.mark("a", DELETED, false, 0);
+        tree.mark("b", DELETED, false, 0);
+        tree.mark("b", DELETED, false, 0);
+        tree.mark("n", CREATED, false, 0);
+        tree.mark("n", DELETED, false, 0);
+        assertEquals(2, tree.take().deletes());
+    }
+
+    @Test void requeueKeepsNewerMarksAndRestoresRecursion() {
+        DirtyTree tree = new DirtyTree(100, 1000);
+        DirtyTree.Batch failed = new DirtyTree.Batch(false, List.of(new Entry("a", State.CREATED, true),
+                new Entry("b", State.CHANGED, false), new Entry("a/x", State.CHANGED, false)), 0);
+        tree.mark("b", DELETED, false, 0);
+        tree.requeue(failed, 0);
+        assertEquals(List.of(new Entry("a", State.CREATED, true), new Entry("b", State.DELETED, false)), tree.take().entries());
+        tree.requeue(new DirtyTree.Batch(true, List.of(), 0), 0);
+        assertTrue(tree.take().full());
+    }
+}

@@ -1,0 +1,48 @@
+package io.replagent.replicate;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class QueueFileTest {
+
+    @TempDir Path tmp;
+
+    @Test void roundTripOfAwkwardPathsPrivateAndAtomic() throws Exception {
+        QueueFile q = new QueueFile(tmp.resolve("state/queue/w--t"));
+        String raw = new String(new byte[] {'n', (byte) 0xff, '\n', '-'}, StandardCharsets.ISO_8859_1);
+        DirtyTree.Batch batch = new DirtyTree.Batch(false, List.of(new DirtyTree.Entry("a b", DirtyTree.State.CREATED, true),
+                new DirtyTree.Entry(raw, DirtyTree.State.CHANGED, false),
+                new DirtyTree.Entry("gone", DirtyTree.State.DELETED, false)), 0);
+        q.save(batch);
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(q.path())));
+        assertEquals(batch.entries(), q.load().entries());
+        try (var s = Files.list(q.path().getParent())) {
+            assertEquals(1, s.count(), "no temp file left behind");
+        }
+    }
+
+    @Test void fullSyncAndEmpty() throws Exception {
+        QueueFile q = new QueueFile(tmp.resolve("q"));
+        assertTrue(q.load().isEmpty());
+        q.save(new DirtyTree.Batch(true, List.of(), 0));
+        assertTrue(q.load().full());
+        q.save(new DirtyTree.Batch(false, List.of(), 0));
+        assertFalse(Files.exists(q.path()), "an empty queue removes the file");
+    }
+
+    @Test void foreignFileIsAnError() throws Exception {
+        Files.writeString(tmp.resolve("q"), "something else");
+        assertThrows(java.io.IOException.class, () -> new QueueFile(tmp.resolve("q")).load());
+    }
+}

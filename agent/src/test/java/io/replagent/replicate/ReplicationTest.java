@@ -1,0 +1,299 @@
+package io.replagent.replicate;
+
+import io.replagent.state.State;
+import io.replagent.state.Watch;
+import io.replagent.testing.RsyncDaemon;
+import io.replagent.testing.Trees;
+import io.replagent.testing.Watches;
+import io.replagent.watch.Limits;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.BooleanSupplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** End to end: real inotify, real rsync, a real daemon on 127.0.0.1; every test ends with source == target. */
+class ReplicationTest {
+
+    private static final Duration CONVERGE = Duration.ofSeconds(60);
+
+    @TempDir Path tmp;
+    private final List<AutoCloseable> closing = new ArrayList<>();
+    private final ByteArrayOutputStream logBytes = new ByteArrayOutputStream();
+
+    @AfterEach void close() throws Exception {
+        for (int i = closing.size() - 1; i >= 0; i--) closing.get(i).close();
+        System.out.print(log()); // kept by surefire in the test's -output.txt
+    }
+
+    private RsyncDaemon daemon(String name) throws IOException {
+        RsyncDaemon d = RsyncDaemon.start(Files.createDirectories(tmp.resolve(name)));
+        closing.add(d);
+        return d;
+    }
+
+    private Path source() throws IOException {
+        return Files.createDirectories(tmp.resolve("src"));
+    }
+
+    private Replication start(State state) throws IOException {
+        Replication r = Replication.create(state, Map.of("PATH", System.getenv("PATH")), new PrintStream(logBytes, true));
+        r.start();
+        closing.add(r::stop);
+        return r;
+    }
+
+    private String log() {
+        return logBytes.toString(StandardCharsets.UTF_8);
+    }
+
+    private static void write(Path file, int size, Random random) throws IOException {
+        byte[] b = new byte[size];
+        random.nextBytes(b);
+        Files.createDirectories(file.getParent());
+        Files.write(file, b);
+    }
+
+    private static void await(BooleanSupplier condition, String what) {
+        long deadline = System.nanoTime() + CONVERGE.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting for " + what);
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    @Test void initialSyncThenBurstOfThousandsOfFilesAndNewDirectoriesFilledAtOnce() throws Exception {
+        RsyncDaemon d = daemon("d");
+        Path src = source();
+        Random random = new Random(1);
+        for (int i = 0; i < 50; i++) write(src.resolve("pre/f" + i), 100, random);
+        start(Watches.state(tmp, Watches.watch(src, d.target("t"))));
+        Trees.awaitEqual(src, d.module(), CONVERGE);
+        for (int dir = 0; dir < 40; dir++) {
+            for (int f = 0; f < 50; f++) write(src.resolve("burst/d" + dir + "/f" + f), 1000 + f, random);
+        }
+        for (int chain = 0; chain < 20; chain++) { // the race: a directory filled before its watch can exist
+            Path deep = Files.createDirectories(src.resolve("race/m" + chain + "/b/c/d"));
+            for (Path p = deep; !p.equals(src.resolve("race")); p = p.getParent()) write(p.resolve("x"), 10, random);
+        }
+        Trees.awaitEqual(src, d.module(), CONVERGE);
+    }
+
+    @Test void renamedDirectoryIsNotSentAgain() throws Exception {
+        RsyncDaemon d = daemon("d");
+        Path src = source();
+        Random random = new Random(2);
+        for (int i = 0; i < 300; i++) write(src.resolve("top/d" + (i % 10) + "/f" + i), 16_384, random);
+        Replication r = start(Watches.state(tmp, Watches.watch(src, d.target("t"))));
+        Trees.awaitEqual(src, d.module(), CONVERGE);
+        await(() -> r.status().watches().get(0).targets().get(0).state().equals("idle"), "idle after the initial sync");
+        long before = r.status().watches().get(0).targets().get(0).bytesSent();
+        Files.move(src.resolve("top"), src.resolve("top2"));
+        Files.move(src.resolve("top2/d1/f1"), src.resolve("top2/d1/renamed file"));
+        Trees.awaitEqual(src, d.module(), CONVERGE);
+        await(() -> r.status().watches().get(0).targets().get(0).state().equals("idle"), "idle after the rename");
+        long sent = r.status().watches().get(0).targets().get(0).bytesSent() - before;
+        long data = 300L * 16_384;
+        assertTrue(sent < data / 20, "a renamed tree of " + data + " bytes re-sent " + sent + " bytes\n" + log());
+        assertTrue(log().contains("move paths=1"), log());
+    }
+
+    @Test void awkwardNamesArriveAsTheyAre() throws Exception {
+        RsyncDaemon d = daemon("d");
+        Path src = source();
+        start(Watches.state(tmp, Watches.watch(src, d.target("t"))));
+        Trees.awaitEqual(src, d.module(), CONVERGE);
+        // printf writes the raw bytes: a newline, a leading dash, wildcards, and \377 (not UTF-8)
+        Process p = new ProcessBuilder("/bin/sh", "-c", "cd \"$1\" && printf x > 'with space' && printf x > \"$(printf 'new\\nline')\""
+                + " && printf x > '-dash' && printf x > '--delete' && printf x > 'star*?[ab]' && mkdir \"$(printf 'bad\\377dir')\""
+                + " && printf y > \"$(printf 'bad\\377dir/f\\376')\" && printf z > 'ünïcode'", "sh", src.toString()).inheritIO().start();
+        assertEquals(0, p.waitFor());
+        Trees.awaitEqual(src, d.module(), CONVERGE);
+        assertEquals(7, Trees.countFiles(d.module()));
+    }
+
+    @Test void deletesFollowTheDeleteMode() throws Exception {
+        for (Watch.DeleteMode mode : Watch.DeleteMode.values()) {
+            RsyncDaemon d = daemon("d-" + mode);
+            Path src = Files.createDirectories(tmp.resolve("src-" + mode));
+            Files.writeString(src.resolve("kept"), "k");
+            Files.writeString(src.resolve("deleted-live"), "d");
+            Files.createDirectories(src.resolve("dir/sub"));
+            Files.writeString(src.resolve("dir/sub/f"), "f");
+            Files.writeString(d.module().resolve("only-on-target"), "old");
+            Watch w = Watches.withDelete(Watches.watch(src, d.target("t")), mode);
+            Replication r = start(Watches.state(tmp.resolve("s-" + mode), w));
+            await(() -> Files.exists(d.module().resolve("dir/sub/f")), "initial sync");
+            await(() -> r.status().watches().get(0).targets().get(0).lastSuccess() != null, "initial sync done");
+            assertEquals(!mode.atStartup(), Files.exists(d.module().resolve("only-on-target")), mode + " at startup");
+            Files.delete(src.resolve("deleted-live"));
+            Files.delete(src.resolve("dir/sub/f"));
+            Files.delete(src.resolve("dir/sub"));
+            Files.writeString(src.resolve("marker"), "m");
+            await(() -> Files.exists(d.module().resolve("marker")), "marker after the deletes");
+            await(() -> r.status().watches().get(0).targets().get(0).state().equals("idle"), "idle");
+            assertEquals(!mode.whileRunning(), Files.exists(d.module().resolve("deleted-live")), mode + " while running");
+            assertEquals(!mode.whileRunning(), Files.exists(d.module().resolve("dir/sub")), mode + " while running (dir)");
+            r.stop();
+        }
+    }
+
+    @Test void excludedPathsAreNeitherWatchedNorSent() throws Exception {
+        RsyncDaemon d = daemon("d");
+        Path src = source();
+        Files.createDirectories(src.resolve("cache/deep"));
+        Replication r = start(Watches.state(tmp, Watches.withExclude(Watches.watch(src, d.target("t")),
+                List.of("cache/", "*.swp", ".*"))));
+        assertEquals(1, r.status().watches().get(0).watchedDirectories());
+        Files.writeString(src.resolve("cache/deep/x"), "x");
+        Files.writeString(src.resolve("a.swp"), "x");
+        Files.writeString(src.resolve(".hidden"), "x");
+        Files.writeString(src.resolve("kept"), "x");
+        await(() -> Files.exists(d.module().resolve("kept")), "kept");
+        await(() -> r.status().watches().get(0).targets().get(0).state().equals("idle"), "idle");
+        try (var s = Files.list(d.module())) {
+            assertEquals(List.of("kept"), s.map(p -> p.getFileName().toString()).toList());
+        }
+    }
+
+    @Test void daemonKilledMidStreamThenBackTheBacklogDrains() throws Exception {
+        RsyncDaemon d = daemon("d");
+        Path src = source();
+        Replication r = start(Watches.state(tmp, Watches.watch(src, d.target("t"))));
+        Trees.awaitEqual(src, d.module(), CONVERGE);
+        Random random = new Random(3);
+        for (int i = 0; i < 500; i++) {
+            write(src.resolve("b/d" + (i % 20) + "/f" + i), 20_000, random);
+            if (i == 100) d.stop();
+        }
+        await(() -> r.status().watches().get(0).targets().get(0).retries() > 0, "a retry");
+        assertTrue(r.status().watches().get(0).targets().get(0).failureCount() > 0);
+        d.start();
+        r.retryNow(null, null);
+        Trees.awaitEqual(src, d.module(), CONVERGE);
+        await(() -> r.status().watches().get(0).targets().get(0).failureCount() == 0, "failure queue empty");
+    }
+
+    @Test void oneTargetDownNeverStallsTheOther() throws Exception {
+        RsyncDaemon up = daemon("up");
+        RsyncDaemon down = daemon("down");
+        down.stop();
+        Path src = source();
+        Replication r = start(Watches.state(tmp, Watches.watch(src, up.target("up"), down.target("down"))));
+        for (int i = 0; i < 50; i++) Files.writeString(src.resolve("f" + i), "x" + i);
+        Trees.awaitEqual(src, up.module(), CONVERGE);
+        await(() -> r.status().watches().get(0).targets().get(1).retries() > 0, "the down target retries");
+        assertFalse(r.status().watches().get(0).targets().get(1).state().equals("paused"));
+        down.start();
+        r.retryNow("w", "down");
+        Trees.awaitEqual(src, down.module(), CONVERGE);
+    }
+
+    @Test void permanentErrorPausesTheTargetWithAnAlert() throws Exception {
+        RsyncDaemon d = daemon("d");
+        Path src = source();
+        Files.writeString(d.passwordFile(), "wrong\n");
+        Replication r = start(Watches.state(tmp, Watches.watch(src, d.target("t"))));
+        await(() -> r.status().watches().get(0).targets().get(0).state().equals("paused"), "paused");
+        String alert = r.status().watches().get(0).targets().get(0).alert();
+        assertTrue(alert.contains("exit 5") && alert.contains("auth failed"), alert);
+        assertFalse(log().contains("wrong"), "the password never reaches the log");
+        Files.writeString(d.passwordFile(), d.password() + "\n");
+        r.resume("w", "t");
+        Files.writeString(src.resolve("after"), "a");
+        Trees.awaitEqual(src, d.module(), CONVERGE);
+    }
+
+    @Test void undeliveredPathsSurviveARestart() throws Exception {
+        RsyncDaemon d = daemon("d");
+        Path src = source();
+        Watch w = Watches.withInit(Watches.watch(src, d.target("t")), false);
+        Replication first = start(Watches.state(tmp, w));
+        d.stop();
+        Files.writeString(src.resolve("while-down"), "x");
+        await(() -> first.status().watches().get(0).targets().get(0).retries() > 0, "a failed try");
+        first.stop();
+        Path queue = tmp.resolve("state/queue/w--t");
+        assertTrue(Files.exists(queue), "queue file written");
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(queue)));
+        d.start();
+        start(Watches.state(tmp, w)); // init: false, so only the saved queue can bring the file over
+        Trees.awaitEqual(src, d.module(), CONVERGE);
+    }
+
+    @Test void massDeleteIsRefusedAndPausesUntilResumed() throws Exception {
+        RsyncDaemon d = daemon("d");
+        Path src = source();
+        for (int i = 0; i < 20; i++) Files.writeString(src.resolve("f" + i), "x");
+        Replication r = start(Watches.state(tmp, Watches.withMaxDelete(Watches.watch(src, d.target("t")),
+                new Watch.DeleteGuard(5, 0))));
+        Trees.awaitEqual(src, d.module(), CONVERGE);
+        for (int i = 0; i < 10; i++) Files.delete(src.resolve("f" + i));
+        await(() -> r.status().watches().get(0).targets().get(0).state().equals("paused"), "paused by the guard");
+        assertTrue(r.status().watches().get(0).targets().get(0).alert().startsWith("mass delete refused: 10 deletes"));
+        assertEquals(20, Trees.countFiles(d.module()));
+        r.resume("w", "t");
+        Trees.awaitEqual(src, d.module(), CONVERGE);
+    }
+
+    /** Through the shell: in this sandbox a JVM write to /proc/sys keeps only its first byte. */
+    private static void sysctl(Path file, String value) throws Exception {
+        Process p = new ProcessBuilder("/bin/sh", "-c", "echo \"$1\" > \"$2\"", "sh", value, file.toString()).inheritIO().start();
+        assertEquals(0, p.waitFor(), "write " + file);
+    }
+
+    @Test void queueOverflowBecomesAFullSyncAndNothingIsLost() throws Exception {
+        RsyncDaemon d = daemon("d");
+        Path src = source();
+        Path limit = Path.of("/proc/sys/fs/inotify/max_queued_events");
+        String saved = Limits.readProc(limit);
+        Replication r;
+        sysctl(limit, "64"); // read at inotify_init: restored right after
+        try {
+            r = start(Watches.state(tmp, Watches.watch(src, d.target("t"))));
+        } finally {
+            sysctl(limit, saved);
+        }
+        assertEquals(saved, Limits.readProc(limit));
+        Random random = new Random(4);
+        for (int round = 0; round < 20 && r.status().watches().get(0).overflows() == 0; round++) {
+            for (int i = 0; i < 500; i++) write(src.resolve("o/d" + round + "/f" + i), 100, random);
+        }
+        assertTrue(r.status().watches().get(0).overflows() > 0, "an overflow happened");
+        Trees.awaitEqual(src, d.module(), CONVERGE);
+        assertTrue(log().contains("overflow"), log());
+    }
+
+    @Test void periodicFullSyncRepairsTheTargetAndTheStatusFileIsKept() throws Exception {
+        RsyncDaemon d = daemon("d");
+        Path src = source();
+        Files.writeString(src.resolve("f"), "content");
+        start(Watches.state(tmp, Watches.withFullSyncInterval(Watches.watch(src, d.target("t")), Duration.ofMillis(300))));
+        Trees.awaitEqual(src, d.module(), CONVERGE);
+        Files.delete(d.module().resolve("f")); // behind the agent's back: only a full sync notices
+        Trees.awaitEqual(src, d.module(), CONVERGE);
+        Path status = tmp.resolve("status.json");
+        await(() -> Files.exists(status), "status file");
+        String json = Files.readString(status);
+        assertTrue(json.contains("\"name\":\"w\"") && json.contains("\"destination\":\"rsync://agent@127.0.0.1:" + d.port()), json);
+    }
+}

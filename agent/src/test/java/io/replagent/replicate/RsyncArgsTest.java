@@ -1,0 +1,73 @@
+package io.replagent.replicate;
+
+import io.replagent.state.Secret;
+import io.replagent.state.Target;
+import io.replagent.state.Watch;
+import io.replagent.testing.Watches;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class RsyncArgsTest {
+
+    private static final Target DAEMON = new Target("t", new Target.Daemon("u", "127.0.0.1", 8873, "data", ""),
+            Optional.of(Path.of("/etc/pw")), Optional.empty());
+    private static final Target SECRET = new Target("s", new Target.Local(Path.of("/backup")), Optional.empty(),
+            Optional.of(new Secret.Literal("hunter2")));
+
+    private static Watch watch(Target t) {
+        Watch w = Watches.withExclude(Watches.watch(Path.of("/src"), t), List.of("*.swp", "-x"));
+        return new Watch(w.name(), w.source(), w.targets(), w.events(), w.delay(), w.maxDelays(), w.maxProcesses(),
+                w.delete(), w.exclude(), w.init(), new Watch.RsyncOptions(true, 500, Duration.ofSeconds(30), false,
+                List.of("--numeric-ids")), w.fullSyncInterval(), w.maxDelete());
+    }
+
+    @Test void argvTable() {
+        RsyncArgs a = new RsyncArgs("rsync", watch(DAEMON), DAEMON);
+        List<String> common = List.of("rsync", "-a", "--stats", "-z", "--bwlimit=500", "--timeout=30", "--numeric-ids",
+                "--exclude=*.swp", "--exclude=-x", "--password-file=/etc/pw");
+        String dest = "rsync://u@127.0.0.1:8873/data/";
+        Object[][] cases = {
+                {a.full(true), List.of("--delete", "/src/", dest)},
+                {a.full(false), List.of("/src/", dest)},
+                {a.list(true), List.of("-r", "--from0", "--files-from=-", "--delete", "--delete-missing-args", "/src/", dest)},
+                {a.list(false), List.of("-r", "--from0", "--files-from=-", "--ignore-missing-args", "/src/", dest)},
+                {a.moved("top", "top2", true), List.of("--delete", "--copy-dest=../top", "/src/top2/", dest + "top2/")},
+                {a.moved("a/b", "c/d/e", false), List.of("--copy-dest=../../../a/b", "/src/c/d/e/", dest + "c/d/e/")},
+        };
+        for (Object[] c : cases) {
+            List<?> argv = (List<?>) c[0];
+            assertEquals(common, argv.subList(0, common.size()));
+            assertEquals(c[1], argv.subList(common.size(), argv.size()));
+        }
+    }
+
+    @Test void namesArgvCannotCarryAreRefusedForMoves() {
+        RsyncArgs a = new RsyncArgs("rsync", watch(DAEMON), DAEMON);
+        for (String bad : List.of("st*r", "q?", "br[a]", "new\nline", "..", "a/../b", "\u00ff\u00fe")) {
+            assertNull(a.moved("ok", bad, true), bad);
+            assertNull(a.moved(bad, "ok", true), bad);
+        }
+    }
+
+    @Test void secretsNeverReachArgv() {
+        RsyncArgs a = new RsyncArgs("rsync", watch(SECRET), SECRET);
+        assertTrue(a.full(true).stream().noneMatch(s -> s.contains("hunter2")));
+        assertEquals("/backup/", a.full(true).get(a.full(true).size() - 1));
+    }
+
+    @Test void pathListIsRawBytesEndedByNul() {
+        byte[] expected = {'a', ' ', 'b', 0, '-', 'x', '\n', 0, (byte) 0xff, '/', 'z', 0};
+        assertArrayEquals(expected, RsyncArgs.pathList(List.of("a b", "-x\n",
+                new String(new byte[] {(byte) 0xff, '/', 'z'}, StandardCharsets.ISO_8859_1))));
+    }
+}

@@ -1,0 +1,156 @@
+package io.replagent.testing;
+
+import io.replagent.state.Target;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * A real rsync daemon on 127.0.0.1 (a free port) serving one writable module {@code data}, with a user, a secrets
+ * file and a client password file (mode 0600). Stop and start it again on the same port to simulate an outage.
+ */
+public final class RsyncDaemon implements AutoCloseable {
+
+    public static final String MODULE = "data";
+    public static final String USER = "agent";
+
+    private final Path dir;
+    private final Path module;
+    private final Path config;
+    private final Path passwordFile;
+    private final Path log;
+    private final String password = UUID.randomUUID().toString();
+    private final int port;
+    private Process process;
+
+    private RsyncDaemon(Path dir, int maxConnections) throws IOException {
+        this.dir = dir;
+        this.module = Files.createDirectories(dir.resolve("module"));
+        this.config = dir.resolve("rsyncd.conf");
+        this.passwordFile = dir.resolve("client.password");
+        this.log = dir.resolve("rsyncd.log");
+        this.port = freePort();
+        Path secrets = dir.resolve("rsyncd.secrets");
+        writePrivate(secrets, USER + ":" + password + "\n");
+        writePrivate(passwordFile, password + "\n");
+        Files.writeString(config, String.join("\n",
+                "pid file = " + dir.resolve("rsyncd.pid"),
+                "log file = " + log,
+                "use chroot = no",
+                "munge symlinks = no",
+                "max connections = " + maxConnections,
+                "lock file = " + dir.resolve("rsyncd.lock"),
+                "[" + MODULE + "]",
+                "path = " + module,
+                "read only = no",
+                "uid = root",
+                "gid = root",
+                "auth users = " + USER,
+                "secrets file = " + secrets,
+                "transfer logging = yes",
+                "log format = %o %b %f",
+                ""));
+    }
+
+    /** Starts a daemon whose files live under {@code dir}. */
+    public static RsyncDaemon start(Path dir) throws IOException {
+        return start(dir, 0);
+    }
+
+    public static RsyncDaemon start(Path dir, int maxConnections) throws IOException {
+        RsyncDaemon d = new RsyncDaemon(dir, maxConnections);
+        d.start();
+        return d;
+    }
+
+    public synchronized void start() throws IOException {
+        if (process != null && process.isAlive()) return;
+        Files.deleteIfExists(dir.resolve("rsyncd.pid"));
+        process = new ProcessBuilder("rsync", "--daemon", "--no-detach", "--config=" + config, "--port=" + port,
+                "--address=127.0.0.1").redirectErrorStream(true).redirectOutput(dir.resolve("daemon.out").toFile()).start();
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                return;
+            } catch (IOException notYet) {
+                if (!process.isAlive()) throw new IOException("rsync daemon exited: " + Files.readString(dir.resolve("daemon.out")));
+                sleep(20);
+            }
+        }
+        throw new IOException("rsync daemon did not listen on port " + port);
+    }
+
+    /** Kills the daemon (and the connections it serves). */
+    public synchronized void stop() {
+        if (process == null) return;
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        try {
+            process.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        process = null;
+    }
+
+    @Override public void close() {
+        stop();
+    }
+
+    /** Where the module's files land. */
+    public Path module() {
+        return module;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** The daemon's transfer log (one line per file: operation, bytes, name). */
+    public Path log() {
+        return log;
+    }
+
+    public Path passwordFile() {
+        return passwordFile;
+    }
+
+    /** A target of the module, authenticated by the client password file. */
+    public Target target(String name) {
+        return new Target(name, new Target.Daemon(USER, "127.0.0.1", port, MODULE, ""), Optional.of(passwordFile),
+                Optional.empty());
+    }
+
+    public String password() {
+        return password;
+    }
+
+    private static void writePrivate(Path file, String text) throws IOException {
+        Files.deleteIfExists(file);
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(file, text);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            return s.getLocalPort();
+        }
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
