@@ -64,6 +64,10 @@ apply_output:
   description: What C(agent apply) printed, when it ran.
   type: str
   returned: when apply ran
+apply_log:
+  description: What C(agent apply) logged on standard error (warnings, the initial sync's log in mode once).
+  type: str
+  returned: when apply ran
 version:
   description: The agent's version, as C(agent version) prints it.
   type: str
@@ -71,11 +75,14 @@ version:
 """
 
 import os
+import re
 
 from ansible.module_utils.basic import AnsibleModule
 
 NO_CHANGES = 0
 CHANGES = 2
+# The plan's last line counts changes apply will not make on its own, e.g. "..., 1 blocked."
+BLOCKED = re.compile(r"\b[1-9][0-9]* blocked")
 
 
 def main():
@@ -126,6 +133,8 @@ def main():
     plan = plan.rstrip("\n")
     lines = [line for line in plan.splitlines() if line.strip()]
     result = dict(changed=changed, plan=plan, summary=lines[-1].strip() if lines else "", version=version)
+    if module.check_mode and BLOCKED.search(result["summary"]):
+        module.warn("apply would refuse this plan: %s (see the changes marked !)" % result["summary"])
     if changed and module._diff:
         result["diff"] = dict(before_header=params["state_file"], after_header="agent plan",
                               prepared=plan + "\n")
@@ -136,6 +145,7 @@ def main():
         if code not in (NO_CHANGES, CHANGES):
             fail("apply", code, out, err)
         result["apply_output"] = out.rstrip("\n")
+        result["apply_log"] = err.rstrip("\n")
 
     module.exit_json(**result)
 
