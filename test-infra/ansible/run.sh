@@ -4,7 +4,8 @@
 # 127.0.0.1 at a free port.
 #   0. the Terraform example: its templates, rendered as templatefile() would, give valid states and user-data
 #   1. the role's filters (table tests), ansible-lint --profile production, the unit with systemd-analyze verify
-#   2. first run converges both hosts; a file in the source reaches the backup
+#   2. --check on fresh hosts: changed, nothing touched; then the first run converges both hosts and a file in
+#      the source reaches the backup
 #   3. second run: changed=0, and a new file still reaches the backup (mode once syncs on every play)
 #   4. --check --diff with a changed password: changed, the plan shown, the password nowhere, nothing touched
 #   5. a bad state variable fails at validation and leaves the state files byte-identical
@@ -117,9 +118,19 @@ else
   echo "skip: systemd-analyze is not installed"
 fi
 
-echo "=== first run: converge both hosts, replicate once"
+echo "=== check mode before anything is installed"
 mkdir -p "$scratch/nfs-31/data/sub dir"
 echo "written before the first run" >"$scratch/nfs-31/data/sub dir/first.txt"
+before=$(snapshot)
+play fresh-check --check --diff
+[ "$play_rc" = 0 ] || { show fresh-check; fail "check mode on fresh hosts exited $play_rc"; }
+for host in rsync-41 nfs-31; do
+  [ "$(recap fresh-check $host changed)" -gt 0 ] || { show fresh-check; fail "fresh check run does not report changed on $host"; }
+done
+[ "$before" = "$(snapshot)" ] || { diff <(echo "$before") <(snapshot) >&2 || true; fail "check mode changed files on fresh hosts"; }
+pass "check mode on fresh hosts reports changed and changes nothing"
+
+echo "=== first run: converge both hosts, replicate once"
 play first -v
 [ "$play_rc" = 0 ] || { show first; fail "first run exited $play_rc"; }
 for host in rsync-41 nfs-31; do
