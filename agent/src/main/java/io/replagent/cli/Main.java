@@ -16,6 +16,8 @@ public final class Main {
         COMMANDS.put("schema", SchemaCommand::new);
         COMMANDS.put("plan", PlanCommand::new);
         COMMANDS.put("apply", ApplyCommand::new);
+        COMMANDS.put("status", StatusCommand::new);
+        COMMANDS.put("console", ConsoleCommand::new);
     }
 
     private Main() {}

@@ -2,9 +2,6 @@ package io.replagent.cli;
 
 import io.replagent.state.Diagnostic;
 import io.replagent.state.InvalidStateException;
-import io.replagent.state.StateFile;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -49,12 +46,9 @@ final class ValidateCommand implements Command {
 
     private static List<Diagnostic> check(String file, Io io) {
         try {
-            if (file.equals("-")) return StateFile.load("-", StateFile.readAtMost(io.in()), io.env()).warnings();
-            return StateFile.load(Path.of(file), io.env()).warnings();
+            return StateArgument.load(file, io).warnings();
         } catch (InvalidStateException e) {
             return e.diagnostics();
-        } catch (IOException e) {
-            return StateFile.unreadable(file, e).diagnostics();
         }
     }
 

@@ -136,7 +136,7 @@ final class Binder {
 
     private static Target target(JsonNode t) {
         Target.Endpoint endpoint = TargetUrl.parse(t.path("url").stringValue());
-        return new Target(t.has("name") ? t.path("name").stringValue() : SemanticCheck.defaultName(endpoint),
+        return new Target(t.has("name") ? t.path("name").stringValue() : TargetUrl.defaultName(endpoint),
                 endpoint,
                 t.has("password_file") ? Optional.of(path(t, "password_file", null)) : Optional.empty(),
                 t.has("password") ? Optional.of(secret(t.path("password"))) : Optional.empty());

@@ -2,7 +2,6 @@ package io.replagent.state;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Moves every absolute path of a state under a root directory, so plan and apply can converge a scratch tree

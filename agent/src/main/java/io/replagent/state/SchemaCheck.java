@@ -111,9 +111,7 @@ final class SchemaCheck {
         if (WORDED_BY_SCHEMA.contains(e.getKeyword()) && owner.has("errorMessage")) {
             return owner.path("errorMessage").stringValue();
         }
-        String message = e.getMessage();
-        int colon = message.indexOf(": ");
-        return message.startsWith("$") && colon > 0 ? message.substring(colon + 2) : message;
+        return e.getMessage();
     }
 
     /** In YAML's words: a mapping and a list, not an object and an array. */

@@ -131,7 +131,7 @@ final class SemanticCheck {
                 problems.error(at + "/url", e.getMessage());
                 return;
             }
-            String name = target.has("name") ? text(target.path("name")) : defaultName(endpoint);
+            String name = target.has("name") ? text(target.path("name")) : TargetUrl.defaultName(endpoint);
             if (name != null && !names.add(name)) {
                 problems.error(at, "two targets named '" + name + "' in this watch: set distinct names");
             }
@@ -168,13 +168,6 @@ final class SemanticCheck {
             if (name.equals(option) || (option.equals("--delete") && name.startsWith("--delete"))) return option;
         }
         return null;
-    }
-
-    static String defaultName(Target.Endpoint endpoint) {
-        if (endpoint instanceof Target.Daemon d) {
-            return d.host() + "/" + d.module() + (d.path().isEmpty() ? "" : "/" + d.path());
-        }
-        return ((Target.Local) endpoint).path().toString();
     }
 
     private void secret(JsonNode secret, String pointer) {

@@ -28,6 +28,10 @@ final class TargetUrl {
             throw new IllegalArgumentException("an IPv6 address goes in brackets: rsync://[ADDRESS]:PORT/module");
         }
         String user = m.group(1) == null ? "" : m.group(1);
+        if (user.contains(":")) {
+            // never echoed: what follows the colon is a password
+            throw new IllegalArgumentException("a password in the url would show in process listings: use password_file or password");
+        }
         if (m.group(1) != null && !NAME.matcher(user).matches()) {
             throw new IllegalArgumentException("invalid user '" + user + "' in the url");
         }
@@ -47,6 +51,14 @@ final class TargetUrl {
         if (!NAME.matcher(module).matches()) throw new IllegalArgumentException("invalid module name '" + module + "'");
         String path = slash < 0 ? "" : plainPath(rest.substring(slash), "the path in the module");
         return new Target.Daemon(user, host, port, module, path.replaceAll("^/+|/+$", ""));
+    }
+
+    /** A target's name when the state gives none: {@code host/module[/path]}, or the local path. */
+    static String defaultName(Target.Endpoint endpoint) {
+        if (endpoint instanceof Target.Daemon d) {
+            return d.host() + "/" + d.module() + (d.path().isEmpty() ? "" : "/" + d.path());
+        }
+        return ((Target.Local) endpoint).path().toString();
     }
 
     private static int port(String text) {

@@ -102,6 +102,15 @@ class ValidateCommandTest {
     }
 
     @Test
+    void jsonOfAnUnreadableFileHasARangeWithoutPosition(@TempDir Path dir) {
+        Run r = run("", Map.of(), "validate", "--json", dir.resolve("missing.yaml").toString());
+        assertEquals(1, r.code());
+        JsonNode range = JsonMapper.builder().build().readTree(r.out()).path("diagnostics").path(0).path("range");
+        assertEquals(dir.resolve("missing.yaml").toString(), range.path("filename").stringValue());
+        assertTrue(range.path("start").isMissingNode());
+    }
+
+    @Test
     void jsonOfAValidFile() {
         Run r = run(VALID, Map.of(), "validate", "-", "--json");
         assertEquals(0, r.code());

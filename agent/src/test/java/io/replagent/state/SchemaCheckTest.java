@@ -7,6 +7,10 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaLocation;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -85,6 +89,19 @@ class SchemaCheckTest {
         List<String> faults = new ArrayList<>();
         walk(schema, "", faults);
         assertEquals(List.of(), faults);
+    }
+
+    @Test
+    void theSchemaIsValidAgainstTheDraft2020MetaSchema() throws Exception {
+        JsonNode schema;
+        try (InputStream in = StateFile.class.getResourceAsStream(StateFile.SCHEMA_RESOURCE)) {
+            schema = JsonMapper.builder().build().readTree(in);
+        }
+        Schema meta = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12)
+                .getSchema(SchemaLocation.of("https://json-schema.org/draft/2020-12/schema"));
+        assertEquals(List.of(), meta.validate(schema));
+        JsonNode broken = JsonMapper.builder().build().readTree("{\"type\": \"objekt\", \"minItems\": -1}");
+        assertTrue(meta.validate(broken).size() >= 2, "the meta-schema check can fail");
     }
 
     private static void walk(JsonNode node, String at, List<String> faults) {

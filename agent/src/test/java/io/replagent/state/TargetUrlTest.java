@@ -31,6 +31,12 @@ class TargetUrlTest {
     }
 
     @ParameterizedTest(name = "{0}")
+    @CsvSource({"rsync://u@h/m,h/m", "rsync://h:1/m/a/b,h/m/a/b", "rsync://[::1]/m,::1/m", "/backup/x,/backup/x"})
+    void aTargetWithoutNameIsNamedByWhereItGoes(String url, String name) {
+        assertEquals(name, TargetUrl.defaultName(TargetUrl.parse(url)));
+    }
+
+    @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
         rsync://host                   | the url names no module: rsync://host/MODULE
         rsync://host/                  | the url names no module: rsync://host/MODULE
@@ -42,6 +48,7 @@ class TargetUrlTest {
         rsync://[zz::1]/m              | invalid IPv6 address [zz::1]
         rsync://bad user@h/m           | invalid user 'bad user' in the url
         rsync://@h/m                   | invalid user '' in the url
+        rsync://u:hunter2@h/m          | a password in the url would show in process listings: use password_file or password
         rsync://h_x/m                  | invalid host 'h_x' (IPv6 addresses go in brackets)
         rsync://h/.m                   | invalid module name '.m'
         rsync://h/m/../x               | the path in the module must not contain '.' or '..' segments

@@ -70,6 +70,13 @@ class YamlTreeTest {
     }
 
     @Test
+    void columnsCountCharactersNotBytesOrUtf16Units() throws Exception {
+        YamlTree.Parsed parsed = parse("p: /données/\uD83D\uDCF7 photos\nq: x\n");
+        assertEquals("/données/\uD83D\uDCF7 photos", parsed.root().path("p").stringValue());
+        assertEquals(new Marks.Span(1, 4, 1, 21), parsed.marks().ofValue("/p"));
+    }
+
+    @Test
     void aByteOrderMarkIsAccepted() throws Exception {
         byte[] bom = {(byte) 0xef, (byte) 0xbb, (byte) 0xbf, 'v', ':', ' ', '1', '\n'};
         assertEquals(1, YamlTree.parse("f", bom).root().path("v").asInt());

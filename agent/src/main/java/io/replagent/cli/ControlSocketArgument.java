@@ -1,0 +1,53 @@
+package io.replagent.cli;
+
+import io.replagent.state.InvalidStateException;
+import io.replagent.state.Reroot;
+import io.replagent.state.State;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Which running agent to talk to: {@code --socket PATH}, or the control socket of {@code --state FILE [--root DIR]},
+ * or {@code $AGENT_SOCKET}, or the default {@code /run/agent/agent.sock}. Shared by status and console.
+ */
+final class ControlSocketArgument {
+
+    static final Path DEFAULT = Path.of("/run/agent/agent.sock");
+    static final String USAGE = "[--socket PATH | --state FILE [--root DIR]]";
+
+    private ControlSocketArgument() {}
+
+    /** Takes the socket options out of {@code args} (what is left is the command's own) and returns the socket. */
+    static Path take(List<String> args, Io io) throws UsageException, InvalidStateException {
+        String socket = null;
+        String stateFile = null;
+        String root = "/";
+        List<String> rest = new ArrayList<>();
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            switch (arg) {
+                case "--socket" -> socket = value(args, ++i, arg);
+                case "--state" -> stateFile = value(args, ++i, arg);
+                case "--root" -> root = value(args, ++i, arg);
+                default -> rest.add(arg);
+            }
+        }
+        args.clear();
+        args.addAll(rest);
+        if (socket != null && stateFile != null) throw new UsageException("give --socket or --state, not both");
+        if (socket != null) return Path.of(socket);
+        if (stateFile != null) {
+            State state = Reroot.apply(StateArgument.load(stateFile, io).state(), Path.of(root));
+            return state.settings().controlSocket();
+        }
+        String fromEnv = io.env().get("AGENT_SOCKET");
+        return fromEnv == null || fromEnv.isEmpty() ? DEFAULT : Path.of(fromEnv);
+    }
+
+    private static String value(List<String> args, int i, String option) throws UsageException {
+        if (i >= args.size()) throw new UsageException(option + " needs a value");
+        return args.get(i);
+    }
+}
