@@ -34,6 +34,7 @@ final class ApplyCommand implements Command {
         Optional<State> state = a.load(io);
         if (state.isEmpty()) return ExitCode.ERROR;
         int converged;
+        // the lock covers converging only: a replicating agent must not shut out a later `apply --converge-only`
         try (ApplyLock lock = ApplyLock.acquire(state.get().settings().stateDir(), lockTimeout)) {
             converged = converge(state.get(), a.has("--auto-approve"), io);
         }
@@ -56,12 +57,16 @@ final class ApplyCommand implements Command {
         Converger.Outcome outcome = converger.apply(plan, io.out()::println);
         if (!outcome.ok()) {
             io.err().println("Error: " + outcome.failed().get() + ": " + outcome.error());
-            io.err().println("Done: " + (outcome.done().isEmpty() ? "nothing" : String.join(", ", outcome.done())));
-            io.err().println("Not done: " + String.join(", ", outcome.notDone()));
+            io.err().println("Done: " + listOrNothing(outcome.done()));
+            io.err().println("Not done: " + listOrNothing(outcome.notDone()));
             return ExitCode.ERROR;
         }
         io.out().println(plan.summary().applied());
         return ExitCode.CHANGES;
+    }
+
+    private static String listOrNothing(List<String> addresses) {
+        return addresses.isEmpty() ? "nothing" : String.join(", ", addresses);
     }
 
     private static boolean approved(Io io) throws Exception {

@@ -3,9 +3,11 @@ package io.replagent.cli;
 import io.replagent.converge.Converger;
 import io.replagent.converge.Plan;
 import io.replagent.converge.PlanRenderer;
+import io.replagent.state.Diagnostic;
 import io.replagent.state.State;
 import io.replagent.system.Host;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -17,11 +19,15 @@ final class PlanCommand implements Command {
 
     @Override public int run(List<String> args, Io io) throws Exception {
         StateArgs a = StateArgs.parse(args, Set.of("--json", "--detailed-exitcode"), Set.of());
-        Optional<State> state = a.load(io);
-        if (state.isEmpty()) return ExitCode.ERROR;
-        Plan plan = Converger.of(state.get(), Host.local(io.env())).plan();
         PlanRenderer renderer = new PlanRenderer(Clock.systemUTC(), VersionCommand.version());
-        if (a.has("--json")) renderer.json(plan, io.out());
+        List<Diagnostic> fromStateFile = new ArrayList<>();
+        Optional<State> state = a.has("--json") ? a.load(io, fromStateFile::addAll) : a.load(io);
+        if (state.isEmpty()) {
+            if (a.has("--json")) renderer.json(fromStateFile, io.out());
+            return ExitCode.ERROR;
+        }
+        Plan plan = Converger.of(state.get(), Host.local(io.env())).plan();
+        if (a.has("--json")) renderer.json(plan.withDiagnosticsBefore(fromStateFile), io.out());
         else renderer.text(plan, io.out(), io.err());
         if (plan.hasErrors()) return ExitCode.ERROR;
         return a.has("--detailed-exitcode") && plan.hasChanges() ? ExitCode.CHANGES : ExitCode.OK;

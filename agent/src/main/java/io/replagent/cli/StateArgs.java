@@ -5,9 +5,6 @@ import io.replagent.state.InvalidStateException;
 import io.replagent.state.Reroot;
 import io.replagent.state.State;
 import io.replagent.state.StateFile;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -15,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /** What plan and apply share: {@code FILE|- [--root DIR]} and their flags, and the state loaded, validated, re-rooted. */
 final class StateArgs {
@@ -65,22 +63,20 @@ final class StateArgs {
         return Optional.ofNullable(options.get(name));
     }
 
-    /** The valid, re-rooted state; or empty after printing every problem (and warnings either way) to stderr. */
-    Optional<State> load(Io io) throws IOException {
-        byte[] content;
+    /** The valid, re-rooted state; or empty after passing every problem (and warnings either way) to {@code report}. */
+    Optional<State> load(Io io, Consumer<List<Diagnostic>> report) {
         try {
-            content = file.equals("-") ? io.in().readAllBytes() : Files.readAllBytes(Path.of(file));
-        } catch (NoSuchFileException e) {
-            io.err().println(file + ": no such file");
-            return Optional.empty();
-        }
-        try {
-            StateFile.Loaded loaded = StateFile.load(file, content, io.env());
-            for (Diagnostic warning : loaded.warnings()) io.err().println(warning);
+            StateFile.Loaded loaded = StateArgument.load(file, io);
+            if (!loaded.warnings().isEmpty()) report.accept(loaded.warnings());
             return Optional.of(Reroot.apply(loaded.state(), root));
         } catch (InvalidStateException e) {
-            for (Diagnostic d : e.diagnostics()) io.err().println(d);
+            report.accept(e.diagnostics());
             return Optional.empty();
         }
+    }
+
+    /** Loads, printing problems and warnings as text to stderr. */
+    Optional<State> load(Io io) {
+        return load(io, diagnostics -> diagnostics.forEach(io.err()::println));
     }
 }

@@ -69,7 +69,7 @@ public final class Converger {
             case SYSTEMD -> {
                 Path unit = SystemdService.UNIT_DIR.resolve(SystemdService.unitName(server));
                 resources.add(new ManagedFile("systemd_unit", unit, bytes(SystemdService.unitFile(server)), 0644, ROOT, false, host.files()));
-                resources.add(new SystemdService(server, host.processes()));
+                resources.add(new SystemdService(server, host.processes(), "systemctl"));
             }
             case NONE -> { }
         }

@@ -13,6 +13,13 @@ public record Plan(List<Change> changes, List<Diagnostic> diagnostics) {
         diagnostics = List.copyOf(diagnostics);
     }
 
+    /** The same plan with earlier diagnostics (the state file's warnings) first. */
+    public Plan withDiagnosticsBefore(List<Diagnostic> earlier) {
+        List<Diagnostic> all = new java.util.ArrayList<>(earlier);
+        all.addAll(diagnostics);
+        return new Plan(changes, all);
+    }
+
     public boolean hasErrors() {
         return diagnostics.stream().anyMatch(d -> d.severity() == Diagnostic.Severity.ERROR);
     }

@@ -55,17 +55,24 @@ public final class PlanRenderer {
         return c.before() + " -> " + c.after();
     }
 
-    public void json(Plan plan, PrintStream out) {
+    /** The version line and one line per diagnostic: all there is to say when the state file cannot be used. */
+    public void json(List<Diagnostic> diagnostics, PrintStream out) {
         ObjectNode version = line("info", "agent " + this.version, "version");
         version.put("agent", this.version).put("ui", "1.0");
         out.println(version);
-        for (Diagnostic d : plan.diagnostics()) {
+        for (Diagnostic d : diagnostics) {
             String level = d.severity() == Diagnostic.Severity.ERROR ? "error" : "warn";
             ObjectNode line = line(level, d.summary(), "diagnostic");
-            line.putObject("diagnostic").put("severity", level.equals("warn") ? "warning" : "error")
+            ObjectNode diagnostic = line.putObject("diagnostic").put("severity", level.equals("warn") ? "warning" : "error")
                     .put("summary", d.summary()).put("address", d.file());
+            if (d.line() > 0) diagnostic.putObject("range").put("filename", d.file()).putObject("start")
+                    .put("line", d.line()).put("column", d.column());
             out.println(line);
         }
+    }
+
+    public void json(Plan plan, PrintStream out) {
+        json(plan.diagnostics(), out);
         for (Change c : plan.changes()) {
             ObjectNode line = line("info", c.resource() + ": Plan to " + c.action().word + " (" + c.reason().text + ")", "planned_change");
             ObjectNode change = line.putObject("change");

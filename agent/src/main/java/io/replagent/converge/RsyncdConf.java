@@ -11,6 +11,11 @@ import java.util.stream.Collectors;
 /**
  * Renders rsyncd.conf from the server section: the same state always gives the same bytes (fixed parameter order,
  * extra parameters sorted), so any difference on disk is drift.
+ *
+ * <p>Symlinks: {@code use chroot} is the state's choice (default yes: the daemon runs as root, chroots into the module
+ * and links arrive as they are). With chroot off, rsync munges symlinks by default, which keeps a client from
+ * planting a link that escapes the module but stores every link as {@code /rsyncd-munged/...}; the rendered module
+ * says so in a comment, and {@code munge symlinks} in the state's extra parameters turns it off deliberately.
  */
 final class RsyncdConf {
 

@@ -30,7 +30,7 @@ final class SystemUser implements Resource {
     /** An existing account that differs from what the agent would have created is reported, not changed. */
     @Override public List<String> warnings() throws IOException {
         Optional<Users.User> user = users.lookup(name);
-        if (user.isEmpty()) return List.of();
+        if (user.isEmpty() || user.get().uid() == 0) return List.of(); // root is chosen deliberately, never ours to create
         boolean noLogin = user.get().shell().endsWith("/nologin") || user.get().shell().endsWith("/false");
         if (noLogin) return List.of();
         return List.of("user " + name + " exists with login shell " + user.get().shell()

@@ -18,11 +18,14 @@ final class SystemdService implements Resource {
     private final Server server;
     private final String unit;
     private final Processes processes;
+    private final String systemctl;
 
-    SystemdService(Server server, Processes processes) {
+    /** @param systemctl the program to ask: {@code systemctl} from PATH */
+    SystemdService(Server server, Processes processes, String systemctl) {
         this.server = server;
         this.unit = unitName(server);
         this.processes = processes;
+        this.systemctl = systemctl;
     }
 
     static String unitName(Server server) {
@@ -43,7 +46,7 @@ final class SystemdService implements Resource {
     @Override public List<Change> plan() throws IOException {
         String system;
         try {
-            system = processes.run(List.of("systemctl", "is-system-running")).out().strip();
+            system = processes.run(List.of(systemctl, "is-system-running")).out().strip();
         } catch (IOException e) {
             system = "not installed";
         }
@@ -63,12 +66,12 @@ final class SystemdService implements Resource {
     }
 
     private String systemctl(String verb) throws IOException {
-        return processes.run(List.of("systemctl", verb, unit)).out().strip();
+        return processes.run(List.of(systemctl, verb, unit)).out().strip();
     }
 
     @Override public void apply() throws IOException {
-        for (List<String> argv : List.of(List.of("systemctl", "daemon-reload"), List.of("systemctl", "enable", unit),
-                List.of("systemctl", "restart", unit))) {
+        for (List<String> argv : List.of(List.of(systemctl, "daemon-reload"), List.of(systemctl, "enable", unit),
+                List.of(systemctl, "restart", unit))) {
             Processes.Result r = processes.run(argv);
             if (!r.ok()) throw new IOException(String.join(" ", argv) + ": " + r.firstLine());
         }

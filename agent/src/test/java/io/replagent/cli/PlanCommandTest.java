@@ -26,7 +26,7 @@ class PlanCommandTest {
     @Test void aMissingFileIsAnError() {
         CliFixture.Run r = CliFixture.run(List.of("plan", dir.resolve("nope.yaml").toString()), "", false);
         assertEquals(1, r.exit());
-        assertTrue(r.err().contains("nope.yaml: no such file"), r.err());
+        assertTrue(r.err().contains("nope.yaml: cannot read: no such file"), r.err());
     }
 
     @Test void firstPlanOfABackupServerFromStdinShowsEveryCreationAndNoSecret() throws Exception {
@@ -54,6 +54,16 @@ class PlanCommandTest {
         assertTrue(lines.stream().allMatch(l -> l.startsWith("{") && l.endsWith("}")));
         assertEquals(6, lines.stream().filter(l -> l.contains("\"type\":\"planned_change\"")).count(), r.out());
         assertFalse(r.out().contains(CliFixture.PASSWORD));
+    }
+
+    @Test void anInvalidStateFileInJsonModeIsAVersionLineAndItsDiagnostics() throws Exception {
+        String state = CliFixture.backupServer("agtplanonly", CliFixture.freePort(), "process").replace("  port:", "  prot:");
+        CliFixture.Run r = CliFixture.run(List.of("plan", "-", "--json"), state, false);
+        assertEquals(1, r.exit());
+        List<String> lines = r.out().lines().toList();
+        assertTrue(lines.get(0).contains("\"type\":\"version\""), r.out());
+        assertTrue(lines.size() > 1 && lines.subList(1, lines.size()).stream().allMatch(l -> l.contains("\"type\":\"diagnostic\"")), r.out());
+        assertTrue(r.out().contains("\"line\":3"), r.out());
     }
 
     @Test void aSecretThatIsNotSetIsAnErrorNamingItsSource() throws Exception {

@@ -86,6 +86,16 @@ class PlanRendererTest {
         assertFalse(text(out).contains("\n\n"));
     }
 
+    @Test void jsonDiagnosticsOfAStateFileCarryTheirPosition() {
+        renderer.json(List.of(new Diagnostic(Diagnostic.Severity.ERROR, "state.yaml", 3, 7, 3, 9, "unknown key 'prot'", null)),
+                new PrintStream(out, true, StandardCharsets.UTF_8));
+        List<String> lines = text(out).lines().toList();
+        assertEquals(2, lines.size());
+        assertEquals("{\"@level\":\"error\",\"@message\":\"unknown key 'prot'\",\"@module\":\"agent\",\"@timestamp\":\"2026-01-02T03:04:05Z\","
+                + "\"type\":\"diagnostic\",\"diagnostic\":{\"severity\":\"error\",\"summary\":\"unknown key 'prot'\",\"address\":\"state.yaml\","
+                + "\"range\":{\"filename\":\"state.yaml\",\"start\":{\"line\":3,\"column\":7}}}}", lines.get(1));
+    }
+
     @Test void jsonDiagnosticsComeAfterTheVersion() {
         renderer.json(new Plan(List.of(), PLAN.diagnostics()), new PrintStream(out, true, StandardCharsets.UTF_8));
         List<String> lines = text(out).lines().toList();

@@ -38,5 +38,6 @@ class PlanTest {
         assertTrue(new Plan(List.of(), List.of(warning, error)).hasErrors());
         assertTrue(new Plan(List.of(DIR_MODE, LIMIT), List.of()).blocked());
         assertFalse(new Plan(List.of(), List.of()).hasChanges());
+        assertEquals(List.of(error, warning), new Plan(List.of(), List.of(warning)).withDiagnosticsBefore(List.of(error)).diagnostics());
     }
 }

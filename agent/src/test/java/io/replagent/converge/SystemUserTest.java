@@ -26,9 +26,14 @@ class SystemUserTest {
     }
 
     @Test void anExistingAccountWithALoginIsReportedAndLeftAlone() throws Exception {
-        SystemUser root = new SystemUser("root", new Users(new Processes()));
-        assertEquals(List.of(), root.plan());
-        assertEquals(List.of("user root exists with login shell /bin/bash and home /root; the agent leaves existing accounts as they are"),
-                root.warnings());
+        try (Fixtures.TestUsers users = new Fixtures.TestUsers()) {
+            String name = users.unique();
+            new Processes().run(List.of("useradd", "--no-create-home", "--home-dir", "/home/" + name, "--shell", "/bin/sh", "--", name));
+            SystemUser user = new SystemUser(name, new Users(new Processes()));
+            assertEquals(List.of(), user.plan());
+            assertEquals(List.of("user " + name + " exists with login shell /bin/sh and home /home/" + name
+                    + "; the agent leaves existing accounts as they are"), user.warnings());
+        }
+        assertEquals(List.of(), new SystemUser("root", new Users(new Processes())).warnings(), "root is a deliberate choice");
     }
 }
