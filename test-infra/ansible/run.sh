@@ -101,8 +101,9 @@ echo "=== the role's filters (table tests against the agent's schema)"
 pass "filters: templated scalars typed by the schema, literal secrets found"
 
 echo "=== ansible-lint --profile production"
-(cd "$work/roles/agent" && ansible-lint --profile production --offline . ) >"$logs/lint.log" 2>&1 || { show lint; fail "ansible-lint"; }
-pass "ansible-lint --profile production"
+(cd "$work/roles/agent" && ansible-lint --profile production --offline . && cd "$here" && ansible-lint --profile production --offline site.yml) \
+  >"$logs/lint.log" 2>&1 || { show lint; fail "ansible-lint"; }
+pass "ansible-lint --profile production (the role and the test playbook)"
 
 echo "=== the systemd unit template"
 if command -v systemd-analyze >/dev/null; then
