@@ -12,10 +12,10 @@ short_description: Converge a host to its agent state, reporting the agent's pla
 description:
   - Runs C(agent plan --detailed-exitcode) and, when the plan is not empty (exit code 2), C(agent apply --auto-approve).
   - The task is changed exactly when the plan was not empty; the plan text is the diff shown under C(--diff).
-  - In check mode the plan is made from O(content) on standard input (C(agent plan -)), the state the role would
+  - In check mode the plan is made from C(content) on standard input (C(agent plan -)), the state the role would
     write, not the file on disk; nothing is applied.
-  - Secrets never appear in the result. The agent prints them as C((sensitive)); the values of O(environment) and
-    O(mask) are also scrubbed from everything the module returns.
+  - Secrets never appear in the result. The agent prints them as C((sensitive)); the values of C(environment) and
+    C(mask) are also scrubbed from everything the module returns.
 options:
   agent:
     description: Path of the agent launcher on the managed host.
@@ -26,25 +26,25 @@ options:
     type: path
     required: true
   content:
-    description: The content the role writes to O(state_file); planned on standard input in check mode.
+    description: The content the role writes to C(state_file); planned on standard input in check mode.
     type: str
   root:
     description: Re-root every absolute path of the state under this directory (C(--root)).
     type: path
   mode:
     description:
-      - V(converge-only) converges and leaves replication to the long-lived service.
-      - V(once) also converges, then runs the initial sync of every watch and exits (C(apply --once)); the sync
+      - C(converge-only) converges and leaves replication to the long-lived service.
+      - C(once) also converges, then runs the initial sync of every watch and exits (C(apply --once)); the sync
         runs on every play, also when the plan is empty, and does not count as a change.
     type: str
     choices: [converge-only, once]
     default: converge-only
   environment:
-    description: Environment of the agent's processes, for C({env: NAME}) secrets of the state.
+    description: "Environment of the agent's processes, for C({env: NAME}) secrets of the state."
     type: dict
     default: {}
   mask:
-    description: Secret values to scrub from the result, in addition to O(environment)'s values.
+    description: Secret values to scrub from the result, in addition to C(environment)'s values.
     type: list
     elements: str
     default: []
