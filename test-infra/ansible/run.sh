@@ -101,9 +101,10 @@ echo "=== the role's filters (table tests against the agent's schema)"
 pass "filters: templated scalars typed by the schema, literal secrets found"
 
 echo "=== ansible-lint --profile production"
-(cd "$work/roles/agent" && ansible-lint --profile production --offline . && cd "$here" && ansible-lint --profile production --offline site.yml) \
+(cd "$work/roles/agent" && ansible-lint --profile production --offline . && cd "$here" && ansible-lint --profile production --offline site.yml \
+  && ansible-doc -M "$repo/ansible-role/library" agent_converge >/dev/null) \
   >"$logs/lint.log" 2>&1 || { show lint; fail "ansible-lint"; }
-pass "ansible-lint --profile production (the role and the test playbook)"
+pass "ansible-lint --profile production (the role and the test playbook); the module's documentation parses"
 
 echo "=== the systemd unit template"
 if command -v systemd-analyze >/dev/null; then
