@@ -7,7 +7,7 @@
 #   2. --check on fresh hosts: changed, nothing touched; then the first run converges both hosts and a file in
 #      the source reaches the backup
 #   3. second run: changed=0, and a new file still reaches the backup (mode once syncs on every play)
-#   4. --check --diff with a changed password: changed, the plan shown, the password nowhere, nothing touched
+#   4. --check --diff -vvv with a changed password: changed, the plan shown, the password nowhere, nothing touched
 #   5. a bad state variable fails at validation and leaves the state files byte-identical
 # Needs: ansible-core, ansible-lint, rsync, java, and agent/target/agent.jar (built when missing).
 set -euo pipefail
@@ -166,7 +166,7 @@ pass "second run changed=0 on both hosts; second.txt replicated"
 echo "=== check mode with a changed password"
 new_password=$(head -c 18 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 20)
 before=$(snapshot)
-play check --check --diff -v -e "agent_test_password=$new_password"
+play check --check --diff -vvv -e "agent_test_password=$new_password"
 [ "$play_rc" = 0 ] || { show check; fail "check run exited $play_rc"; }
 for host in rsync-41 nfs-31; do
   [ "$(recap check $host changed)" -gt 0 ] || { show check; fail "check run does not report changed on $host"; }
@@ -187,5 +187,5 @@ pass "a bad state fails at validation; state files byte-identical"
 for secret in "$password" "$new_password"; do
   ! grep -rqF -- "$secret" "$logs" || { grep -rnF -- "$secret" "$logs" >&2; fail "a password appears in the output"; }
 done
-pass "no password in any output (-v, --diff)"
+pass "no password in any output (-v, -vvv, --diff)"
 echo "ansible role: all tests passed"
