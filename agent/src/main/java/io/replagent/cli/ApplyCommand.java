@@ -4,6 +4,7 @@ import io.replagent.converge.ApplyLock;
 import io.replagent.converge.Converger;
 import io.replagent.converge.Plan;
 import io.replagent.converge.PlanRenderer;
+import io.replagent.replicate.Replication;
 import io.replagent.state.State;
 import io.replagent.system.Host;
 import java.io.BufferedReader;
@@ -83,12 +84,16 @@ final class ApplyCommand implements Command {
     }
 
     /**
-     * The one place where apply hands over to replication once the host is converged.
-     * Until the replication engine is wired here, apply returns after saying so.
+     * The one place where apply hands over to replication once the host is converged: {@code --once} runs the
+     * initial sync of every watch and returns; otherwise it replicates until the process is stopped.
      */
-    private static int replicate(State state, boolean once, Io io, int converged) {
-        io.err().println("agent apply: converged; replication (" + state.watches().size() + " watch(es)"
-                + (once ? ", --once" : "") + ") is handled elsewhere until it is wired into apply");
+    private static int replicate(State state, boolean once, Io io, int converged) throws Exception {
+        if (state.watches().isEmpty()) return converged;
+        Replication replication = Replication.create(state, io.env(), io.err());
+        if (once) return replication.runOnce() ? converged : ExitCode.ERROR;
+        Runtime.getRuntime().addShutdownHook(new Thread(replication::stop, "shutdown"));
+        replication.start();
+        replication.runUntilStopped();
         return converged;
     }
 

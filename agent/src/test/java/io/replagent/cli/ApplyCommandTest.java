@@ -96,8 +96,11 @@ class ApplyCommandTest {
     }
 
     @Test void withoutConvergeOnlyApplyHandsOverToReplication() throws Exception {
-        CliFixture.Run r = CliFixture.run(List.of("apply", file.toString(), "--root", root.toString(), "--auto-approve", "--once"), "", false);
+        Path source = CliFixture.write(dir, "version: 1\nwatches:\n  - name: data\n    source: /src\n    targets: [{url: /copy}]\n");
+        Files.createDirectories(root.resolve("src/sub"));
+        Files.writeString(root.resolve("src/sub/a.txt"), "replicated by the initial sync");
+        CliFixture.Run r = CliFixture.run(List.of("apply", source.toString(), "--root", root.toString(), "--auto-approve", "--once"), "", false);
         assertEquals(0, r.exit(), r.err());
-        assertTrue(r.err().contains("replication"), r.err());
+        assertEquals("replicated by the initial sync", Files.readString(root.resolve("copy/sub/a.txt")));
     }
 }
