@@ -6,7 +6,8 @@
 #   1. the role's filters (table tests), ansible-lint --profile production, the unit with systemd-analyze verify
 #   2. --check on fresh hosts: changed, nothing touched; then the first run converges both hosts and a file in
 #      the source reaches the backup
-#   3. second run: changed=0, and a new file still reaches the backup (mode once syncs on every play)
+#   3. second run: changed=0, and a new file still reaches the backup (mode once syncs on every play); a hand
+#      edit of rsyncd.conf is changed on that host only, and undone
 #   4. --check --diff -vvv with a changed password: changed, the plan shown, the password nowhere, nothing touched
 #   5. a bad state variable fails at validation and leaves the state files byte-identical
 # Needs: ansible-core, ansible-lint, rsync, java, and agent/target/agent.jar (built when missing).
@@ -162,6 +163,14 @@ for host in rsync-41 nfs-31; do
 done
 cmp "$scratch/nfs-31/data/second.txt" "$scratch/rsync-41/backup/second.txt" || fail "second.txt did not reach the backup"
 pass "second run changed=0 on both hosts; second.txt replicated"
+
+echo "=== drift: a hand edit on the backup server, the variables unchanged"
+echo "# edited by hand" >>"$scratch/rsync-41/etc/rsyncd.conf"
+play drift
+[ "$play_rc" = 0 ] || { show drift; fail "drift run exited $play_rc"; }
+[ "$(recap drift rsync-41 changed)" -gt 0 ] && [ "$(recap drift nfs-31 changed)" = 0 ] || { show drift; fail "drift recap"; }
+! grep -q 'edited by hand' "$scratch/rsync-41/etc/rsyncd.conf" || fail "the hand edit survived"
+pass "drift is planned, reported as changed on its host only, and undone"
 
 echo "=== check mode with a changed password"
 new_password=$(head -c 18 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 20)
