@@ -13,11 +13,13 @@ $(JAR): pom.xml agent/pom.xml schema/state.schema.json $(shell find agent/src/ma
 	$(MVN) clean package -DskipTests
 	@$(MAKE) --no-print-directory cds
 
-# AppCDS: record the classes a validate run loads, so later starts map them instead of parsing them.
+# AppCDS: record the classes a plan run loads (loading, validation, every resource's read), so later starts map them
+# instead of parsing them. The plan runs against an empty scratch root: it reads, changes nothing.
 cds:
 	@rm -f $(JSA)
-	@java -XX:ArchiveClassesAtExit=$(JSA) -Xlog:cds=off -Xlog:cds+dynamic=off -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
-	  -jar $(JAR) validate examples/demo.yaml >/dev/null 2>&1 || true
+	@scratch=$$(mktemp -d) && AGENT_DEMO_PASSWORD=cds-training java -XX:ArchiveClassesAtExit=$(JSA) -Xlog:cds=off \
+	  -Xlog:cds+dynamic=off -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -jar $(JAR) plan examples/demo.yaml --root $$scratch \
+	  >/dev/null 2>&1; rm -rf $$scratch
 	@test -f $(JSA) && echo "cds: $(JSA) ($$(du -k $(JSA) | cut -f1) KiB)" || echo "cds: no archive (start-up without it)"
 
 test:

@@ -9,5 +9,6 @@ bench=${REPLBENCH:-$root/../shared/bench/replbench}
 out="$here/results/results-$(date -u +%Y-%m-%dT%H%M).txt"
 mkdir -p "$here/results"
 cd "$(dirname "$bench")"
+command -v lsyncd >/dev/null || { echo "bench: the anchors need lsyncd: apt-get install -y lsyncd inotify-tools" >&2; exit 1; }
 LANG=C.UTF-8 "$bench" --replicator "$here/agent.sh" --replicator lsyncd-delay1 --replicator floor --out "$out" "$@"
 echo "results: $out"

@@ -1,5 +1,6 @@
 package io.replagent.cli;
 
+import io.replagent.control.ControlServer;
 import io.replagent.converge.ApplyLock;
 import io.replagent.converge.Converger;
 import io.replagent.converge.Plan;
@@ -8,6 +9,7 @@ import io.replagent.replicate.Replication;
 import io.replagent.state.State;
 import io.replagent.system.Host;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -84,17 +86,45 @@ final class ApplyCommand implements Command {
     }
 
     /**
-     * The one place where apply hands over to replication once the host is converged: {@code --once} runs the
-     * initial sync of every watch and returns; otherwise it replicates until the process is stopped.
+     * The hand-over to replication once the host is converged. {@code --once}: the initial sync of every watch, then
+     * exit (1 when a target could not be brought up to date). Otherwise: the control socket, then watching and
+     * pushing in the foreground until SIGTERM/SIGINT, which stops cleanly (running rsyncs finish, the queue is saved).
      */
     private static int replicate(State state, boolean once, Io io, int converged) throws Exception {
-        if (state.watches().isEmpty()) return converged;
         Replication replication = Replication.create(state, io.env(), io.err());
-        if (once) return replication.runOnce() ? converged : ExitCode.ERROR;
-        Runtime.getRuntime().addShutdownHook(new Thread(replication::stop, "shutdown"));
-        replication.start();
+        if (once) {
+            if (state.watches().isEmpty()) return converged;
+            return replication.runOnce() ? converged : ExitCode.ERROR;
+        }
+        // the socket first: a second agent on the same state refuses here, before it touches anything
+        ControlServer control = ControlServer.start(state.settings().controlSocket(),
+                ControlOperations.of(state, replication, Host.local(io.env())));
+        Thread shutdown = new Thread(() -> {
+            replication.stop();
+            closeQuietly(control);
+        }, "shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdown);
+        try {
+            replication.start();
+        } catch (IOException e) {
+            closeQuietly(control);
+            Runtime.getRuntime().removeShutdownHook(shutdown);
+            io.err().println("Error: " + e.getMessage());
+            return ExitCode.ERROR;
+        }
+        io.err().println("agent: replicating " + state.watches().size() + " watch(es); control socket "
+                + state.settings().controlSocket() + " (agent status, agent console); stop with SIGTERM");
         replication.runUntilStopped();
+        closeQuietly(control);
         return converged;
+    }
+
+    private static void closeQuietly(ControlServer control) {
+        try {
+            control.close();
+        } catch (IOException ignored) {
+            // the socket file is gone already
+        }
     }
 
     /** Without --detailed-exitcode, "changes were made" is a plain success. */

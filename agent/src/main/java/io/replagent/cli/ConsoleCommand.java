@@ -28,9 +28,8 @@ final class ConsoleCommand implements Command {
     /** Per user, private: commands typed at 3 a.m. are nobody else's business. */
     private static Path historyFile(Io io) throws java.io.IOException {
         String stateHome = io.env().getOrDefault("XDG_STATE_HOME", "");
-        Path dir = stateHome.isEmpty()
-                ? Path.of(System.getProperty("user.home"), ".local", "state", "agent")
-                : Path.of(stateHome, "agent");
+        String home = io.env().getOrDefault("HOME", System.getProperty("user.home"));
+        Path dir = stateHome.isEmpty() ? Path.of(home, ".local", "state", "agent") : Path.of(stateHome, "agent");
         if (!Files.isDirectory(dir)) {
             Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         }

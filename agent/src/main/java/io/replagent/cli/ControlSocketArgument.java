@@ -1,12 +1,12 @@
 package io.replagent.cli;
 
-import io.replagent.state.InvalidStateException;
-import io.replagent.state.Reroot;
 import io.replagent.state.State;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * Which running agent to talk to: {@code --socket PATH}, or the control socket of {@code --state FILE [--root DIR]},
@@ -20,7 +20,7 @@ final class ControlSocketArgument {
     private ControlSocketArgument() {}
 
     /** Takes the socket options out of {@code args} (what is left is the command's own) and returns the socket. */
-    static Path take(List<String> args, Io io) throws UsageException, InvalidStateException {
+    static Path take(List<String> args, Io io) throws UsageException {
         String socket = null;
         String stateFile = null;
         String root = "/";
@@ -39,8 +39,9 @@ final class ControlSocketArgument {
         if (socket != null && stateFile != null) throw new UsageException("give --socket or --state, not both");
         if (socket != null) return Path.of(socket);
         if (stateFile != null) {
-            State state = Reroot.apply(StateArgument.load(stateFile, io).state(), Path.of(root));
-            return state.settings().controlSocket();
+            Optional<State> state = StateArgs.parse(List.of(stateFile, "--root", root), Set.of(), Set.of()).load(io);
+            if (state.isEmpty()) throw new UsageException("cannot read the control socket from " + stateFile + " (problems above)");
+            return state.get().settings().controlSocket();
         }
         String fromEnv = io.env().get("AGENT_SOCKET");
         return fromEnv == null || fromEnv.isEmpty() ? DEFAULT : Path.of(fromEnv);

@@ -212,7 +212,9 @@ public final class Console {
             if (arg.equals("--allow-deletes")) request.put("allow_deletes", true);
             else if (!arg.equals("all")) request.put("target", arg);
         }
-        println(Render.generic(call("retry", request)).stream().findFirst().orElse("retrying"));
+        List<String> targets = new ArrayList<>();
+        call("retry", request).path("retry").forEach(t -> targets.add(t.asString()));
+        println("retrying now: " + String.join(", ", targets) + (request.has("allow_deletes") ? " (deletes allowed)" : ""));
     }
 
     private void targetOp(String op, List<String> args) throws ControlException {

@@ -17,6 +17,9 @@ import java.util.Map;
  */
 final class Render {
 
+    /** Paths listed under one failure reason; the count of the rest follows. */
+    static final int FAILED_PATHS_SHOWN = 10;
+
     private Render() {}
 
     /** One row per target: the questions "is it keeping up, and if not, why" in one screen. */
@@ -66,9 +69,16 @@ final class Render {
                 if (only != null && !Targets.matches(only, watch.path("name").asString(), target.path("name").asString())) continue;
                 int count = target.path("failure_count").asInt();
                 lines.add(style.bold(name) + ": " + (count == 0 ? style.good("no failures") : style.bad(count + " path(s) waiting")));
+                // one rsync error usually fails many paths: show each error once, with the paths it left behind
+                Map<String, List<String>> byError = new java.util.LinkedHashMap<>();
                 for (JsonNode failure : target.path("failures")) {
-                    lines.add("  " + failure.path("path").asString() + "  " + style.dim(failure.path("error").asString()));
+                    byError.computeIfAbsent(failure.path("error").asString(), e -> new ArrayList<>()).add(failure.path("path").asString());
                 }
+                byError.forEach((error, paths) -> {
+                    lines.add("  " + style.warn(error));
+                    paths.stream().limit(FAILED_PATHS_SHOWN).forEach(path -> lines.add("    " + path));
+                    if (paths.size() > FAILED_PATHS_SHOWN) lines.add("    … " + (paths.size() - FAILED_PATHS_SHOWN) + " more with this error");
+                });
                 if (count > target.path("failures").size()) {
                     lines.add("  … and " + (count - target.path("failures").size()) + " more");
                 }

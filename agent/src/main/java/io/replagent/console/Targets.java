@@ -6,8 +6,7 @@ final class Targets {
     private Targets() {}
 
     static boolean matches(String pattern, String watch, String target) {
-        int slash = pattern.indexOf('/');
-        if (slash < 0) return pattern.equals(target) || pattern.equals(watch);
-        return pattern.substring(0, slash).equals(watch) && pattern.substring(slash + 1).equals(target);
+        // target names may hold a slash themselves (host/module), so compare whole names, never split
+        return pattern.equals(watch + "/" + target) || pattern.equals(target) || pattern.equals(watch);
     }
 }

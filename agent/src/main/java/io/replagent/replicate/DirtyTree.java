@@ -59,11 +59,16 @@ final class DirtyTree {
         }
     }
 
-    void mark(String path, Change change, boolean dir, long nowNanos) {
+    /**
+     * @param sending an rsync to this target is running: it may send a path created now, so a later delete of it
+     *                must not cancel out ("created" is then marked as "changed")
+     */
+    void mark(String path, Change change, boolean dir, boolean sending, long nowNanos) {
         touch(nowNanos);
         if (full || coveredByAncestor(path)) return;
         Entry before = entries.get(path);
         State state = merge(before == null ? null : before.state(), change);
+        if (sending && state == State.CREATED) state = State.CHANGED;
         if (state == State.DELETED && (before == null || before.state() != State.DELETED)) deletes++;
         if (state == null) {
             remove(path);
@@ -92,7 +97,8 @@ final class DirtyTree {
         for (Entry e : batch.entries()) {
             if (full || coveredByAncestor(e.path())) continue;
             Entry now = entries.get(e.path());
-            if (now == null) put(e);
+            // a failed rsync may have sent part of it: a requeued path is no longer known to be new on the target
+            if (now == null) put(e.state() == State.CREATED ? new Entry(e.path(), State.CHANGED, e.recursive()) : e);
             else if (e.recursive() && !now.recursive()) put(new Entry(now.path(), now.state(), true));
         }
     }
@@ -136,8 +142,12 @@ final class DirtyTree {
         return firstNanos;
     }
 
+    /** Counts a change; the first one into an empty tree starts the batch's clock (also after marks cancelled out). */
     private void touch(long nowNanos) {
-        if (isEmpty() && changes == 0) firstNanos = nowNanos;
+        if (isEmpty()) {
+            firstNanos = nowNanos;
+            changes = 0;
+        }
         changes++;
     }
 

@@ -9,11 +9,16 @@ import java.time.Instant;
 final class Log {
 
     private final PrintStream out;
-    private final LogLevel level;
+    private volatile LogLevel level;
 
     Log(PrintStream out, LogLevel level) {
         this.out = out;
         this.level = level == null ? LogLevel.INFO : level;
+    }
+
+    /** Changed at runtime from the console. */
+    void level(LogLevel level) {
+        this.level = level;
     }
 
     void error(String message) { write(LogLevel.ERROR, message); }

@@ -6,6 +6,7 @@ import io.replagent.state.State;
 import io.replagent.state.Target;
 import io.replagent.state.Watch;
 import io.replagent.watch.TreeWatcher;
+import io.replagent.watch.WatchLimitException;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -22,9 +23,12 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * The replication engine: per watch a recursive inotify watcher, per target a pipeline of batched rsync pushes.
@@ -48,6 +52,7 @@ public final class Replication {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final List<RsyncRunner> runners = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
+    private final List<Consumer<ReplicationStatus.Activity>> listeners = new CopyOnWriteArrayList<>();
     private volatile boolean stopping;
     private Thread statusWriter;
 
@@ -83,7 +88,7 @@ public final class Replication {
         }
 
         @Override public void failed(Exception e) {
-            error = "watcher stopped: " + e.getMessage();
+            error = e instanceof WatchLimitException ? e.getMessage() : "watcher stopped: " + e.getMessage();
             log.error("watch " + watch.name() + ": " + error);
         }
     }
@@ -219,6 +224,11 @@ public final class Replication {
         return new ReplicationStatus(Instant.now(), out);
     }
 
+    /** The snapshot in the status file's JSON form (snake_case keys), for the control socket and the console. */
+    public String statusJson() {
+        return StatusJson.of(status());
+    }
+
     /** The last {@code max} activities (batches, full syncs, overflows), oldest first. */
     public List<ReplicationStatus.Activity> recent(int max) {
         synchronized (recent) {
@@ -232,14 +242,23 @@ public final class Replication {
         each(watch, target, t -> t.pause("paused by operator"));
     }
 
-    /** Resumes a paused target; confirms a refused mass delete. */
+    /** Resumes a paused target. */
     public void resume(String watch, String target) {
         each(watch, target, TargetPipeline::resume);
     }
 
-    /** Retries now instead of waiting for the backoff. */
-    public void retryNow(String watch, String target) {
-        each(watch, target, TargetPipeline::retryNow);
+    /** Retries now instead of waiting for the backoff; {@code allowDeletes} confirms a refused mass delete. */
+    public void retryNow(String watch, String target, boolean allowDeletes) {
+        each(watch, target, t -> t.retryNow(allowDeletes));
+    }
+
+    /**
+     * Calls {@code listener} with every new activity (the live tail) until the returned handle is closed.
+     * It runs on the replication's threads: hand the activity over (a queue), never block.
+     */
+    public AutoCloseable onActivity(Consumer<ReplicationStatus.Activity> listener) {
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
     }
 
     /** A full sync of the watch's targets now. */
@@ -247,7 +266,7 @@ public final class Replication {
         each(watch, target, t -> t.fullSync(false));
     }
 
-    private void each(String watch, String target, java.util.function.Consumer<TargetPipeline> action) {
+    private void each(String watch, String target, Consumer<TargetPipeline> action) {
         for (WatchRun w : watches) {
             if (watch != null && !w.watch.name().equals(watch)) continue;
             for (TargetPipeline t : w.targets) if (target == null || t.name().equals(target)) action.accept(t);
@@ -259,6 +278,7 @@ public final class Replication {
             recent.addLast(a);
             while (recent.size() > RECENT) recent.removeFirst();
         }
+        listeners.forEach(l -> l.accept(a));
     }
 
     private void writeStatusLoop() {
@@ -289,5 +309,27 @@ public final class Replication {
 
     private static String fileName(String name) {
         return name.replaceAll("[^A-Za-z0-9._-]", "_");
+    }
+
+    /** The log level from now on. */
+    public void logLevel(Settings.LogLevel level) {
+        log.level(level);
+    }
+
+    /**
+     * Connects to each target as a push would (authenticating, changing nothing).
+     * @return per "watch/target", empty when it answered, else rsync's exit and error
+     */
+    public Map<String, Optional<String>> probeTargets() {
+        Map<String, Optional<String>> result = new java.util.LinkedHashMap<>();
+        for (WatchRun w : watches) for (TargetPipeline t : w.targets) result.put(w.watch.name() + "/" + t.name(), t.probe());
+        return result;
+    }
+
+    /** The names of the watches and their targets, in state order: what the control operations resolve against. */
+    public Map<String, List<String>> targetNames() {
+        Map<String, List<String>> names = new java.util.LinkedHashMap<>();
+        for (WatchRun w : watches) names.put(w.watch.name(), w.targets.stream().map(TargetPipeline::name).toList());
+        return names;
     }
 }

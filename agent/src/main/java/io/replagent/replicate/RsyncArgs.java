@@ -20,6 +20,7 @@ final class RsyncArgs {
     private final String source;
     private final String destination;
     private final List<String> common = new ArrayList<>();
+    private final boolean writesInPlace;
 
     RsyncArgs(String rsync, Watch watch, Target target) {
         String root = watch.source().toAbsolutePath().normalize().toString();
@@ -34,8 +35,24 @@ final class RsyncArgs {
         if (!o.timeout().isZero()) common.add("--timeout=" + Math.max(1, o.timeout().toSeconds()));
         if (o.checksum()) common.add("--checksum");
         common.addAll(o.extra());
+        writesInPlace = o.extra().stream().anyMatch(x -> x.equals("--inplace") || x.startsWith("--append"));
         for (String pattern : watch.exclude()) common.add("--exclude=" + pattern);
         target.passwordFile().ifPresent(p -> common.add("--password-file=" + p));
+    }
+
+    /**
+     * A connection check for the console's doctor: authenticates and lists only the destination directory itself,
+     * changing nothing. Uses the push's own password file, timeout and environment.
+     */
+    List<String> probe() {
+        List<String> argv = new ArrayList<>();
+        argv.add(common.get(0));
+        argv.add("--list-only");
+        argv.add("--exclude=*");
+        argv.add("--timeout=10");
+        common.stream().filter(a -> a.startsWith("--password-file=")).forEach(argv::add);
+        argv.add(destination);
+        return argv;
     }
 
     /** The whole tree; {@code --delete} when deletes are propagated. */
@@ -69,16 +86,17 @@ final class RsyncArgs {
     }
 
     /**
-     * Sends directory {@code to} using the target's copy of {@code from} as the basis ({@code --copy-dest}), so
-     * the files the target already has are copied there, not sent again. Null when a name cannot go into argv
-     * safely.
+     * Sends directory {@code to} on the basis of the target's copy of {@code from}, so the files the target already
+     * has are not sent again: {@code --link-dest} hard-links them (nothing is copied; rsync replaces a changed file
+     * by a new one, so the two names part on their next change), or {@code --copy-dest} when the extra options make
+     * rsync write into files in place. Null when a name cannot go into argv safely.
      */
     List<String> moved(String from, String to, boolean delete) {
         if (!argvSafe(from) || !argvSafe(to)) return null;
         List<String> argv = new ArrayList<>(common);
         if (delete) argv.add("--delete");
         int depth = to.split("/").length;
-        argv.add("--copy-dest=" + "../".repeat(depth) + from);
+        argv.add((writesInPlace ? "--copy-dest=" : "--link-dest=") + "../".repeat(depth) + from);
         argv.add(source + to + "/");
         argv.add(destination + to + "/");
         return argv;

@@ -2,6 +2,7 @@ package io.replagent.replicate;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 
 /** The status snapshot as JSON (the status file's format). Written by hand: a few fields, no mapper needed. */
 final class StatusJson {
@@ -42,7 +43,7 @@ final class StatusJson {
                 .append(",\"state\":").append(quote(t.state()))
                 .append(",\"alert\":").append(quote(t.alert()))
                 .append(",\"queue_depth\":").append(t.queueDepth())
-                .append(",\"oldest_pending_s\":").append(String.format(java.util.Locale.ROOT, "%.3f", t.oldestPendingSeconds()))
+                .append(",\"oldest_pending_s\":").append(String.format(Locale.ROOT, "%.3f", t.oldestPendingSeconds()))
                 .append(",\"in_flight\":").append(t.inFlight())
                 .append(",\"last_success\":").append(quote(instant(t.lastSuccess())))
                 .append(",\"attempt\":").append(t.attempt())

@@ -14,13 +14,17 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -36,6 +40,7 @@ final class TargetPipeline {
     static final int MAX_PATHS_PER_RSYNC = 5000;
     static final int MIN_PATHS_PER_RSYNC = 200;
     private static final int SHOWN_FAILURES = 100;
+    private static final String MASS_DELETE = "mass delete refused: ";
 
     /** A directory renamed inside the tree, sent with the target's copy of its old path as the basis. */
     record Move(String from, String to) {}
@@ -116,7 +121,7 @@ final class TargetPipeline {
 
     void mark(String path, Change change, boolean dir) {
         synchronized (lock) {
-            pending.mark(path, change, dir, System.nanoTime());
+            pending.mark(path, change, dir, syncing, System.nanoTime());
             lock.notifyAll();
         }
     }
@@ -125,7 +130,7 @@ final class TargetPipeline {
     void moved(String from, String to) {
         synchronized (lock) {
             long now = System.nanoTime();
-            pending.mark(from, Change.DELETED, true, now);
+            pending.mark(from, Change.DELETED, true, syncing, now);
             if (pending.isFull()) return;
             for (int i = 0; i < moves.size(); i++) {
                 Move m = moves.get(i);
@@ -157,19 +162,23 @@ final class TargetPipeline {
         }
     }
 
-    /** Resumes a paused target; when the pause was a refused mass delete, this confirms it. */
+    /** Resumes a paused target (a refused mass delete is refused again: {@link #retryNow} with allowDeletes confirms). */
     void resume() {
         synchronized (lock) {
-            if (paused && alert != null && alert.startsWith("mass delete")) deletesConfirmed = true;
             paused = false;
             alert = null;
             lock.notifyAll();
         }
     }
 
-    /** Ends a backoff wait now. */
-    void retryNow() {
+    /** Ends a backoff wait now; with {@code allowDeletes}, a refused mass delete goes ahead (and the pause ends). */
+    void retryNow(boolean allowDeletes) {
         synchronized (lock) {
+            if (allowDeletes && paused && alert != null && alert.startsWith(MASS_DELETE)) {
+                deletesConfirmed = true;
+                paused = false;
+                alert = null;
+            }
             retryAtNanos = 0;
             lock.notifyAll();
         }
@@ -193,6 +202,8 @@ final class TargetPipeline {
                 if (stopping) return;
                 work = take();
             }
+            log.debug("watch " + watchName + " target " + name() + ": batch of " + (work.batch().full() ? "the whole tree"
+                    : work.batch().entries().size() + " paths") + ", " + work.moves().size() + " moves");
             execute(work);
         }
     }
@@ -220,7 +231,7 @@ final class TargetPipeline {
     void finish(Duration grace) {
         pool.shutdown();
         try {
-            pool.awaitTermination(grace.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            pool.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -262,7 +273,7 @@ final class TargetPipeline {
                 paused = true;
                 alert = refused;
             }
-            log.error("watch " + watchName + " target " + name() + ": " + refused + "; paused until resumed");
+            log.error("watch " + watchName + " target " + name() + ": " + refused + "; paused until a retry allows deletes");
             record("refused", work.batch().entries().size(), null, refused);
             return;
         }
@@ -281,7 +292,7 @@ final class TargetPipeline {
                 results.add(f.get());
             } catch (InterruptedException | ExecutionException e) {
                 results.add(new RsyncRunner.Result(-1, 0, 0, 0, String.valueOf(e)));
-            } catch (java.util.concurrent.CancellationException e) {
+            } catch (CancellationException e) {
                 results.add(new RsyncRunner.Result(-1, 0, 0, 0, "cancelled at shutdown"));
             }
         }
@@ -321,7 +332,7 @@ final class TargetPipeline {
         for (DirtyTree.Entry e : work.batch().entries()) {
             if (delete || e.state() != DirtyTree.State.DELETED) plain.add(e);
         }
-        plain.sort(java.util.Comparator.comparing(DirtyTree.Entry::path));
+        plain.sort(Comparator.comparing(DirtyTree.Entry::path));
         for (List<DirtyTree.Entry> chunk : Chunks.split(plain, MAX_PATHS_PER_RSYNC, watch.maxProcesses(), MIN_PATHS_PER_RSYNC)) {
             List<String> paths = chunk.stream().map(DirtyTree.Entry::path).toList();
             units.add(new Unit("batch", args.list(delete), RsyncArgs.pathList(paths),
@@ -403,12 +414,12 @@ final class TargetPipeline {
             if (deletesConfirmed) return null;
         }
         if (guard.count() > 0 && batch.deletes() > guard.count())
-            return "mass delete refused: " + batch.deletes() + " deletes in one batch, max_delete allows " + guard.count();
+            return MASS_DELETE + batch.deletes() + " deletes in one batch, max_delete allows " + guard.count();
         if (guard.percent() > 0) {
             long remaining = regularFilesUnder(watch.source());
             long before = remaining + batch.deletes();
             if (batch.deletes() * 100 > (long) guard.percent() * before)
-                return "mass delete refused: " + batch.deletes() + " of " + before + " files deleted in one batch, max_delete allows "
+                return MASS_DELETE + batch.deletes() + " of " + before + " files deleted in one batch, max_delete allows "
                         + guard.percent() + "%";
         }
         return null;
@@ -420,7 +431,7 @@ final class TargetPipeline {
         synchronized (lock) {
             DirtyTree copy = new DirtyTree(PER_DIRECTORY, TOTAL);
             copy.requeue(pending.snapshot(), 0);
-            for (Move m : moves) copy.mark(m.to(), Change.CREATED, true, 0);
+            for (Move m : moves) copy.mark(m.to(), Change.CREATED, true, false, 0);
             snapshot = copy.take();
         }
         try {
@@ -480,5 +491,12 @@ final class TargetPipeline {
             return count[0];
         }
         return count[0];
+    }
+
+    /** Connects and authenticates as a push would, changing nothing: empty when the target answers, else rsync's error. */
+    Optional<String> probe() {
+        RsyncRunner.Result result = runner.run(args.probe(), null);
+        if (result.exit() == 0) return Optional.empty();
+        return Optional.of("rsync exit " + result.exit() + (result.error().isEmpty() ? "" : ": " + result.error().strip()));
     }
 }

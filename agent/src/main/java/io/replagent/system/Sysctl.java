@@ -29,17 +29,32 @@ public final class Sysctl {
 
     public Optional<Long> read(String name) throws IOException {
         try {
-            // One read from offset 0: /proc/sys files report size 0 and return nothing at a later offset, so
-            // Files.readAllBytes (which reads one byte first, then the rest at offset 1) sees "1" for "192536".
-            String text;
-            try (InputStream in = Files.newInputStream(path(name))) {
-                text = new String(in.readNBytes(4096), StandardCharsets.US_ASCII).strip();
-            }
-            return Optional.of(Long.parseLong(text));
+            return Optional.of(Long.parseLong(readProc(path(name))));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (NumberFormatException e) {
             throw new IOException(path(name) + ": not a number");
+        }
+    }
+
+    /** Like {@link #read}, for messages: the value, or -1 when it cannot be read. */
+    public long readOr(String name, long fallback) {
+        try {
+            return read(name).orElse(fallback);
+        } catch (IOException e) {
+            return fallback;
+        }
+    }
+
+    /**
+     * A /proc file's text in ONE read: /proc files report size 0 and a read at a non-zero offset returns nothing,
+     * so Files.readAllBytes (which reads the first byte alone, then the rest) yields only the first digit.
+     */
+    private static String readProc(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buffer = new byte[4096];
+            int n = in.read(buffer);
+            return n <= 0 ? "" : new String(buffer, 0, n, StandardCharsets.US_ASCII).strip();
         }
     }
 

@@ -1,5 +1,7 @@
 package io.replagent.watch;
 
+import io.replagent.system.Sysctl;
+
 import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
 
@@ -31,7 +33,7 @@ final class Inotify implements AutoCloseable {
             int errno = LibC.errno();
             if (errno == EMFILE)
                 throw new WatchLimitException("cannot create an inotify instance: fs.inotify.max_user_instances ("
-                        + Limits.read("max_user_instances") + ") is reached; raise settings.inotify.max_user_instances"
+                        + new Sysctl(Sysctl.PROC_SYS).readOr("fs.inotify.max_user_instances", -1) + ") is reached; raise settings.inotify.max_user_instances"
                         + " with ensure: raise");
             throw new IOException("inotify_init1 failed: errno " + errno);
         }

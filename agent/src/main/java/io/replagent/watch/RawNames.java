@@ -1,6 +1,7 @@
 package io.replagent.watch;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
@@ -21,7 +22,7 @@ public final class RawNames {
     }
 
     /** The raw form of a path the JVM names (its UTF-8 bytes, as the file system has them). */
-    public static String of(java.nio.file.Path path) {
+    public static String of(Path path) {
         return new String(path.toString().getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
     }
 
@@ -47,12 +48,6 @@ public final class RawNames {
 
     public static String name(String raw) {
         return raw.substring(raw.lastIndexOf('/') + 1);
-    }
-
-    /** True when {@code path} is {@code ancestor} or lies below it ("" is the root, above everything). */
-    public static boolean isUnder(String path, String ancestor) {
-        return ancestor.isEmpty() || path.equals(ancestor)
-                || (path.length() > ancestor.length() && path.startsWith(ancestor) && path.charAt(ancestor.length()) == '/');
     }
 
     static byte[] cString(String rawAbsolute) {

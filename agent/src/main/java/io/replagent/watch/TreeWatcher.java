@@ -34,7 +34,10 @@ public final class TreeWatcher implements AutoCloseable {
         /** The kernel dropped events: only a full sync of the tree is sure to catch up. */
         void overflow();
 
-        /** The watcher stopped on an error it cannot recover from. */
+        /**
+         * The watcher hit an error: a {@link WatchLimitException} when a new directory could not be watched (the
+         * rest of the tree stays watched), anything else when it stopped.
+         */
         void failed(Exception error);
     }
 
@@ -104,7 +107,13 @@ public final class TreeWatcher implements AutoCloseable {
                 long wait = moves.nextDeadline(now);
                 List<RawEvent> batch = inotify.read((int) Math.min(wait, Integer.MAX_VALUE));
                 if (stopping) break;
-                for (RawEvent e : batch) handle(e);
+                for (RawEvent e : batch) {
+                    try {
+                        handle(e);
+                    } catch (WatchLimitException limit) {
+                        listener.failed(limit); // not fatal: the rest of the tree stays watched
+                    }
+                }
                 for (MovePairer.From out : moves.expired(System.nanoTime() / 1_000_000, false)) movedOut(out);
             }
             for (MovePairer.From out : moves.expired(0, true)) movedOut(out);
@@ -162,8 +171,11 @@ public final class TreeWatcher implements AutoCloseable {
 
     private void created(String path, boolean dir) throws IOException {
         if (dir) {
-            addTree(path);
-            listener.changed(path, Change.CREATED, true); // sent as a whole: covers files the watch was too late for
+            try {
+                addTree(path);
+            } finally {
+                listener.changed(path, Change.CREATED, true); // sent as a whole: covers files the watch was too late for
+            }
         } else {
             report(path, Change.CREATED, false, Watch.Event.CREATE);
         }

@@ -1,5 +1,10 @@
 package io.replagent.cli;
 
+import io.replagent.testing.AgentProcess;
+import io.replagent.testing.Trees;
+
+import io.replagent.testing.Ports;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -24,7 +29,7 @@ class ApplyCommandTest {
 
     @BeforeEach void state() throws Exception {
         runAs = "agt" + Long.toHexString(ThreadLocalRandom.current().nextLong(0x10000000L, 0xFFFFFFFFL));
-        file = CliFixture.write(dir, CliFixture.backupServer(runAs, CliFixture.freePort(), "process"));
+        file = CliFixture.write(dir, CliFixture.backupServer(runAs, Ports.free(), "process"));
     }
 
     @AfterEach void cleanUp() throws Exception {
@@ -95,12 +100,20 @@ class ApplyCommandTest {
         assertFalse(Files.exists(root.resolve("data")));
     }
 
-    @Test void withoutConvergeOnlyApplyHandsOverToReplication() throws Exception {
-        Path source = CliFixture.write(dir, "version: 1\nwatches:\n  - name: data\n    source: /src\n    targets: [{url: /copy}]\n");
-        Files.createDirectories(root.resolve("src/sub"));
-        Files.writeString(root.resolve("src/sub/a.txt"), "replicated by the initial sync");
-        CliFixture.Run r = CliFixture.run(List.of("apply", source.toString(), "--root", root.toString(), "--auto-approve", "--once"), "", false);
-        assertEquals(0, r.exit(), r.err());
-        assertEquals("replicated by the initial sync", Files.readString(root.resolve("copy/sub/a.txt")));
+    /** --once: converge both roles, push the whole tree once, exit; what Ansible and cron call. */
+    @Test void onceConvergesThenSyncsTheTreeAndExits() throws Exception {
+        Path host = root.resolve("once");
+        Path source = Files.createDirectories(host.resolve("srv/source/docs"));
+        Files.writeString(source.resolve("report.txt"), "already here before the agent ran");
+        Path state = AgentProcess.writeLoopbackState(host);
+        try {
+            CliFixture.Run r = CliFixture.run(List.of("apply", state.toString(), "--root", host.toString(), "--auto-approve",
+                    "--once", "--detailed-exitcode"), "", false, AgentProcess.ENV);
+            assertEquals(ExitCode.CHANGES, r.exit(), r.err());
+            Trees.assertEqual(host.resolve("srv/source"), host.resolve("srv/backup"));
+            assertFalse(Files.exists(host.resolve("run/agent/agent.sock")), "--once leaves no control socket behind");
+        } finally {
+            CliFixture.stopDaemon(host.resolve("run/rsyncd.pid"));
+        }
     }
 }

@@ -4,8 +4,6 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,10 +21,14 @@ final class CliFixture {
     private CliFixture() {}
 
     static Run run(List<String> args, String stdin, boolean interactive) {
+        return run(args, stdin, interactive, ENV);
+    }
+
+    static Run run(List<String> args, String stdin, boolean interactive, Map<String, String> env) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         Io io = new Io(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), ENV, interactive);
+                new PrintStream(err, true, StandardCharsets.UTF_8), env, interactive);
         int exit = Main.run(args, io);
         return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
@@ -57,11 +59,6 @@ final class CliFixture {
         return Files.writeString(dir.resolve("state.yaml"), content);
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return s.getLocalPort();
-        }
-    }
 
     static void stopDaemon(Path pidFile) throws IOException {
         if (!Files.exists(pidFile)) return;

@@ -1,5 +1,7 @@
 package io.replagent.cli;
 
+import io.replagent.testing.Ports;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -31,7 +33,7 @@ class PlanCommandTest {
 
     @Test void firstPlanOfABackupServerFromStdinShowsEveryCreationAndNoSecret() throws Exception {
         CliFixture.Run r = CliFixture.run(List.of("plan", "-", "--root", root.toString(), "--detailed-exitcode"),
-                CliFixture.backupServer("agtplanonly", CliFixture.freePort(), "process"), false);
+                CliFixture.backupServer("agtplanonly", Ports.free(), "process"), false);
         assertEquals(2, r.exit(), r.err());
         for (String line : List.of("+ user[agtplanonly]", "+ directory[" + root.resolve("data") + "]",
                 "+ file.secrets[" + root.resolve("etc/rsync.password") + "]", "+ file: owner root, mode 0600, content (sensitive)",
@@ -45,7 +47,7 @@ class PlanCommandTest {
     }
 
     @Test void jsonIsOneObjectPerLineVersionFirstSummaryLast() throws Exception {
-        Path file = CliFixture.write(dir, CliFixture.backupServer("agtplanonly", CliFixture.freePort(), "process"));
+        Path file = CliFixture.write(dir, CliFixture.backupServer("agtplanonly", Ports.free(), "process"));
         CliFixture.Run r = CliFixture.run(List.of("plan", file.toString(), "--root=" + root, "--json"), "", false);
         assertEquals(0, r.exit(), r.err());
         List<String> lines = r.out().lines().toList();
@@ -57,7 +59,7 @@ class PlanCommandTest {
     }
 
     @Test void anInvalidStateFileInJsonModeIsAVersionLineAndItsDiagnostics() throws Exception {
-        String state = CliFixture.backupServer("agtplanonly", CliFixture.freePort(), "process").replace("  port:", "  prot:");
+        String state = CliFixture.backupServer("agtplanonly", Ports.free(), "process").replace("  port:", "  prot:");
         CliFixture.Run r = CliFixture.run(List.of("plan", "-", "--json"), state, false);
         assertEquals(1, r.exit());
         List<String> lines = r.out().lines().toList();
@@ -67,7 +69,7 @@ class PlanCommandTest {
     }
 
     @Test void aSecretThatIsNotSetIsAnErrorNamingItsSource() throws Exception {
-        String state = CliFixture.backupServer("agtplanonly", CliFixture.freePort(), "process").replace("env: RSYNC_BACKUP_PASSWORD", "env: NOT_SET_X");
+        String state = CliFixture.backupServer("agtplanonly", Ports.free(), "process").replace("env: RSYNC_BACKUP_PASSWORD", "env: NOT_SET_X");
         CliFixture.Run r = CliFixture.run(List.of("plan", "-", "--root", root.toString()), state, false);
         assertEquals(1, r.exit());
         assertTrue(r.err().contains("NOT_SET_X"), r.err());

@@ -62,7 +62,7 @@ class ConsoleTest {
     void start() throws Exception {
         Operations operations = new Operations()
                 .call("status", "status", args -> JSON.readTree(STATUS))
-                .call("retry", "retry", args -> record("retry", args, Map.of("retried", args.path("target").asString("all"))))
+                .call("retry", "retry", args -> record("retry", args, Map.of("retry", List.of(args.path("target").asString("all")))))
                 .call("pause", "pause", args -> {
                     if (!args.path("target").asString().equals("backup")) {
                         throw new ControlException("bad_request", "no target '" + args.path("target").asString() + "'");
@@ -136,7 +136,7 @@ class ConsoleTest {
 
     @Test
     void retryAndPauseSendTheTarget() throws Exception {
-        command("retry data/backup");
+        assertTrue(command("retry data/backup").contains("retrying now: data/backup"));
         command("pause backup");
         assertEquals(List.of("retry {\"target\":\"data/backup\"}", "pause {\"target\":\"backup\"}"), requests);
         String out = command("pause nosuch");

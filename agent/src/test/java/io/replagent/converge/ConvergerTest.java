@@ -1,5 +1,7 @@
 package io.replagent.converge;
 
+import io.replagent.testing.Ports;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -74,7 +76,7 @@ class ConvergerTest {
     @Test void theTutorialChecklistIsOneApplyPerRoleAndTheSecondApplyChangesNothing() throws Exception {
         host = Fixtures.host(root.resolve("proc-sys"));
         String runAs = users.unique();
-        port = Fixtures.freePort();
+        port = Ports.free();
         State backupHost = Fixtures.backupServer(root, runAs, port);
         oneApply(backupHost, List.of("user[" + runAs + "]", "directory[" + root.resolve("data") + "]", "directory[" + root.resolve("ro") + "]",
                 "file.secrets[" + root.resolve("etc/rsync.password") + "]", "file.rsyncd_conf[" + root.resolve("etc/rsyncd.conf") + "]",
@@ -118,7 +120,7 @@ class ConvergerTest {
     @Test void eachKindOfDriftIsExactlyOneChange() throws Exception {
         host = Fixtures.host(root.resolve("proc-sys"));
         String runAs = users.unique();
-        port = Fixtures.freePort();
+        port = Ports.free();
         State state = bothRoles(runAs, port);
         Converger converger = Converger.of(state, host);
         assertTrue(converger.apply(converger.plan(), line -> { }).ok());
@@ -154,7 +156,7 @@ class ConvergerTest {
     @Test void aFailingStepStopsThereAndReportsWhatWasAndWasNotDone() throws Exception {
         host = Fixtures.host(root.resolve("proc-sys"));
         String runAs = users.unique();
-        port = Fixtures.freePort();
+        port = Ports.free();
         Files.createDirectories(root.resolve("etc"));
         Files.writeString(root.resolve("etc/rsyncd.conf"), "hand written\n");
         State state = bothRoles(runAs, port);

@@ -12,7 +12,6 @@ import io.replagent.system.Processes;
 import io.replagent.system.Sysctl;
 import io.replagent.system.Users;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -71,11 +70,6 @@ final class Fixtures {
         return new Client(List.of(new Client.PasswordFile(root.resolve("etc/rsync.passwd"), new Secret.Env(PASSWORD_ENV))));
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
 
     /** System users created by a test; {@link #close()} deletes them (with their groups). */
     static final class TestUsers implements AutoCloseable {

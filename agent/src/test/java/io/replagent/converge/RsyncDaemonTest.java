@@ -1,5 +1,7 @@
 package io.replagent.converge;
 
+import io.replagent.testing.Ports;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -38,7 +40,7 @@ class RsyncDaemonTest {
     }
 
     @Test void startsDetachedThenRestartsWhenThePortChanges() throws Exception {
-        int first = Fixtures.freePort();
+        int first = Ports.free();
         RsyncDaemon daemon = daemon(first);
         assertEquals(List.of(Change.of("daemon[rsyncd]", Action.CREATE, Reason.NOT_RUNNING, "state", null, "running on 127.0.0.1:" + first)),
                 daemon.plan());
@@ -49,7 +51,7 @@ class RsyncDaemonTest {
                 "the agent is not the daemon's parent");
         assertEquals(List.of(), daemon.plan());
 
-        int second = Fixtures.freePort();
+        int second = Ports.free();
         RsyncDaemon moved = daemon(second);
         assertEquals(List.of(Change.of("daemon[rsyncd]", Action.UPDATE, Reason.LISTEN_CHANGED, "listen", "127.0.0.1:" + first,
                 "127.0.0.1:" + second).withDetail(List.of("the daemon is restarted"))), moved.plan());
@@ -61,7 +63,7 @@ class RsyncDaemonTest {
     }
 
     @Test void aDeadDaemonWithAStalePidFileIsStartedAgain() throws Exception {
-        RsyncDaemon daemon = daemon(Fixtures.freePort());
+        RsyncDaemon daemon = daemon(Ports.free());
         daemon.apply();
         RsyncDaemon.stop(ProcessHandle.of(daemon.runningPid().orElseThrow()).orElseThrow());
         Files.writeString(root.resolve("run/rsyncd.pid"), "999999999\n");

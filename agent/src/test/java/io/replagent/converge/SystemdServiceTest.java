@@ -1,5 +1,7 @@
 package io.replagent.converge;
 
+import io.replagent.testing.Ports;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -45,7 +47,7 @@ class SystemdServiceTest {
                 esac
                 """);
         Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwxr-xr-x"));
-        SystemdService service = new SystemdService(Fixtures.server(dir, "rsync", Fixtures.freePort(), Server.Daemon.Manage.SYSTEMD),
+        SystemdService service = new SystemdService(Fixtures.server(dir, "rsync", Ports.free(), Server.Daemon.Manage.SYSTEMD),
                 new Processes(), fake.toString());
         assertEquals(List.of(Change.of("service[rsyncd.service]", Action.CREATE, Reason.NOT_RUNNING, "state", "disabled, inactive",
                 "enabled and active")), service.plan());

@@ -5,7 +5,7 @@ import io.replagent.state.Watch;
 import io.replagent.testing.RsyncDaemon;
 import io.replagent.testing.Trees;
 import io.replagent.testing.Watches;
-import io.replagent.watch.Limits;
+import io.replagent.system.Sysctl;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -129,6 +129,11 @@ class ReplicationTest {
         assertEquals(0, p.waitFor());
         Trees.awaitEqual(src, d.module(), CONVERGE);
         assertEquals(7, Trees.countFiles(d.module()));
+        // renames whose names argv cannot carry are sent as new directories instead
+        Process mv = new ProcessBuilder("/bin/sh", "-c", "cd \"$1\" && mv \"$(printf 'bad\\377dir')\" \"$(printf 'ren\\375 *')\""
+                + " && mkdir d && mv \"$(printf 'new\\nline')\" d/", "sh", src.toString()).inheritIO().start();
+        assertEquals(0, mv.waitFor());
+        Trees.awaitEqual(src, d.module(), CONVERGE);
     }
 
     @Test void deletesFollowTheDeleteMode() throws Exception {
@@ -188,7 +193,7 @@ class ReplicationTest {
         await(() -> r.status().watches().get(0).targets().get(0).retries() > 0, "a retry");
         assertTrue(r.status().watches().get(0).targets().get(0).failureCount() > 0);
         d.start();
-        r.retryNow(null, null);
+        r.retryNow(null, null, false);
         Trees.awaitEqual(src, d.module(), CONVERGE);
         await(() -> r.status().watches().get(0).targets().get(0).failureCount() == 0, "failure queue empty");
     }
@@ -204,7 +209,7 @@ class ReplicationTest {
         await(() -> r.status().watches().get(0).targets().get(1).retries() > 0, "the down target retries");
         assertFalse(r.status().watches().get(0).targets().get(1).state().equals("paused"));
         down.start();
-        r.retryNow("w", "down");
+        r.retryNow("w", "down", false);
         Trees.awaitEqual(src, down.module(), CONVERGE);
     }
 
@@ -251,8 +256,15 @@ class ReplicationTest {
         await(() -> r.status().watches().get(0).targets().get(0).state().equals("paused"), "paused by the guard");
         assertTrue(r.status().watches().get(0).targets().get(0).alert().startsWith("mass delete refused: 10 deletes"));
         assertEquals(20, Trees.countFiles(d.module()));
-        r.resume("w", "t");
-        Trees.awaitEqual(src, d.module(), CONVERGE);
+        r.resume("w", "t"); // resuming alone does not confirm: refused again
+        await(() -> r.status().watches().get(0).targets().get(0).state().equals("paused")
+                && r.recent(10).stream().filter(a -> a.kind().equals("refused")).count() == 2, "refused again");
+        List<ReplicationStatus.Activity> tail = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (AutoCloseable subscription = r.onActivity(tail::add)) {
+            r.retryNow("w", "t", true);
+            Trees.awaitEqual(src, d.module(), CONVERGE);
+            await(() -> tail.stream().anyMatch(a -> a.kind().equals("batch") && a.exit() == 0), "the batch in the live tail");
+        }
     }
 
     /** Through the shell: in this sandbox a JVM write to /proc/sys keeps only its first byte. */
@@ -265,7 +277,7 @@ class ReplicationTest {
         RsyncDaemon d = daemon("d");
         Path src = source();
         Path limit = Path.of("/proc/sys/fs/inotify/max_queued_events");
-        String saved = Limits.readProc(limit);
+        String saved = new Sysctl(Sysctl.PROC_SYS).read("fs.inotify.max_queued_events").orElseThrow().toString();
         Replication r;
         sysctl(limit, "64"); // read at inotify_init: restored right after
         try {
@@ -273,7 +285,7 @@ class ReplicationTest {
         } finally {
             sysctl(limit, saved);
         }
-        assertEquals(saved, Limits.readProc(limit));
+        assertEquals(saved, new Sysctl(Sysctl.PROC_SYS).read("fs.inotify.max_queued_events").orElseThrow().toString());
         Random random = new Random(4);
         for (int round = 0; round < 20 && r.status().watches().get(0).overflows() == 0; round++) {
             for (int i = 0; i < 500; i++) write(src.resolve("o/d" + round + "/f" + i), 100, random);
@@ -287,13 +299,45 @@ class ReplicationTest {
         RsyncDaemon d = daemon("d");
         Path src = source();
         Files.writeString(src.resolve("f"), "content");
-        start(Watches.state(tmp, Watches.withFullSyncInterval(Watches.watch(src, d.target("t")), Duration.ofMillis(300))));
+        Replication r = start(Watches.state(tmp, Watches.withFullSyncInterval(Watches.watch(src, d.target("t")), Duration.ofMillis(300))));
         Trees.awaitEqual(src, d.module(), CONVERGE);
         Files.delete(d.module().resolve("f")); // behind the agent's back: only a full sync notices
         Trees.awaitEqual(src, d.module(), CONVERGE);
         Path status = tmp.resolve("status.json");
         await(() -> Files.exists(status), "status file");
         String json = Files.readString(status);
+        assertTrue(r.statusJson().contains("\"name\":\"w\""));
         assertTrue(json.contains("\"name\":\"w\"") && json.contains("\"destination\":\"rsync://agent@127.0.0.1:" + d.port()), json);
+    }
+
+    @Test void daemonAtItsConnectionLimitIsRetriedNotPaused() throws Exception {
+        RsyncDaemon d = RsyncDaemon.start(Files.createDirectories(tmp.resolve("d")), 1);
+        closing.add(d);
+        Path big = Files.write(tmp.resolve("big"), new byte[4_000_000]);
+        // a slow transfer holds the module's only connection
+        Process hog = new ProcessBuilder("rsync", "--bwlimit=50", "--password-file=" + d.passwordFile(), big.toString(),
+                "rsync://" + RsyncDaemon.USER + "@127.0.0.1:" + d.port() + "/" + RsyncDaemon.MODULE + "/hog")
+                .redirectErrorStream(true).redirectOutput(tmp.resolve("hog.out").toFile()).start();
+        closing.add(hog::destroyForcibly);
+        Path src = source();
+        Files.writeString(src.resolve("f"), "x");
+        await(() -> hasTempFile(d.module(), ".hog."), "the slow transfer holds the connection");
+        Replication r = start(Watches.state(tmp, Watches.watch(src, d.target("t"))));
+        await(() -> r.status().watches().get(0).targets().get(0).retries() > 0, "a retry");
+        ReplicationStatus.TargetStatus t = r.status().watches().get(0).targets().get(0);
+        assertTrue(t.failures().get(0).error().contains("max connections"), t.failures().toString());
+        assertFalse(t.state().equals("paused"));
+        hog.destroyForcibly().waitFor();
+        r.retryNow(null, null, false);
+        await(() -> Files.exists(d.module().resolve("f")), "delivered once the slot is free");
+    }
+
+    /** rsync writes into a temp file named .NAME.XXXXXX until the transfer ends. */
+    private static boolean hasTempFile(Path dir, String prefix) {
+        try (var s = Files.list(dir)) {
+            return s.anyMatch(p -> p.getFileName().toString().startsWith(prefix));
+        } catch (IOException e) {
+            return false;
+        }
     }
 }

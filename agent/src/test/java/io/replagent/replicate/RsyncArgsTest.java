@@ -41,14 +41,22 @@ class RsyncArgsTest {
                 {a.full(false), List.of("/src/", dest)},
                 {a.list(true), List.of("-r", "--from0", "--files-from=-", "--delete", "--delete-missing-args", "/src/", dest)},
                 {a.list(false), List.of("-r", "--from0", "--files-from=-", "--ignore-missing-args", "/src/", dest)},
-                {a.moved("top", "top2", true), List.of("--delete", "--copy-dest=../top", "/src/top2/", dest + "top2/")},
-                {a.moved("a/b", "c/d/e", false), List.of("--copy-dest=../../../a/b", "/src/c/d/e/", dest + "c/d/e/")},
+                {a.moved("top", "top2", true), List.of("--delete", "--link-dest=../top", "/src/top2/", dest + "top2/")},
+                {a.moved("a/b", "c/d/e", false), List.of("--link-dest=../../../a/b", "/src/c/d/e/", dest + "c/d/e/")},
         };
         for (Object[] c : cases) {
             List<?> argv = (List<?>) c[0];
             assertEquals(common, argv.subList(0, common.size()));
             assertEquals(c[1], argv.subList(common.size(), argv.size()));
         }
+    }
+
+    @Test void inPlaceWritesMustNotShareInodesWithTheOldName() {
+        Watch w = watch(DAEMON);
+        Watch inPlace = new Watch(w.name(), w.source(), w.targets(), w.events(), w.delay(), w.maxDelays(), w.maxProcesses(),
+                w.delete(), w.exclude(), w.init(), new Watch.RsyncOptions(false, 0, Duration.ZERO, false, List.of("--inplace")),
+                w.fullSyncInterval(), w.maxDelete());
+        assertTrue(new RsyncArgs("rsync", inPlace, DAEMON).moved("a", "b", true).contains("--copy-dest=../a"));
     }
 
     @Test void namesArgvCannotCarryAreRefusedForMoves() {

@@ -29,11 +29,15 @@ class SysctlTest {
         assertThrows(IOException.class, () -> sysctl.read("fs.inotify.max_user_watches"));
     }
 
+    /** Whole values, as cat reads them: /proc returns nothing for reads at an offset, so one read must do. */
     @Test void readsTheKernelsOwnValues() throws Exception {
-        // /proc/sys answers only a read at offset 0: compare with what cat sees, whole, not just its first digit
-        Process cat = new ProcessBuilder("cat", "/proc/sys/fs/inotify/max_user_watches").start();
-        long expected = Long.parseLong(new String(cat.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip());
-        assertEquals(0, cat.waitFor());
-        assertEquals(Optional.of(expected), new Sysctl(Sysctl.PROC_SYS).read("fs.inotify.max_user_watches"));
+        Sysctl sysctl = new Sysctl(Sysctl.PROC_SYS);
+        for (String name : new String[] {"max_user_watches", "max_queued_events", "max_user_instances"}) {
+            Process cat = new ProcessBuilder("cat", "/proc/sys/fs/inotify/" + name).start();
+            long expected = Long.parseLong(new String(cat.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim());
+            assertEquals(0, cat.waitFor());
+            assertEquals(expected, sysctl.read("fs.inotify." + name).orElseThrow(), name);
+        }
+        assertEquals(-1, sysctl.readOr("fs.inotify.no_such_limit", -1));
     }
 }

@@ -4,7 +4,6 @@ import io.replagent.state.Target;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +36,7 @@ public final class RsyncDaemon implements AutoCloseable {
         this.config = dir.resolve("rsyncd.conf");
         this.passwordFile = dir.resolve("client.password");
         this.log = dir.resolve("rsyncd.log");
-        this.port = freePort();
+        this.port = Ports.free();
         Path secrets = dir.resolve("rsyncd.secrets");
         writePrivate(secrets, USER + ":" + password + "\n");
         writePrivate(passwordFile, password + "\n");
@@ -140,11 +139,6 @@ public final class RsyncDaemon implements AutoCloseable {
         Files.writeString(file, text);
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
-            return s.getLocalPort();
-        }
-    }
 
     static void sleep(long millis) {
         try {

@@ -35,11 +35,4 @@ class RawNamesTest {
         assertEquals("a/b", RawNames.join("a", "b"));
         assertEquals("b", RawNames.join("", "b"));
     }
-
-    @Test void isUnder() {
-        Object[][] cases = {
-                {"a/b", "a", true}, {"a", "a", true}, {"ab", "a", false}, {"a", "a/b", false}, {"x", "", true},
-        };
-        for (Object[] c : cases) assertEquals(c[2], RawNames.isUnder((String) c[0], (String) c[1]), c[0] + " under " + c[1]);
-    }
 }

@@ -1,5 +1,7 @@
 package io.replagent.watch;
 
+import io.replagent.system.Sysctl;
+
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,7 +11,7 @@ class WatchLimitExceptionTest {
     @Test void namesTheLimitTheNeedAndTheSetting() {
         String message = WatchLimitException.watches("/data", 20_001).getMessage();
         assertTrue(message.contains("/data"), message);
-        assertTrue(message.contains("fs.inotify.max_user_watches (" + Limits.read("max_user_watches") + ")"), message);
+        assertTrue(message.contains("fs.inotify.max_user_watches (" + new Sysctl(Sysctl.PROC_SYS).readOr("fs.inotify.max_user_watches", -1) + ")"), message);
         assertTrue(message.contains("needs 20001 watches"), message);
         assertTrue(message.contains("settings.inotify.max_user_watches") && message.contains("ensure: raise"), message);
     }
