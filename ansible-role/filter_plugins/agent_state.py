@@ -12,6 +12,7 @@ from ansible.errors import AnsibleFilterError
 
 INTEGER = re.compile(r"^-?(0|[1-9][0-9]*)$")
 BOOLEANS = {"true": True, "false": False}
+JSON_TYPES = {str: "string", bool: "boolean", int: "integer", float: "number"}
 
 
 def agent_secret_values(state):
@@ -36,9 +37,10 @@ def agent_typed(state, schema):
     """The state with templated scalars given back the type the schema wants.
 
     Ansible renders "{{ port }}" as the string "873" (and a boolean as "True"), which the state's schema rightly
-    refuses. Where the schema allows an integer or a boolean but no string, such a string becomes the number or
-    the boolean; everything else is left as it is, so a password "123456" stays a string. Without a schema (the
-    agent is not installed yet, in check mode) the state is returned unchanged.
+    refuses. A templated string stays a string when the schema admits it (its type, its enum); otherwise it
+    becomes the integer or boolean it spells when the schema admits that. So a password "123456" stays a string,
+    a port "873" becomes 873 and delete "True" becomes true. Without a schema (the agent is not installed yet, in
+    check mode) the state is returned unchanged.
     """
     if not schema:
         return state
@@ -69,16 +71,21 @@ def agent_typed(state, schema):
                 found.extend(branches(node[keyword]))
         return found
 
-    def types(nodes):
-        found = set()
+    def admits(nodes, candidate):
+        """Whether the schema lets the value be this candidate: its JSON type declared, and in the enum or const."""
+        kind = JSON_TYPES.get(type(candidate))
+        declared, listed = set(), None
         for node in nodes:
-            declared = node.get("type")
-            found.update(declared if isinstance(declared, list) else [declared] if declared else [])
-            if "const" in node:
-                found.add(type(node["const"]).__name__)
-            for value in node.get("enum", []):
-                found.add("string" if isinstance(value, str) else type(value).__name__)
-        return found
+            types = node.get("type")
+            declared.update(types if isinstance(types, list) else [types] if types else [])
+            values = ([node["const"]] if "const" in node else []) + list(node.get("enum", []))
+            if values:
+                listed = (listed or []) + values
+                declared.update(JSON_TYPES.get(type(value)) for value in values)
+        if "number" in declared:
+            declared.add("integer")
+        in_list = listed is None or any(type(value) is type(candidate) and value == candidate for value in listed)
+        return kind in declared and in_list
 
     def child(nodes, key):
         found = []
@@ -102,13 +109,15 @@ def agent_typed(state, schema):
         if isinstance(value, list):
             return [walk(sub, items(nodes)) for sub in value]
         if isinstance(value, str):
-            allowed = types(nodes)
-            if "string" in allowed or "str" in allowed:
-                return value
-            if allowed & {"integer", "number", "int"} and INTEGER.match(value.strip()):
-                return int(value.strip())
-            if allowed & {"boolean", "bool"} and value.strip().lower() in BOOLEANS:
-                return BOOLEANS[value.strip().lower()]
+            text = value.strip()
+            candidates = [value]
+            if INTEGER.match(text):
+                candidates.append(int(text))
+            if text.lower() in BOOLEANS:
+                candidates.append(BOOLEANS[text.lower()])
+            for candidate in candidates:
+                if admits(nodes, candidate):
+                    return candidate
         return value
 
     return walk(state, [schema])

@@ -28,6 +28,7 @@ class AgentTypedTest(unittest.TestCase):
             ({"watches": [{"name": "w", "max_delays": "10", "rsync": {"bwlimit_kbps": "500"}}]},
              {"watches": [{"name": "w", "max_delays": 10, "rsync": {"bwlimit_kbps": 500}}]}),
             ({"version": "1"}, {"version": 1}),
+            ({"watches": [{"name": "w", "delete": "True"}]}, {"watches": [{"name": "w", "delete": True}]}),
         ]
         for rendered, wanted in cases:
             with self.subTest(rendered=rendered):
@@ -40,6 +41,8 @@ class AgentTypedTest(unittest.TestCase):
             {"watches": [{"name": "w", "delay": "5", "max_delete": "50%"}]},  # durations and guards take strings
             {"server": {"port": "not-a-port"}},  # left for validation to report with its line and column
             {"server": {"port": "08"}},  # not a canonical integer: left as written
+            {"watches": [{"name": "w", "delete": "startup"}]},  # in the enum as a string
+            {"settings": {"log": {"level": "info"}}},
         ]
         for state in cases:
             with self.subTest(state=state):
