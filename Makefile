@@ -26,6 +26,7 @@ test:
 	$(MVN) clean package
 	@$(MAKE) --no-print-directory cds
 	agent/bin/agent validate examples/*.yaml
+	@$(MAKE) --no-print-directory test-ansible
 
 # The Ansible role with a real ansible-playbook against this machine (root; apt-get install ansible-core ansible-lint).
 test-ansible: build
