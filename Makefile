@@ -5,7 +5,7 @@ PREFIX ?= /usr/local
 JAR := agent/target/agent.jar
 JSA := agent/target/agent.jsa
 
-.PHONY: build test demo install bench cds clean reliability
+.PHONY: build test test-ansible demo install bench cds clean reliability
 
 build: $(JAR)
 
@@ -26,6 +26,13 @@ test:
 	$(MVN) clean package
 	@$(MAKE) --no-print-directory cds
 	agent/bin/agent validate examples/*.yaml
+	@$(MAKE) --no-print-directory test-ansible
+	@cat agent/target/surefire-reports/*.txt | awk -F'[ ,]+' '/^Tests run:/ { t += $$3; f += $$5 + $$7; s += $$9 } \
+	  END { printf "junit: %d passed, %d failed, %d skipped\n", t - f - s, f, s }'
+
+# The Ansible role with a real ansible-playbook against this machine (root; apt-get install ansible-core ansible-lint).
+test-ansible: build
+	test-infra/ansible/run.sh
 
 demo: build
 	examples/demo.sh

@@ -98,6 +98,27 @@ class ReplicationTest {
         Trees.awaitEqual(src, d.module(), CONVERGE);
     }
 
+    /** rsync's default quick check compares whole seconds: a same-size rewrite within that second must still arrive. */
+    @Test void sameSizeRewriteWithinTheSameSecondArrives() throws Exception {
+        RsyncDaemon d = daemon("d");
+        Path src = source();
+        Path file = src.resolve("churn.txt");
+        Files.writeString(file, "version-1");
+        java.nio.file.attribute.FileTime second = java.nio.file.attribute.FileTime.from(java.time.Instant.parse("2026-01-01T00:00:00.100Z"));
+        Files.setLastModifiedTime(file, second);
+        start(Watches.state(tmp, Watches.watch(src, d.target("t"))));
+        Trees.awaitEqual(src, d.module(), CONVERGE);
+        Files.writeString(file, "version-2");
+        Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.from(java.time.Instant.parse("2026-01-01T00:00:00.600Z")));
+        await(() -> {
+            try {
+                return Files.readString(d.module().resolve("churn.txt")).equals("version-2");
+            } catch (IOException e) {
+                return false;
+            }
+        }, "the rewrite within the same second");
+    }
+
     @Test void renamedDirectoryIsNotSentAgain() throws Exception {
         RsyncDaemon d = daemon("d");
         Path src = source();

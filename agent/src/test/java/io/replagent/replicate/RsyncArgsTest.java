@@ -33,7 +33,7 @@ class RsyncArgsTest {
 
     @Test void argvTable() {
         RsyncArgs a = new RsyncArgs("rsync", watch(DAEMON), DAEMON);
-        List<String> common = List.of("rsync", "-a", "--stats", "-z", "--bwlimit=500", "--timeout=30", "--numeric-ids",
+        List<String> common = List.of("rsync", "-a", "--stats", "--modify-window=-1", "-z", "--bwlimit=500", "--timeout=30", "--numeric-ids",
                 "--exclude=*.swp", "--exclude=-x", "--password-file=/etc/pw");
         String dest = "rsync://u@127.0.0.1:8873/data/";
         Object[][] cases = {
