@@ -13,6 +13,11 @@ enum RsyncExit {
     /** A full sync stopped deleting at --max-delete (25): the target pauses until an operator allows the deletes. */
     DELETES_REFUSED;
 
+    /** The outcomes that pause the target until an operator acts. */
+    boolean pauses() {
+        return this == PERMANENT || this == DELETES_REFUSED;
+    }
+
     static RsyncExit classify(int exit, String stderr) {
         // pushing to a daemon, the receiver's 25 does not reach the client: it exits 0 and only says so
         if (exit == 0 && stderr != null && stderr.contains("Deletions stopped due to --max-delete limit"))

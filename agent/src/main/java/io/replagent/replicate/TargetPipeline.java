@@ -393,7 +393,7 @@ final class TargetPipeline {
                 deletesConfirmed = false;
                 if (!paused) alert = null; // a full target that has room again
                 if (initialSync) initial = false;
-            } else if (worst == RsyncExit.PERMANENT || worst == RsyncExit.DELETES_REFUSED) {
+            } else if (worst.pauses()) {
                 paused = true;
                 pausedByError = worst == RsyncExit.PERMANENT;
             } else {
@@ -403,7 +403,7 @@ final class TargetPipeline {
             }
             syncing = false;
         }
-        if (worst == RsyncExit.PERMANENT || worst == RsyncExit.DELETES_REFUSED) log.error("watch " + watchName + " target " + name() + " paused: " + alert);
+        if (worst.pauses()) log.error("watch " + watchName + " target " + name() + " paused: " + alert);
         else if (worst != RsyncExit.OK) log.warn("watch " + watchName + " target " + name() + ": retry " + attempt
                 + " in " + backoff.delay(attempt).toMillis() / 1000.0 + " s");
         if (worst != RsyncExit.OK || queueFile != null && Files.exists(queueFile.path())) saveQueue();
