@@ -236,9 +236,13 @@ public final class ControlServer implements AutoCloseable {
         }
     }
 
-    /** Stops accepting, disconnects every client and removes the socket file. */
+    /**
+     * Stops accepting, disconnects every client and removes the socket file. Synchronized: the shutdown hook and the
+     * main thread both close, and the JVM may halt as soon as the hook returns, so a second caller must wait until the
+     * socket file is really gone.
+     */
     @Override
-    public void close() throws IOException {
+    public synchronized void close() throws IOException {
         if (!closed.compareAndSet(false, true)) return;
         server.close();
         clients.forEach(ControlServer::closeQuietly);
