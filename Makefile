@@ -27,6 +27,7 @@ test:
 	@$(MAKE) --no-print-directory cds
 	agent/bin/agent validate examples/*.yaml
 	@$(MAKE) --no-print-directory test-ansible
+	@$(MAKE) --no-print-directory reliability
 	@cat agent/target/surefire-reports/*.txt | awk -F'[ ,]+' '/^Tests run:/ { t += $$3; f += $$5 + $$7; s += $$9 } \
 	  END { printf "junit: %d passed, %d failed, %d skipped\n", t - f - s, f, s }'
 
