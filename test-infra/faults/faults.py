@@ -191,11 +191,7 @@ def backup_state():
             ("elsewhere", "elsewhere", "backup", NET + ".99", ""),
         ])
     return """version: 1
-settings:
-  state_dir: /var/lib/agent
-  status_file: /var/lib/agent/status.json
-  control_socket: /run/agent/agent.sock
-server:
+%sserver:
   config_file: /etc/rsyncd.conf
   secrets_file: /etc/rsyncd.secrets
   pid_file: /run/rsyncd.pid
@@ -209,7 +205,14 @@ server:
     - { name: other, password: { env: FAULTS_PASSWORD2 } }
   modules:
 %s
-""" % (BAK_IP, modules)
+""" % (SETTINGS, BAK_IP, modules)
+
+
+SETTINGS = """settings:
+  state_dir: /var/lib/agent
+  status_file: /var/lib/agent/status.json
+  control_socket: /run/agent/agent.sock
+"""  # both hosts keep their agent files at the same (re-rooted) places
 
 
 WATCHES = [  # name, module, user, max_delete
@@ -232,16 +235,12 @@ def source_state():
     rsync: { timeout: 10s }
 """ % (name, name, module, user, BAK_IP, module, user, guard) for name, module, user, guard in WATCHES)
     return """version: 1
-settings:
-  state_dir: /var/lib/agent
-  status_file: /var/lib/agent/status.json
-  control_socket: /run/agent/agent.sock
-client:
+%sclient:
   password_files:
     - { path: /etc/rsync.backup, password: { env: FAULTS_PASSWORD } }
     - { path: /etc/rsync.other, password: { env: FAULTS_PASSWORD2 } }
 watches:
-%s""" % watches
+%s""" % (SETTINGS, watches)
 
 
 def write_states(t):
