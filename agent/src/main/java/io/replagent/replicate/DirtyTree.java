@@ -1,7 +1,7 @@
 package io.replagent.replicate;
 
-import io.replagent.watch.RawNames;
-import io.replagent.watch.TreeWatcher.Change;
+import io.replagent.tree.RawNames;
+import io.replagent.tree.Change;
 
 import java.util.ArrayList;
 import java.util.HashMap;

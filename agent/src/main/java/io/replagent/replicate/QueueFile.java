@@ -1,21 +1,19 @@
 package io.replagent.replicate;
 
-import io.replagent.watch.RawNames;
+import io.replagent.system.AtomicFile;
+import io.replagent.tree.RawNames;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * A target's undelivered paths on disk, so a restart (also after kill -9) starts where the last run stopped.
- * Written atomically: a 0600 temp file beside it, then a rename. Format: a header line, then one record per
+ * Written atomically, mode 0600 ({@link AtomicFile}). Format: a header line, then one record per
  * path: a state letter (N, C, D), a recursive flag ('R' or '-') and the raw path bytes, ended by NUL; "F" alone = full sync.
  */
 final class QueueFile {
@@ -51,19 +49,7 @@ final class QueueFile {
                 out.write(0);
             }
         }
-        Files.createDirectories(file.getParent());
-        Path temp = Files.createTempFile(file.getParent(), ".queue", ".tmp",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        try {
-            Files.write(temp, out.toByteArray());
-            try {
-                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+        AtomicFile.write(file, out.toByteArray(), 0600);
     }
 
     /** The saved queue, or an empty batch when there is none. */

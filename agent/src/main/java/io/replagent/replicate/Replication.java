@@ -1,10 +1,12 @@
 package io.replagent.replicate;
 
+import io.replagent.tree.Change;
 import io.replagent.state.Secrets;
 import io.replagent.state.Settings;
 import io.replagent.state.State;
 import io.replagent.state.Target;
 import io.replagent.state.Watch;
+import io.replagent.system.AtomicFile;
 import io.replagent.system.Processes;
 import io.replagent.watch.TreeWatcher;
 import io.replagent.watch.WatchLimitException;
@@ -12,10 +14,7 @@ import io.replagent.watch.WatchLimitException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -69,7 +68,7 @@ public final class Replication {
             this.watch = watch;
         }
 
-        @Override public void changed(String path, TreeWatcher.Change change, boolean dir) {
+        @Override public void changed(String path, Change change, boolean dir) {
             events.incrementAndGet();
             for (TargetPipeline t : targets) t.mark(path, change, dir);
         }
@@ -296,12 +295,7 @@ public final class Replication {
         Path file = state.settings() == null ? null : state.settings().statusFile();
         if (file == null) return;
         try {
-            Path dir = file.toAbsolutePath().getParent();
-            Files.createDirectories(dir);
-            Path temp = Files.createTempFile(dir, ".status", ".tmp",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--")));
-            Files.writeString(temp, StatusJson.of(status()), StandardCharsets.UTF_8);
-            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            AtomicFile.write(file, StatusJson.of(status()).getBytes(StandardCharsets.UTF_8), 0644);
         } catch (IOException e) {
             log.warn("cannot write the status file " + file + ": " + e.getMessage());
         }

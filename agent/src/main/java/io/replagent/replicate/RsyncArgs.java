@@ -2,7 +2,7 @@ package io.replagent.replicate;
 
 import io.replagent.state.Target;
 import io.replagent.state.Watch;
-import io.replagent.watch.RawNames;
+import io.replagent.tree.RawNames;
 
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;

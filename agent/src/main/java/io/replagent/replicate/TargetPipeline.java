@@ -2,8 +2,8 @@ package io.replagent.replicate;
 
 import io.replagent.state.Target;
 import io.replagent.state.Watch;
-import io.replagent.watch.RawNames;
-import io.replagent.watch.TreeWatcher.Change;
+import io.replagent.tree.RawNames;
+import io.replagent.tree.Change;
 
 import java.io.IOException;
 import java.nio.file.FileVisitResult;

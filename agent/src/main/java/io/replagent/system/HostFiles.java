@@ -1,18 +1,13 @@
 package io.replagent.system;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.nio.file.attribute.UserPrincipalNotFoundException;
 import java.util.EnumSet;
@@ -45,30 +40,9 @@ public final class HostFiles {
         }
     }
 
-    /**
-     * Replaces {@code path} atomically: a temp file created 0600 in the same directory (so no reader ever sees the
-     * content with looser bits), fsync, owner and mode, rename over the target, fsync of the directory.
-     */
+    /** Replaces {@code path} atomically with the given mode and owner ({@link AtomicFile}). */
     public void writeAtomically(Path path, byte[] content, int mode, String owner) throws IOException {
-        makeParents(path);
-        Path dir = path.toAbsolutePath().getParent();
-        Path temp = Files.createTempFile(dir, "." + path.getFileName() + ".", ".tmp",
-                PosixFilePermissions.asFileAttribute(toPermissions(0600)));
-        try {
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                ByteBuffer buffer = ByteBuffer.wrap(content);
-                while (buffer.hasRemaining()) channel.write(buffer);
-                channel.force(true);
-            }
-            Files.setOwner(temp, principal(owner));
-            Files.setPosixFilePermissions(temp, toPermissions(mode));
-            Files.move(temp, path, StandardCopyOption.ATOMIC_MOVE);
-            try (FileChannel directory = FileChannel.open(dir, StandardOpenOption.READ)) {
-                directory.force(true);
-            }
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+        AtomicFile.write(path, content, mode, principal(owner));
     }
 
     /** Creates the missing parent directories of a path (with the umask's mode, as mkdir -p). */

@@ -1,5 +1,6 @@
 package io.replagent.watch;
 
+import io.replagent.tree.RawNames;
 import jnr.ffi.Pointer;
 
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package io.replagent.watch;
 
+import io.replagent.tree.RawNames;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;

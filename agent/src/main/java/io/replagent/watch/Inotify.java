@@ -1,5 +1,6 @@
 package io.replagent.watch;
 
+import io.replagent.tree.RawNames;
 import io.replagent.system.Sysctl;
 
 import jnr.ffi.Memory;

@@ -1,5 +1,7 @@
 package io.replagent.watch;
 
+import io.replagent.tree.Change;
+import io.replagent.tree.RawNames;
 import io.replagent.state.Watch;
 
 import java.io.IOException;
@@ -21,8 +23,6 @@ import java.util.TreeMap;
  * reported (the caller resyncs) and the tree is re-walked for directories whose creation was lost.
  */
 public final class TreeWatcher implements AutoCloseable {
-
-    public enum Change { CREATED, MODIFIED, DELETED }
 
     /** Called on the watcher's thread: keep it quick. Paths are raw (see {@link RawNames}), relative to the root. */
     public interface Listener {

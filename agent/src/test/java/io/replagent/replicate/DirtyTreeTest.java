@@ -2,14 +2,14 @@ package io.replagent.replicate;
 
 import io.replagent.replicate.DirtyTree.Entry;
 import io.replagent.replicate.DirtyTree.State;
-import io.replagent.watch.TreeWatcher.Change;
+import io.replagent.tree.Change;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
-import static io.replagent.watch.TreeWatcher.Change.CREATED;
-import static io.replagent.watch.TreeWatcher.Change.DELETED;
-import static io.replagent.watch.TreeWatcher.Change.MODIFIED;
+import static io.replagent.tree.Change.CREATED;
+import static io.replagent.tree.Change.DELETED;
+import static io.replagent.tree.Change.MODIFIED;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

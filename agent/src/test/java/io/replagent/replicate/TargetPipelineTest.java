@@ -4,7 +4,7 @@ import io.replagent.state.Target;
 import io.replagent.state.Watch;
 import io.replagent.testing.Trees;
 import io.replagent.testing.Watches;
-import io.replagent.watch.TreeWatcher.Change;
+import io.replagent.tree.Change;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

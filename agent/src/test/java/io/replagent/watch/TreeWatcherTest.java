@@ -1,5 +1,6 @@
 package io.replagent.watch;
 
+import io.replagent.tree.Change;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,7 +23,7 @@ class TreeWatcherTest {
     private TreeWatcher watcher;
 
     private final TreeWatcher.Listener recorder = new TreeWatcher.Listener() {
-        @Override public void changed(String path, TreeWatcher.Change change, boolean dir) {
+        @Override public void changed(String path, Change change, boolean dir) {
             add(change + (dir ? " dir " : " ") + path);
         }
 

@@ -1,4 +1,4 @@
-package io.replagent.watch;
+package io.replagent.tree;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -50,7 +50,8 @@ public final class RawNames {
         return raw.substring(raw.lastIndexOf('/') + 1);
     }
 
-    static byte[] cString(String rawAbsolute) {
+    /** The raw path NUL-terminated, for system calls that take a C string. */
+    public static byte[] cString(String rawAbsolute) {
         byte[] b = bytes(rawAbsolute);
         return Arrays.copyOf(b, b.length + 1);
     }

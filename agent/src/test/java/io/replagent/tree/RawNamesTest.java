@@ -1,4 +1,4 @@
-package io.replagent.watch;
+package io.replagent.tree;
 
 import org.junit.jupiter.api.Test;
 

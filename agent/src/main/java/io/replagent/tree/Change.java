@@ -1,0 +1,4 @@
+package io.replagent.tree;
+
+/** What a watcher saw happen to a path, as far as replicating it matters. */
+public enum Change { CREATED, MODIFIED, DELETED }
