@@ -5,7 +5,7 @@ PREFIX ?= /usr/local
 JAR := agent/target/agent.jar
 JSA := agent/target/agent.jsa
 
-.PHONY: build test test-ansible demo install bench cds clean reliability
+.PHONY: build test test-unit test-ansible demo install bench cds clean reliability
 
 build: $(JAR)
 
@@ -30,6 +30,13 @@ test:
 	@$(MAKE) --no-print-directory reliability
 	@cat agent/target/surefire-reports/*.txt | awk -F'[ ,]+' '/^Tests run:/ { t += $$3; f += $$5 + $$7; s += $$9 } \
 	  END { printf "junit: %d passed, %d failed, %d skipped\n", t - f - s, f, s }'
+
+# The fast suite: pure logic and in-process tests, no root, no daemon, no sleeps (a class that needs any of those is
+# tagged @Tag("e2e") and runs in `make test` only).
+test-unit:
+	$(MVN) test -DexcludedGroups=e2e
+	@cat agent/target/surefire-reports/*.txt | awk -F'[ ,]+' '/^Tests run:/ { t += $$3; f += $$5 + $$7; s += $$9 } \
+	  END { printf "junit (unit): %d passed, %d failed, %d skipped\n", t - f - s, f, s }'
 
 # The Ansible role with a real ansible-playbook against this machine (root; apt-get install ansible-core ansible-lint).
 test-ansible: build

@@ -86,6 +86,16 @@ public final class Replication {
             for (TargetPipeline t : targets) t.fullSync(false);
         }
 
+        @Override public void rootLost(String why) {
+            error = why;
+            log.error("watch " + watch.name() + ": " + why);
+        }
+
+        @Override public void rootBack() {
+            error = null;
+            for (TargetPipeline t : targets) t.fullSync(false);
+        }
+
         @Override public void failed(Exception e) {
             error = e instanceof WatchLimitException ? e.getMessage() : "watcher stopped: " + e.getMessage();
             log.error("watch " + watch.name() + ": " + error);

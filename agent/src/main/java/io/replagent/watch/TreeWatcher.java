@@ -35,6 +35,21 @@ public final class TreeWatcher implements AutoCloseable {
         void overflow();
 
         /**
+         * The watched root itself is gone or is no longer the directory the watch started on (deleted, moved away,
+         * replaced by another directory, unmounted, or missing at start). From now until {@link #rootBack()} nothing
+         * is reported, and nothing already reported may be resolved against whatever now sits at the path.
+         *
+         * @param why one line for the operator, naming the path and what happened to it
+         */
+        void rootLost(String why);
+
+        /**
+         * A directory is at the root's path again and is watched from scratch; what it holds is unknown to the
+         * targets, so only a (guarded) full sync can bring them level.
+         */
+        void rootBack();
+
+        /**
          * The watcher hit an error: a {@link WatchLimitException} when a new directory could not be watched (the
          * rest of the tree stays watched), anything else when it stopped.
          */

@@ -35,6 +35,14 @@ class TreeWatcherTest {
             add("OVERFLOW");
         }
 
+        @Override public void rootLost(String why) {
+            add("ROOT LOST " + why);
+        }
+
+        @Override public void rootBack() {
+            add("ROOT BACK");
+        }
+
         @Override public void failed(Exception error) {
             add("FAILED " + error);
         }
