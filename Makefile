@@ -28,6 +28,8 @@ test:
 	@$(MAKE) --no-print-directory cds
 	agent/bin/agent validate examples/*.yaml
 	@$(MAKE) --no-print-directory test-ansible
+	@$(MAKE) --no-print-directory test-deb
+	@$(MAKE) --no-print-directory test-fleet
 	@$(MAKE) --no-print-directory reliability
 	@cat agent/target/surefire-reports/*.txt | awk -F'[ ,]+' '/^Tests run:/ { t += $$3; f += $$5 + $$7; s += $$9 } \
 	  END { printf "junit: %d passed, %d failed, %d skipped\n", t - f - s, f, s }'
@@ -42,6 +44,14 @@ test-unit:
 # The Ansible role with a real ansible-playbook against this machine (root; apt-get install ansible-core ansible-lint).
 test-ansible: build
 	test-infra/ansible/run.sh
+
+# The Debian package on this machine: lintian, install, upgrade (state and queue kept), remove, purge (root).
+test-deb: build
+	packaging/test-deb
+
+# Three hosts (systemd in private roots, network namespaces), one ansible-playbook over SSH (root).
+test-fleet: build
+	python3 test-infra/fleet/fleet.py
 
 demo: build
 	examples/demo.sh
