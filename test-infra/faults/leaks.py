@@ -2,7 +2,6 @@
 (an rsync child included), and any file the agents write (logs, status, queue files)."""
 import os
 import threading
-import time
 
 from . import procs
 

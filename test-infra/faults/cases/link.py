@@ -29,7 +29,7 @@ def run(ctx):
     up = time.monotonic()
     c = ctx.replica(WATCH, up, 180)
     ctx.row("link down %.0f s mid %d-file burst (an rsync in flight stalls)" % (up - down_at, written), 1, WATCH, c,
-            before, "while down: %s runs / retries" % while_down)
+            before, "rsync runs / retries while down: %s" % while_down)
 
     # 2. down while idle: every push fails at once (network unreachable), so only the backoff limits the attempts
     await_("link idle", lambda: idle(ctx.source.target(WATCH)), 60)

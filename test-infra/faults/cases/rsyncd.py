@@ -3,7 +3,6 @@ import os
 
 from ..fault import Fault, write
 from ..states import Module
-from ..topology import sh
 
 MODULES = (Module("probe"), Module("ro", read_only=True), Module("denied", hosts_allow=(), hosts_deny=("SOURCE",)),
            Module("elsewhere", hosts_allow=("NET.99",)))
