@@ -1,4 +1,5 @@
 """A fault's declaration (what it needs from the hosts, which backends it applies to) and the context it runs in."""
+import contextlib
 import os
 import time
 from dataclasses import dataclass, field
@@ -70,15 +71,16 @@ class Context:
         agent's status for watch), then fails when the target did not converge, naming the paths."""
         runs = "-"
         if watch:
-            tg = self.source.target(watch)
-            backend = tg["watch"].get("backend") or "-"
-            if counters:  # the runs that converged it are counted once the target is idle again
-                try:
-                    tg = await_("%s idle" % watch, lambda: (lambda x: x if idle(x) else None)(self.source.target(watch)),
-                                30)
-                    runs = Counters.of(tg, self.source.proc.pid).since(counters)
-                except AssertionError:
-                    runs = Counters.of(self.source.target(watch), self.source.proc.pid).since(counters) + " (busy)"
+            try:
+                backend = self.source.target(watch)["watch"].get("backend") or "-"
+                if counters:  # the runs that converged it are counted once the target is idle again
+                    tg = self.source.target(watch)
+                    with contextlib.suppress(AssertionError):
+                        tg = await_("%s idle" % watch, lambda: (lambda x: x if idle(x) else None)(
+                            self.source.target(watch)), 30)
+                    runs = Counters.of(tg, self.source.proc.pid).since(counters) + ("" if idle(tg) else " (busy)")
+            except (OSError, ValueError) as e:  # the row is recorded all the same
+                backend, runs = "?", "agent not answering: %s" % e
         if convergence and convergence.leftovers:
             notes = (notes + "; " if notes else "") + "%d files left in .agent/tmp" % convergence.leftovers
         self.rows.append(Row(fault, backend, injected, convergence, runs, notes))
