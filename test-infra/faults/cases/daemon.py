@@ -33,13 +33,15 @@ def run(ctx):
     on_target = complete()
     ctx.backup.kill_daemon()
     killed = time.monotonic()
+    temps = sum(1 for p in trees.target_snapshot(dst) if trees.rsync_temp(p)) + trees.leftovers(dst)
     written = trees.burst(os.path.join(src, "while-daemon-dead"), 300, "d", 1024)
     sleep_until(killed + 3)
     ctx.backup.converge()
     back = time.monotonic()
     c = ctx.replica(WATCH, back, 120)
     ctx.row("rsync daemon SIGKILL mid-transfer (%d of %d blobs of 4 MiB on the target), down %.1f s, %d files "
-            "written meanwhile" % (on_target, BLOBS, back - killed, written), 1, WATCH, c, before)
+            "written meanwhile" % (on_target, BLOBS, back - killed, written), 1, WATCH, c, before,
+            "rsync temp files on the target after the kill: %d" % temps)
 
     # the daemon restarted with another password for user `backup`: that target pauses, user `other`'s keeps going
     before = ctx.source.counters(WATCH)
