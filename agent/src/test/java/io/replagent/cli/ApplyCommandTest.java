@@ -33,7 +33,7 @@ class ApplyCommandTest {
     }
 
     @AfterEach void cleanUp() throws Exception {
-        CliFixture.stopDaemon(root.resolve("var/run/rsyncd.pid"));
+        CliFixture.stopDaemon(root.resolve("run/rsyncd-agent.pid"));
         CliFixture.deleteUser(runAs);
     }
 
@@ -48,7 +48,7 @@ class ApplyCommandTest {
         assertEquals(2, first.exit(), first.err());
         assertTrue(first.out().contains("Apply complete! Resources: 6 added, 0 changed, 0 destroyed."), first.out());
         assertEquals(runAs, Files.getOwner(root.resolve("data")).getName());
-        assertTrue(Files.exists(root.resolve("var/run/rsyncd.pid")));
+        assertTrue(Files.exists(root.resolve("run/rsyncd-agent.pid")));
         assertFalse(first.out().contains(CliFixture.PASSWORD) || first.err().contains(CliFixture.PASSWORD));
 
         CliFixture.Run second = apply("", false, "--auto-approve", "--detailed-exitcode");
@@ -74,12 +74,12 @@ class ApplyCommandTest {
     }
 
     @Test void aBlockedChangeRefusesTheWholeApply() throws Exception {
-        Files.writeString(file, Files.readString(file).replace("manage: process", "manage: systemd"));
+        Files.writeString(root.resolve("data"), "a file where the module's directory goes");
         CliFixture.Run r = apply("", false, "--auto-approve");
         assertEquals(1, r.exit());
-        assertTrue(r.out().contains("! service[rsync.service]") && r.out().contains("systemd is not running on this host"), r.out());
+        assertTrue(r.out().contains("! directory[" + root.resolve("data") + "]") && r.out().contains("not a directory"), r.out());
         assertTrue(r.err().contains("nothing was changed"), r.err());
-        assertFalse(Files.exists(root.resolve("data")));
+        assertFalse(Files.exists(root.resolve("etc/rsyncd.conf")));
     }
 
     @Test void aFailingStepStopsThereAndSaysWhatWasAndWasNotDone() throws Exception {
