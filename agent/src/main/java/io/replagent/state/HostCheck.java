@@ -116,6 +116,15 @@ final class HostCheck {
             }
         }
         instances(state.path("watches"), raise);
+        JsonNode adopt = settings.path("adopt");
+        for (int i = 0; adopt.isArray() && i < adopt.size(); i++) {
+            entry(adopt.get(i), "/settings/adopt/" + i, "adopted file").ifPresent(a -> {
+                boolean managed = own.stream().anyMatch(f -> f.written() && f.real().equals(a.real()))
+                        || StatePath.inside(a.path(), Path.of("/etc/systemd/system"));
+                if (!managed) problems.warning(a.pointer(), "settings.adopt lists " + a.shown()
+                        + ", which is none of the files this state writes");
+            });
+        }
     }
 
     /** Every file the agent (or the daemon it starts) writes, and every file a secret is read from. */
