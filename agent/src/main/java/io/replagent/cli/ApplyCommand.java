@@ -36,13 +36,16 @@ final class ApplyCommand implements Command {
         Duration lockTimeout = lockTimeout(a);
         Optional<State> state = a.load(io);
         if (state.isEmpty()) return ExitCode.ERROR;
-        int converged;
-        // the lock covers converging only: a replicating agent must not shut out a later `apply --converge-only`
-        try (ApplyLock lock = ApplyLock.acquire(state.get().settings().stateDir(), lockTimeout)) {
-            converged = converge(state.get(), a.has("--auto-approve"), io);
+        // one replicating agent per state, for the life of the process: a second one fails here, before it converges
+        try (ApplyLock agent = a.has("--converge-only") ? null : ApplyLock.replicating(state.get().settings().stateDir())) {
+            int converged;
+            // the converge lock covers converging only: a replicating agent must not shut out `apply --converge-only`
+            try (ApplyLock lock = ApplyLock.acquire(state.get().settings().stateDir(), lockTimeout)) {
+                converged = converge(state.get(), a.has("--auto-approve"), io);
+            }
+            if (converged == ExitCode.ERROR || a.has("--converge-only")) return detailed(converged, a);
+            return detailed(replicate(state.get(), a.has("--once"), io, converged), a);
         }
-        if (converged == ExitCode.ERROR || a.has("--converge-only")) return detailed(converged, a);
-        return detailed(replicate(state.get(), a.has("--once"), io, converged), a);
     }
 
     /** Plans, asks, applies. OK when nothing needed changing, CHANGES when something was changed, ERROR otherwise. */
