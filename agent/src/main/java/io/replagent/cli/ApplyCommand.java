@@ -8,6 +8,7 @@ import io.replagent.converge.PlanRenderer;
 import io.replagent.replicate.Replication;
 import io.replagent.state.State;
 import io.replagent.system.Host;
+import io.replagent.system.Signals;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -107,6 +108,9 @@ final class ApplyCommand implements Command {
             closeQuietly(control);
         }, "shutdown");
         Runtime.getRuntime().addShutdownHook(shutdown);
+        // a reload request (systemctl reload, a closed terminal) must not stop replication: say so and keep going
+        Signals.onHangup(() -> io.err().println(java.time.Instant.now() + " warn SIGHUP: reload is not supported yet; "
+                + "still replicating with the state loaded at start (restart the agent to use a changed state file)"));
         try {
             replication.start();
         } catch (IOException e) {

@@ -116,4 +116,54 @@ class ApplyCommandTest {
             CliFixture.stopDaemon(host.resolve("run/rsyncd.pid"));
         }
     }
+
+    /**
+     * Issue 11, item 11, with two real agents: with the first one's control socket removed, a second `agent apply` on
+     * the same state started beside it, on the same queue. Now it fails at once, naming the first one's pid.
+     */
+    @Test void aSecondAgentOnTheSameStateFailsAtOnceNamingTheFirst() throws Exception {
+        Path host = root.resolve("twice");
+        Files.createDirectories(host.resolve("srv/source"));
+        Files.writeString(host.resolve("srv/source/file"), "x");
+        Path state = AgentProcess.writeLoopbackState(host);
+        Path socket = host.resolve("run/agent/agent.sock");
+        try (AgentProcess first = AgentProcess.start(state, host, socket, AgentProcess.ENV, host.resolve("first.log"))) {
+            Files.delete(socket);
+            ProcessBuilder builder = new ProcessBuilder(AgentProcess.javaCommand(List.of("apply", state.toString(), "--root",
+                    host.toString(), "--auto-approve"))).redirectErrorStream(true).redirectOutput(host.resolve("second.log").toFile());
+            builder.environment().putAll(AgentProcess.ENV);
+            Process second = builder.start();
+            boolean ended = second.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+            if (!ended) second.destroyForcibly();
+            String log = Files.readString(host.resolve("second.log"));
+            assertTrue(ended, "the second agent is still running: " + log);
+            assertEquals(1, second.exitValue(), log);
+            assertTrue(log.contains("another agent is already replicating this state") && log.contains("pid " + first.process().pid()), log);
+            assertFalse(Files.exists(socket), "the second made no socket");
+            assertTrue(first.process().isAlive(), first.log());
+        } finally {
+            CliFixture.stopDaemon(host.resolve("run/rsyncd.pid"));
+        }
+    }
+
+    /** Issue 11, smaller: SIGHUP ended the agent (exit 129) and the log said only "stopped". */
+    @Test void sighupIsLoggedAndReplicationGoesOn() throws Exception {
+        Path host = root.resolve("hup");
+        Files.createDirectories(host.resolve("srv/source"));
+        Files.writeString(host.resolve("srv/source/file"), "x");
+        Path state = AgentProcess.writeLoopbackState(host);
+        Path socket = host.resolve("run/agent/agent.sock");
+        try (AgentProcess agent = AgentProcess.start(state, host, socket, AgentProcess.ENV, host.resolve("agent.log"))) {
+            assertEquals(0, new ProcessBuilder("kill", "-HUP", String.valueOf(agent.process().pid())).start().waitFor());
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (!agent.log().contains("SIGHUP") && agent.process().isAlive() && System.nanoTime() < deadline) Thread.sleep(50);
+            assertTrue(agent.log().contains("warn SIGHUP: reload is not supported yet; still replicating"), agent.log());
+            assertTrue(agent.process().isAlive(), "exit " + (agent.process().isAlive() ? "" : agent.process().exitValue()));
+            Files.writeString(host.resolve("srv/source/after-hup"), "y");
+            while (!Files.exists(host.resolve("srv/backup/after-hup")) && System.nanoTime() < deadline) Thread.sleep(50);
+            assertTrue(Files.exists(host.resolve("srv/backup/after-hup")), "still replicating: " + agent.log());
+        } finally {
+            CliFixture.stopDaemon(host.resolve("run/rsyncd.pid"));
+        }
+    }
 }

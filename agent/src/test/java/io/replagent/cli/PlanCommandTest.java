@@ -98,4 +98,17 @@ class PlanCommandTest {
         assertEquals(1, apply.exit(), apply.out());
         assertEquals(hash + "\n", Files.readString(shadow));
     }
+
+    /** Issue 11, smaller: `source: /` validated, then plan and apply each answered differently. */
+    @Test void sourceRootGivesOneAnswerInValidatePlanAndApply() throws Exception {
+        Path file = CliFixture.write(dir, "version: 1\nwatches:\n  - { name: all, source: /, targets: [ { url: /backup } ] }\n");
+        String answer = file + ":3:26: a watch must not replicate '/'";
+        for (List<String> command : List.of(List.of("validate", file.toString()),
+                List.of("plan", file.toString(), "--root", root.toString()),
+                List.of("apply", file.toString(), "--root", root.toString(), "--auto-approve"))) {
+            CliFixture.Run r = CliFixture.run(command, "", false);
+            assertEquals(1, r.exit(), command + ": " + r.out() + r.err());
+            assertTrue(r.err().contains(answer), command + ": " + r.err());
+        }
+    }
 }
