@@ -111,4 +111,14 @@ class PlanCommandTest {
             assertTrue(r.err().contains(answer), command + ": " + r.err());
         }
     }
+
+    /** Issue 11, item 4: with manage: systemd, `plan --root R` listed /etc/systemd/system/rsync.service on the real host. */
+    @Test void underRootNothingIsPlannedOutsideIt() throws Exception {
+        Path file = CliFixture.write(dir, CliFixture.backupServer("agtplanonly", Ports.free(), "systemd"));
+        CliFixture.Run r = CliFixture.run(List.of("plan", file.toString(), "--root", root.toString()), "", false);
+        assertEquals(1, r.exit(), r.out());
+        assertTrue(r.err().contains("manage: systemd writes a unit to the host's /etc/systemd/system and starts it there, "
+                + "outside --root " + root), r.err());
+        assertFalse(r.out().contains("/etc/systemd/system"), r.out());
+    }
 }
