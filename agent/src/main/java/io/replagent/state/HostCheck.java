@@ -73,6 +73,15 @@ final class HostCheck {
             if (isRoot(m)) problems.error(m.pointer(), "a module must not serve '/'" + resolution(m));
         }
         sharedPaths(own);
+        sources(sources, modules);
+        localTargets(state.path("watches"), sources);
+        placed(own, sources, modules);
+        instances(state.path("watches"), raise);
+        adopted(settings.path("adopt"), own);
+    }
+
+    /** Sources: not '/', apart from each other, each one a directory worth watching. */
+    private void sources(List<Entry> sources, List<Entry> modules) {
         for (int i = 0; i < sources.size(); i++) {
             Entry s = sources.get(i);
             if (isRoot(s)) {
@@ -90,7 +99,11 @@ final class HostCheck {
             }
             source(s);
         }
-        each(state.path("watches"), "/watches", (w, at) -> {
+    }
+
+    /** A local target inside its own source (or holding it) replicates into itself, a level deeper every push. */
+    private void localTargets(JsonNode watches, List<Entry> sources) {
+        each(watches, "/watches", (w, at) -> {
             Optional<Entry> source = sources.stream().filter(s -> s.pointer().equals(at + "/source")).findFirst();
             each(w.path("targets"), at + "/targets", (t, where) -> {
                 String url = t.path("url").asString("");
@@ -102,6 +115,10 @@ final class HostCheck {
                 });
             });
         });
+    }
+
+    /** The agent's own files are neither pushed (a loop, and secrets in the backup) nor served to rsync clients. */
+    private void placed(List<Entry> own, List<Entry> sources, List<Entry> modules) {
         for (Entry file : own) {
             for (Entry s : sources) {
                 if (!isRoot(s) && StatePath.inside(file.real(), s.real()))
@@ -115,8 +132,10 @@ final class HostCheck {
                             + m.shown() + " of " + m.label() + ", which rsync clients can read and write: move it out");
             }
         }
-        instances(state.path("watches"), raise);
-        JsonNode adopt = settings.path("adopt");
+    }
+
+    /** An adopted path the state does not manage is a typo, most likely. */
+    private void adopted(JsonNode adopt, List<Entry> own) {
         for (int i = 0; adopt.isArray() && i < adopt.size(); i++) {
             entry(adopt.get(i), "/settings/adopt/" + i, "adopted file").ifPresent(a -> {
                 boolean managed = own.stream().anyMatch(f -> f.written() && f.real().equals(a.real()))
@@ -131,9 +150,7 @@ final class HostCheck {
     private List<Entry> ownFiles(JsonNode state, boolean raise) {
         List<Entry> own = new ArrayList<>();
         JsonNode settings = state.path("settings");
-        JsonNode stateDir = settings.path("state_dir");
-        Optional<Entry> dir = entry(stateDir, "/settings/state_dir", "settings.state_dir", Binder.STATE_DIR);
-        dir.ifPresent(own::add);
+        entry(settings.path("state_dir"), "/settings/state_dir", "settings.state_dir", Binder.STATE_DIR).ifPresent(own::add);
         if (settings.has("status_file")) entry(settings.path("status_file"), "/settings/status_file", "settings.status_file", null).ifPresent(own::add);
         entry(settings.path("control_socket"), "/settings/control_socket", "settings.control_socket", Binder.CONTROL_SOCKET).ifPresent(own::add);
         entry(settings.path("inotify").path("sysctl_file"), "/settings/inotify/sysctl_file",
