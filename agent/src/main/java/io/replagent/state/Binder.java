@@ -45,7 +45,8 @@ final class Binder {
                         inotify.path("max_user_watches").asLong(0),
                         inotify.path("max_queued_events").asLong(0),
                         inotify.path("max_user_instances").asLong(0),
-                        path(inotify, "sysctl_file", SYSCTL_FILE)));
+                        path(inotify, "sysctl_file", SYSCTL_FILE)),
+                enumOf(Settings.WatchBackend.class, s, "watch_backend", "auto"));
     }
 
     private static Server server(JsonNode s) {
