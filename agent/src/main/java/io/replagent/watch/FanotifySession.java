@@ -76,7 +76,7 @@ final class FanotifySession implements Session, FanotifyTree.Kernel {
         Map<Long, Mounts.Mount> mounts = Mounts.read();
         Mounts.Mount mount = mounts.get(identity.mountId());
         String fs = mount == null ? "its filesystem" : "its filesystem (" + mount.fsType() + " at " + RawNames.display(mount.mountPoint()) + ")";
-        List<String> inside = mounts.values().stream().map(Mounts.Mount::mountPoint).filter(p -> under(root, p)).sorted().toList();
+        List<String> inside = Mounts.inside(mounts, root);
         if (!inside.isEmpty())
             throw new Unavailable("fanotify cannot watch " + display + ": other filesystems are mounted inside it ("
                     + String.join(", ", inside.stream().limit(3).map(RawNames::display).toList()) + (inside.size() > 3 ? ", …" : "")
@@ -113,10 +113,6 @@ final class FanotifySession implements Session, FanotifyTree.Kernel {
     /** True when fanotify's queue has no limit (then it cannot overflow). */
     boolean unlimitedQueue() {
         return unlimitedQueue;
-    }
-
-    private static boolean under(String root, String path) {
-        return root.equals("/") ? !path.equals("/") : path.startsWith(root + "/");
     }
 
     private static String initProblem(int errno) {

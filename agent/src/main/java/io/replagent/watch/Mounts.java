@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /** The mount table as this process sees it ({@code /proc/self/mountinfo}), raw paths. */
@@ -26,6 +27,13 @@ final class Mounts {
             bytes = in.readAllBytes(); // a seq_file: reads on until EOF, unlike /proc/sys
         }
         return parse(RawNames.fromBytes(bytes, 0, bytes.length));
+    }
+
+    /** The mount points strictly inside a directory (raw, sorted): other filesystems within a tree. */
+    static List<String> inside(Map<Long, Mount> mounts, String rawRoot) {
+        String prefix = rawRoot.equals("/") ? "/" : rawRoot + "/";
+        return mounts.values().stream().map(Mount::mountPoint)
+                .filter(p -> p.startsWith(prefix) && p.length() > prefix.length()).distinct().sorted().toList();
     }
 
     /** Lines: id parent major:minor root mount-point options [optional fields] - fstype source super-options. */

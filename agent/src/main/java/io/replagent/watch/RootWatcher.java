@@ -4,6 +4,7 @@ import io.replagent.tree.RawNames;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -12,7 +13,8 @@ import java.util.Map;
  * mount table changes, the path is checked to name that root still, before any event read is reported: a root
  * deleted, moved away, replaced or unmounted ends its session at once, so no event of the old root is resolved
  * against what now sits at the path. Then the path is looked at every {@link #WAIT_MILLIS} until a directory is
- * there again on the same mount point, which is watched from scratch.
+ * there again on the same mount point, which is watched from scratch. A filesystem mounted or unmounted inside
+ * the tree is handled the same way: lost, then watched again from scratch.
  */
 final class RootWatcher implements Watcher {
 
@@ -26,7 +28,7 @@ final class RootWatcher implements Watcher {
     private String root;
     private Identity identity;
     private String mountPoint;
-    private Map<Long, Mounts.Mount> mounts;
+    private List<String> inside;
     private Session session;
     private Poller poller;
     private long retryAt;
@@ -90,9 +92,9 @@ final class RootWatcher implements Watcher {
                 long due = session.nextDeadline(millis());
                 int ready = poller.await(session.fd(), (int) (due < 0 ? CHECK_MILLIS : Math.min(due, CHECK_MILLIS)));
                 if (stopping) break;
-                if ((ready & Poller.MOUNTS) != 0) mounts = null;
                 if ((ready & Poller.EVENTS) != 0) session.read();
                 String lost = check(session.hint());
+                if (lost == null && (ready & Poller.MOUNTS) != 0) lost = mountsInsideChanged();
                 if (lost == null) lost = session.report(millis());
                 if (lost != null) lose(lost);
                 else watched = session.watchedDirectories();
@@ -109,21 +111,22 @@ final class RootWatcher implements Watcher {
         if (path == null) return false;
         Identity now = Identity.of(path).orElse(null);
         if (now == null || !now.dir()) return false;
-        String nowMount = mountPointOf(now);
+        Map<Long, Mounts.Mount> mounts = Mounts.read();
+        Mounts.Mount mount = mounts.get(now.mountId());
+        String nowMount = mount == null ? null : mount.mountPoint();
         if (!RootCheck.back(now, nowMount, mountPoint)) return false;
         session = backends.open(path, now);
         root = path;
         identity = now;
         mountPoint = nowMount;
+        inside = Mounts.inside(mounts, root);
         watched = session.watchedDirectories();
         return true;
     }
 
     private void awaitRoot() throws IOException {
-        int ready = poller.await(-1, WAIT_MILLIS);
-        if (stopping) return;
-        if ((ready & Poller.MOUNTS) != 0) mounts = null;
-        if (millis() < retryAt) return;
+        if ((poller.await(-1, WAIT_MILLIS) & Poller.MOUNTS) != 0) retryAt = 0; // what failed may work now
+        if (stopping || millis() < retryAt) return;
         try {
             if (establish()) listener.rootBack();
         } catch (IOException e) {
@@ -136,9 +139,23 @@ final class RootWatcher implements Watcher {
     private String check(RootCheck.Hint hint) throws IOException {
         Identity now = Identity.of(root).orElse(null);
         if (now != null && now.sameAs(identity)) return null;
-        mounts = Mounts.read();
-        String goneMount = mounts.containsKey(identity.mountId()) ? null : mountPoint;
+        String goneMount = Mounts.read().containsKey(identity.mountId()) ? null : mountPoint;
         return RootCheck.lost(RawNames.display(root), identity, now, goneMount == null ? null : RawNames.display(goneMount), hint);
+    }
+
+    /**
+     * A filesystem mounted or unmounted inside the tree changes what a part of it holds, and what the session sees
+     * (fanotify's mark covers one filesystem, inotify's watches the directories that were there): watch it again.
+     */
+    private String mountsInsideChanged() throws IOException {
+        List<String> now = Mounts.inside(Mounts.read(), root);
+        if (now.equals(inside)) return null;
+        return "the filesystems mounted inside source " + RawNames.display(root) + " changed (before: " + list(inside)
+                + "; now: " + list(now) + "): it is watched again from scratch";
+    }
+
+    private static String list(List<String> mountPoints) {
+        return mountPoints.isEmpty() ? "none" : String.join(", ", mountPoints.stream().map(RawNames::display).toList());
     }
 
     private void lose(String why) {
@@ -146,13 +163,6 @@ final class RootWatcher implements Watcher {
         session = null;
         watched = 0;
         listener.rootLost(why);
-    }
-
-    /** The mount point of the mount a directory is seen through (the table is read again after a change). */
-    private String mountPointOf(Identity id) throws IOException {
-        if (mounts == null || !mounts.containsKey(id.mountId())) mounts = Mounts.read();
-        Mounts.Mount mount = mounts.get(id.mountId());
-        return mount == null ? null : mount.mountPoint();
     }
 
     /** The source with its symlinks resolved, raw; null while it does not exist. */

@@ -286,4 +286,27 @@ class RootWatcherTest {
         List<String> after = settle(src, "x");
         assertEquals(List.of("ROOT BACK", "CREATED dir x"), after.subList(after.indexOf("ROOT BACK"), after.size()));
     }
+
+    @ParameterizedTest @EnumSource(names = {"INOTIFY", "FANOTIFY"})
+    void aFilesystemMountedInsideTheTreeMakesItWatchedAgainFromScratch(Settings.WatchBackend backend) throws Exception {
+        Path src = source();
+        start(backend, src, List.of());
+        ScratchMount inner = tmpfs(src.resolve("inner"));
+        String lost = seen.await("ROOT LOST");
+        assertTrue(lost.contains("the filesystems mounted inside source " + src + " changed (before: none; now: "
+                + src.resolve("inner") + ")"), lost);
+        if (backend == Settings.WatchBackend.FANOTIFY) { // one mark covers one filesystem: fanotify cannot watch this
+            String failed = seen.await("FAILED");
+            assertTrue(failed.contains("other filesystems are mounted inside it"), failed);
+        } else {
+            seen.await("ROOT BACK");
+            List<String> after = settle(src, "inner/d");
+            assertEquals(List.of("ROOT BACK", "CREATED dir inner/d"), after.subList(after.indexOf("ROOT BACK"), after.size()));
+        }
+        seen.take();
+        inner.unmount();
+        seen.await("ROOT BACK");
+        List<String> after = settle(src, "x");
+        assertEquals(List.of("ROOT BACK", "CREATED dir x"), after.subList(after.indexOf("ROOT BACK"), after.size()));
+    }
 }
