@@ -48,6 +48,7 @@ final class RootWatcher implements Watcher {
             if (!establish()) listener.rootLost("source " + source + " does not exist (or is not a directory); waiting for it");
         } catch (IOException | RuntimeException e) {
             poller.close();
+            poller = null; // a later close() must not wake a descriptor number that may be reused by now
             throw e;
         }
         thread = new Thread(this::loop, threadName);
@@ -67,7 +68,7 @@ final class RootWatcher implements Watcher {
         return backends.reason();
     }
 
-    @Override public void close() {
+    @Override public synchronized void close() {
         stopping = true;
         if (poller == null) return;
         poller.wake();
@@ -79,7 +80,9 @@ final class RootWatcher implements Watcher {
             }
         }
         if (session != null) session.close();
+        session = null;
         poller.close();
+        poller = null;
     }
 
     private void loop() {
