@@ -16,9 +16,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * takes to be reported. Not a test: a tool for the figures of a backend, run with the launcher's JVM flags:
  * <pre>
  *   java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k -Xms16m -Xmx256m -cp CLASSPATH \
- *     io.replagent.watch.WatchCost /tmp/tree20k inotify|fanotify [directories]
+ *     io.replagent.watch.WatchCost /tmp/tree20k inotify|fanotify [directories [idle-seconds]]
  * </pre>
- * The tree (200 directories of 99 subdirectories each, 20,000 in all by default) is made when it is missing.
+ * The tree (200 directories of 99 subdirectories each, 20,000 in all by default) is made when it is missing. The
+ * idle seconds (default 0) measure the CPU the watcher spends while the tree is quiet: on fanotify, filtering the
+ * rest of the filesystem's events.
  */
 public final class WatchCost {
 
@@ -28,6 +30,7 @@ public final class WatchCost {
         Path root = Path.of(args[0]);
         Settings.WatchBackend backend = Settings.WatchBackend.valueOf(args[1].toUpperCase(Locale.ROOT));
         int directories = args.length > 2 ? Integer.parseInt(args[2]) : 20_000;
+        int idleSeconds = args.length > 3 ? Integer.parseInt(args[3]) : 0;
         if (!Files.isDirectory(root)) generate(root, directories);
         long rssBefore = rssKb();
         AtomicLong events = new AtomicLong();
@@ -60,6 +63,13 @@ public final class WatchCost {
                     w.backend(), directories, load / 1_000_000, ready / 1_000_000, rssBefore / 1024.0, rssWatching / 1024.0, rssKb() / 1024.0,
                     events.get(), w.watchedDirectories());
             removeTree(burst);
+            if (idleSeconds > 0) {
+                long cpu0 = cpuMillis();
+                long events0 = events.get();
+                Thread.sleep(idleSeconds * 1000L);
+                System.out.printf(Locale.ROOT, "idle_s=%d idle_cpu_ms=%d idle_events=%d%n", idleSeconds, cpuMillis() - cpu0,
+                        events.get() - events0);
+            }
         }
     }
 
@@ -80,6 +90,13 @@ public final class WatchCost {
             if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("[^0-9]", ""));
         }
         return -1;
+    }
+
+    /** User and system time of this process (clock ticks of 10 ms). */
+    private static long cpuMillis() throws IOException {
+        String stat = Files.readString(Path.of("/proc/self/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10;
     }
 
     private static void removeTree(Path dir) throws IOException {
