@@ -18,6 +18,7 @@ import java.util.Map;
  * filesystem (every directory, present and future, with no per-directory watch), an unlimited queue where allowed.
  * Handles become paths with open_by_handle_at against the root and the descriptor's link in /proc; the root is
  * opened only while a batch is reported, so the agent never keeps the filesystem busy (umount still works).
+ * Directories elsewhere on the filesystem get ignore marks, so their writes stop reaching the agent.
  */
 final class FanotifySession implements Session, FanotifyTree.Kernel {
 
@@ -33,7 +34,15 @@ final class FanotifySession implements Session, FanotifyTree.Kernel {
     private static final int FAN_UNLIMITED_QUEUE = 0x10;
     private static final int FAN_REPORT_DFID_NAME = 0x400 | 0x800;
     private static final int FAN_MARK_ADD = 0x1;
+    private static final int FAN_MARK_IGNORED_SURV_MODIFY = 0x40;
+    private static final int FAN_MARK_FLUSH = 0x80;
     private static final int FAN_MARK_FILESYSTEM = 0x100;
+    private static final int FAN_MARK_EVICTABLE = 0x200;
+    private static final int FAN_MARK_IGNORE = 0x400;
+    private static final long FAN_EVENT_ON_CHILD = 0x08000000L;
+    /** Everything but FAN_RENAME, on the directory and the files in it. */
+    private static final long IGNORED = FanEvent.FAN_CREATE | FanEvent.FAN_DELETE | FanEvent.FAN_MODIFY
+            | FanEvent.FAN_CLOSE_WRITE | FanEvent.FAN_ATTRIB | FanEvent.FAN_ONDIR | FAN_EVENT_ON_CHILD;
     private static final int EPERM = 1;
     private static final int EXDEV = 18;
     private static final int ENODEV = 19;
@@ -56,6 +65,8 @@ final class FanotifySession implements Session, FanotifyTree.Kernel {
     private FanotifyTree tree;
     private List<FanEvent> pending = List.of();
     private int mountFd = -1;
+    private boolean ignoring = true;
+    private int ignored;
 
     private FanotifySession(String root, Identity identity, int fd, boolean unlimitedQueue) {
         this.root = root;
@@ -219,6 +230,27 @@ final class FanotifySession implements Session, FanotifyTree.Kernel {
         } finally {
             libc.close(dir);
         }
+    }
+
+    /** An evictable ignore mark (Linux 6.0): it pins no inode; where the kernel refuses one, events just keep coming. */
+    @Override public void ignore(String dirKey) {
+        if (!ignoring) return;
+        int dir = libc.open_by_handle_at(mountFd, FanEvent.handle(dirKey), LibC.O_PATH | LibC.O_CLOEXEC);
+        if (dir < 0) return;
+        try {
+            int flags = FAN_MARK_ADD | FAN_MARK_IGNORE | FAN_MARK_IGNORED_SURV_MODIFY | FAN_MARK_EVICTABLE;
+            if (libc.fanotify_mark(fd, flags, IGNORED, LibC.AT_FDCWD, RawNames.cString("/proc/self/fd/" + dir)) == 0) ignored++;
+            else ignoring = false; // an older kernel, or the user's mark limit (fs.fanotify.max_user_marks)
+        } finally {
+            libc.close(dir);
+        }
+    }
+
+    @Override public void unignoreAll() {
+        if (ignored == 0) return;
+        libc.fanotify_mark(fd, FAN_MARK_FLUSH, 0, LibC.AT_FDCWD, null); // inode marks only: the filesystem mark stays
+        ignored = 0;
+        ignoring = true;
     }
 
     @Override public Boolean kindOf(String path) {

@@ -14,7 +14,9 @@ import java.util.Map;
  * directory's path comes from a bounded cache (handle to path, in the order events arrive) or, on a miss, from the
  * kernel, which says where it is now. Events outside the tree or under an excluded directory end at the cache.
  * One filesystem mark covers every directory, so a new directory needs no watch and is simply reported as created
- * as a whole (as inotify does); a rename carries both its ends, so moves pair without a hold.
+ * as a whole (as inotify does); a rename carries both its ends, so moves pair without a hold. A directory found
+ * elsewhere or excluded is also ignored in the kernel, so a busy filesystem costs one event per such directory,
+ * not one per write; when a directory comes into the tree, all of that is forgotten.
  */
 final class FanotifyTree {
 
@@ -29,6 +31,15 @@ final class FanotifyTree {
 
         /** What is at a path under the root now: null when nothing, else whether it is a directory. */
         Boolean kindOf(String path);
+
+        /**
+         * Asks the kernel to drop the events of this directory and of the files in it before they are queued: it is
+         * elsewhere or excluded. Best effort; renames are never dropped (they are how a directory comes in).
+         */
+        void ignore(String dirKey);
+
+        /** Forgets every {@link #ignore}: a directory came into the tree, and what it or its subdirectories hold too. */
+        void unignoreAll();
     }
 
     /** A path no file name can spell (raw names hold no NUL). */
@@ -130,6 +141,7 @@ final class FanotifyTree {
         // a directory that moved into, out of or within the tree: every cached path below it is stale, and so may
         // be an "elsewhere" that is now inside; directory renames are rare next to file events, so start over
         if (isDir && (from != null || to != null)) cache.clear();
+        if (isDir && from == null && to != null) kernel.unignoreAll(); // before it is reported: its sync comes after
         if (from != null && to != null) {
             if (isDir) report.movedDirectory(from, to);
             else report.movedFile(from, to);
@@ -155,6 +167,7 @@ final class FanotifyTree {
         if (path == null) return null;
         dir = path.equals(ELSEWHERE) ? Dir.OUTSIDE : new Dir(path, excludedDirectory(path));
         cache.put(key, dir);
+        if (!dir.watched() && !key.equals(rootParent)) kernel.ignore(key); // the root's parent tells of the root
         return dir;
     }
 

@@ -3,6 +3,7 @@ package io.replagent.watch;
 import io.replagent.state.Watch;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,10 +17,20 @@ class FanotifyTreeTest {
     private static final long ONDIR = FanEvent.FAN_ONDIR;
 
     /** Where each directory handle is now; absent: gone. Counts the lookups the cache did not spare. */
-    private static final class FakeKernel implements FanotifyTree.Kernel {
+    private final class FakeKernel implements FanotifyTree.Kernel {
         final Map<String, String> where = new HashMap<>();
         final Map<String, Boolean> kinds = new HashMap<>();
+        final List<String> ignored = new ArrayList<>();
         int lookups;
+
+        @Override public void ignore(String dirKey) {
+            ignored.add(dirKey);
+        }
+
+        @Override public void unignoreAll() {
+            ignored.clear();
+            seen.add("UNIGNORE ALL"); // in the order of the reports: before a directory that came in is reported
+        }
 
         @Override public String locate(String dirKey) {
             lookups++;
@@ -87,6 +98,13 @@ class FanotifyTreeTest {
         for (int i = 0; i < 1000; i++) tree.handle(event(FanEvent.FAN_MODIFY, "tmp", "log"));
         assertEquals(List.of(), seen.take());
         assertEquals(1, kernel.lookups);
+        assertEquals(List.of("tmp"), kernel.ignored, "and the kernel is asked to drop them before they are queued");
+    }
+
+    @Test void theRootsParentIsNeverIgnoredItTellsWhatHappenedToTheRoot() throws Exception {
+        FanotifyTree tree = tree();
+        tree.handle(event(FanEvent.FAN_CREATE, "parent", "sibling"));
+        assertEquals(List.of(), kernel.ignored);
     }
 
     @Test void theCacheIsBounded() throws Exception {
@@ -116,7 +134,8 @@ class FanotifyTreeTest {
         tree.handle(rename(ONDIR, "tmp", "x", "root", "x"));
         tree.handle(rename(ONDIR, "d", "sub", "tmp", "sub"));
         tree.handle(rename(0, "tmp", "y", "tmp", "z"));
-        assertEquals(List.of("DELETED a", "CREATED d/b", "DELETED c", "CREATED e", "CREATED dir x", "DELETED dir d/sub"), seen.take());
+        assertEquals(List.of("DELETED a", "CREATED d/b", "DELETED c", "CREATED e", "UNIGNORE ALL", "CREATED dir x",
+                "DELETED dir d/sub"), seen.take());
     }
 
     @Test void aDirectoryRenameMakesEveryCachedPathAskedAgain() throws Exception {
@@ -145,6 +164,10 @@ class FanotifyTreeTest {
         tree.handle(event(FanEvent.FAN_CLOSE_WRITE, "kept", "y"));
         tree.handle(rename(0, "root", "z", "root", "z.tmp"));
         assertEquals(List.of("MODIFIED kept/y", "DELETED z"), seen.take());
+        assertEquals(List.of("cache", "deep"), kernel.ignored);
+        tree.handle(rename(ONDIR, "root", "cache", "root", "kept2")); // no longer excluded: what it holds is wanted again
+        assertEquals(List.of("UNIGNORE ALL", "CREATED dir kept2"), seen.take());
+        assertEquals(List.of(), kernel.ignored);
     }
 
     @Test void theAttributesOfADirectoryButNotOfTheRoot() throws Exception {

@@ -309,4 +309,30 @@ class RootWatcherTest {
         List<String> after = settle(src, "x");
         assertEquals(List.of("ROOT BACK", "CREATED dir x"), after.subList(after.indexOf("ROOT BACK"), after.size()));
     }
+
+    @ParameterizedTest @EnumSource(names = {"INOTIFY", "FANOTIFY"})
+    void directoriesThatWereBusyElsewhereOrExcludedAreSeenInFullOnceTheyComeIn(Settings.WatchBackend backend)
+            throws Exception {
+        Path src = source();
+        Path outside = Files.createDirectories(tmp.resolve("outside/busy"));
+        Files.createDirectories(outside.resolve("deep"));
+        start(backend, src, List.of("cache/"));
+        Files.createDirectories(src.resolve("cache/inner"));
+        for (int i = 0; i < 50; i++) { // fanotify learns these directories are not the tree's, and has the kernel drop them
+            Files.writeString(outside.resolve("f" + i), "x");
+            Files.writeString(outside.resolve("deep/g" + i), "x");
+            Files.writeString(src.resolve("cache/inner/h" + i), "x");
+        }
+        assertEquals(List.of("CREATED dir m1"), settle(src, "m1"));
+        Files.move(outside, src.resolve("busy"));
+        seen.await("CREATED dir busy");
+        Files.move(src.resolve("cache/inner"), src.resolve("inner"));
+        seen.await("CREATED dir inner");
+        Files.writeString(src.resolve("busy/late"), "x");
+        Files.writeString(src.resolve("busy/deep/late"), "x");
+        Files.writeString(src.resolve("inner/late"), "x");
+        seen.await("CREATED busy/late");
+        seen.await("CREATED busy/deep/late");
+        seen.await("CREATED inner/late");
+    }
 }
