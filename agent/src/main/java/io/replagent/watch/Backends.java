@@ -1,6 +1,7 @@
 package io.replagent.watch;
 
 import io.replagent.state.Settings;
+import io.replagent.tree.RawNames;
 
 import java.io.IOException;
 import java.util.Locale;
@@ -44,19 +45,25 @@ final class Backends {
                 try {
                     FanotifySession session = FanotifySession.open(root, identity, excludes, report);
                     return chosen(session, "settings.watch_backend is fanotify" + queue(session));
-                } catch (FanotifySession.Unavailable e) {
-                    throw new IOException("settings.watch_backend is fanotify, but " + e.getMessage(), e);
+                } catch (IOException | RuntimeException | LinkageError e) {
+                    throw new IOException("settings.watch_backend is fanotify, but " + why(root, e), e);
                 }
             }
             default -> {
                 try {
                     FanotifySession session = FanotifySession.open(root, identity, excludes, report);
                     return chosen(session, "settings.watch_backend is auto and fanotify can watch the source" + queue(session));
-                } catch (FanotifySession.Unavailable e) {
-                    return chosen(InotifySession.open(root, excludes, report), "settings.watch_backend is auto and " + e.getMessage());
+                } catch (IOException | RuntimeException | LinkageError e) {
+                    return chosen(InotifySession.open(root, excludes, report), "settings.watch_backend is auto and " + why(root, e));
                 }
             }
         }
+    }
+
+    /** What fanotify could not do: an {@link FanotifySession.Unavailable} says it in full, anything else is wrapped. */
+    private static String why(String root, Throwable e) {
+        return e instanceof FanotifySession.Unavailable ? e.getMessage()
+                : "fanotify cannot watch " + RawNames.display(root) + ": " + e;
     }
 
     private static String queue(FanotifySession session) {
