@@ -4,8 +4,10 @@ MVN ?= mvn -B -ntp -q
 PREFIX ?= /usr/local
 JAR := agent/target/agent.jar
 JSA := agent/target/agent.jsa
+CLASSLIST := agent/target/agent.classlist
+MAN := agent/target/agent.1
 
-.PHONY: build test test-unit test-ansible demo install bench cds clean reliability
+.PHONY: build test test-unit test-ansible demo install bench cds cds-dump man readme clean reliability
 
 build: $(JAR)
 
@@ -14,17 +16,35 @@ $(JAR): pom.xml agent/pom.xml schema/state.schema.json $(shell find agent/src/ma
 	@$(MAKE) --no-print-directory cds
 
 # AppCDS: record the classes a plan run loads (loading, validation, every resource's read), so later starts map them
-# instead of parsing them. The plan runs against an empty scratch root: it reads, changes nothing.
+# instead of parsing them. The plan runs against an empty scratch root: it reads, changes nothing. A static archive
+# (-Xshare:dump), not a dynamic one: picocli's classes are Java 5 bytecode, which only a static archive holds. It is
+# valid for the jar at this absolute path only, so agent.jsa.jar names that path and the launcher checks it.
 cds:
-	@rm -f $(JSA)
-	@scratch=$$(mktemp -d) && AGENT_DEMO_PASSWORD=cds-training java -XX:ArchiveClassesAtExit=$(JSA) -Xlog:cds=off \
-	  -Xlog:cds+dynamic=off -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -jar $(JAR) plan examples/demo.yaml --root $$scratch \
-	  >/dev/null 2>&1; rm -rf $$scratch
+	@rm -f $(JSA) $(JSA).jar
+	@scratch=$$(mktemp -d) && AGENT_DEMO_PASSWORD=cds-training java -XX:DumpLoadedClassList=$(CLASSLIST) \
+	  -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -jar $(JAR) plan examples/demo.yaml --root $$scratch >/dev/null 2>&1; \
+	  rm -rf $$scratch
+	@$(MAKE) --no-print-directory cds-dump JAR_AT=$(abspath $(JAR)) JSA_AT=$(JSA)
 	@test -f $(JSA) && echo "cds: $(JSA) ($$(du -k $(JSA) | cut -f1) KiB)" || echo "cds: no archive (start-up without it)"
+
+# The archive for the jar at JAR_AT, written to JSA_AT (make install makes one for the installed jar).
+cds-dump:
+	@java -Xshare:dump -XX:SharedClassListFile=$(CLASSLIST) -XX:SharedArchiveFile=$(JSA_AT) -XX:+UseSerialGC \
+	  -Xlog:cds=off -cp $(JAR_AT) >/dev/null 2>&1 && echo "$(JAR_AT)" > $(JSA_AT).jar || rm -f $(JSA_AT) $(JSA_AT).jar
+
+# The man page, agent(1), generated from the same command definitions as --help.
+man: $(MAN)
+
+$(MAN): $(JAR)
+	java -cp $(JAR) io.replagent.cli.Reference man > $@.tmp && mv $@.tmp $@
+
+# The README's CLI section (commands and exit codes), rewritten from --help; ReferenceTest fails when it drifts.
+readme: $(JAR)
+	java -cp $(JAR) io.replagent.cli.Reference readme README.md
 
 test:
 	$(MVN) clean package
-	@$(MAKE) --no-print-directory cds
+	@$(MAKE) --no-print-directory cds man
 	agent/bin/agent validate examples/*.yaml
 	@$(MAKE) --no-print-directory test-ansible
 	@$(MAKE) --no-print-directory reliability
@@ -45,11 +65,18 @@ test-ansible: build
 demo: build
 	examples/demo.sh
 
-install: build
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/agent
+# The AppCDS archive is made for the installed jar's path (without DESTDIR; a package makes it after installing,
+# from lib/agent/agent.classlist: see the cds-dump target).
+install: build man
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/agent $(DESTDIR)$(PREFIX)/share/man/man1 \
+	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions
 	install -m 0644 $(JAR) $(DESTDIR)$(PREFIX)/lib/agent/agent.jar
-	@if [ -f $(JSA) ]; then install -m 0644 $(JSA) $(DESTDIR)$(PREFIX)/lib/agent/agent.jsa; fi
+	@if [ -f $(CLASSLIST) ]; then install -m 0644 $(CLASSLIST) $(DESTDIR)$(PREFIX)/lib/agent/agent.classlist; fi
+	@if [ -z "$(DESTDIR)" ] && [ -f $(CLASSLIST) ]; then $(MAKE) --no-print-directory cds-dump \
+	  JAR_AT=$(abspath $(PREFIX))/lib/agent/agent.jar JSA_AT=$(PREFIX)/lib/agent/agent.jsa; fi
 	install -m 0755 agent/bin/agent $(DESTDIR)$(PREFIX)/bin/agent
+	install -m 0644 $(MAN) $(DESTDIR)$(PREFIX)/share/man/man1/agent.1
+	agent/bin/agent completion bash > $(DESTDIR)$(PREFIX)/share/bash-completion/completions/agent
 
 bench: build
 	test-infra/bench/run.sh

@@ -1,24 +1,50 @@
 package io.replagent.cli;
 
+import picocli.CommandLine;
+import picocli.CommandLine.Help;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.UnmatchedArgumentException;
+
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
-/** Entry point: dispatches to a subcommand. */
+/**
+ * Entry point: the command line, parsed by picocli.
+ * <p>
+ * Adding a command: a class like {@link PlanCommand} implementing {@link AgentCommand} — {@code spec()} describes it
+ * ({@link Specs}: description, exit codes, options; shared ones from {@link StateFileOptions} and
+ * {@link AgentAddress}), {@code run()} reads them from {@link Args} — and one line in {@link #COMMANDS}. Help,
+ * usage errors (exit 64), completion, the man page and the README's table follow from the spec.
+ */
 public final class Main {
 
-    private static final Map<String, Supplier<Command>> COMMANDS = new LinkedHashMap<>();
+    /** Every command, in the order {@code agent --help} lists them. */
+    static final Map<String, Supplier<AgentCommand>> COMMANDS = new LinkedHashMap<>();
     static {
-        COMMANDS.put("version", VersionCommand::new);
         COMMANDS.put("validate", ValidateCommand::new);
-        COMMANDS.put("schema", SchemaCommand::new);
         COMMANDS.put("plan", PlanCommand::new);
         COMMANDS.put("apply", ApplyCommand::new);
         COMMANDS.put("status", StatusCommand::new);
+        COMMANDS.put("doctor", DoctorCommand::new);
         COMMANDS.put("console", ConsoleCommand::new);
+        COMMANDS.put("schema", SchemaCommand::new);
+        COMMANDS.put("completion", CompletionCommand::new);
+        COMMANDS.put("version", VersionCommand::new);
     }
+
+    private static final String HELP = "show this help and exit";
 
     private Main() {}
 
@@ -28,29 +54,121 @@ public final class Main {
 
     /** Runs one command line in-process; the exit code is returned, never passed to System.exit. */
     static int run(List<String> args, Io io) {
-        if (args.isEmpty() || args.get(0).equals("help") || args.get(0).equals("--help") || args.get(0).equals("-h")) {
-            usage(io);
-            return args.isEmpty() ? ExitCode.USAGE : ExitCode.OK;
-        }
-        Supplier<Command> command = COMMANDS.get(args.get(0));
-        if (command == null) {
-            io.err().println("agent: unknown command '" + args.get(0) + "'");
-            usage(io);
-            return ExitCode.USAGE;
-        }
+        // Start-up matters (validate in a CI loop, status from a monitoring check): a command line that names one
+        // command gets only that command's model; help, completion and anything unknown get the whole tree.
+        String first = args.isEmpty() ? "" : args.get(0);
+        CommandLine cli = COMMANDS.containsKey(first) ? commandLine(io, List.of(first), false) : commandLine(io);
         try {
-            return command.get().run(args.subList(1, args.size()), io);
-        } catch (UsageException e) {
-            io.err().println("agent " + args.get(0) + ": " + e.getMessage());
-            return ExitCode.USAGE;
-        } catch (Exception e) {
-            io.err().println("agent " + args.get(0) + ": " + e.getMessage());
-            return ExitCode.ERROR;
+            return cli.execute(args.toArray(String[]::new));
+        } finally {
+            cli.getOut().flush();
+            cli.getErr().flush();
         }
     }
 
-    private static void usage(Io io) {
-        io.err().println("usage: agent COMMAND [ARGS]\n\ncommands:");
-        COMMANDS.forEach((name, command) -> io.err().printf("  %-10s %s%n", name, command.get().summary()));
+    /** The whole command tree: what the help, completion, the man page and the README describe. */
+    static CommandLine commandLine(Io io) {
+        return commandLine(io, COMMANDS.keySet(), true);
     }
+
+    private static CommandLine commandLine(Io io, Iterable<String> names, boolean withHelpCommand) {
+        CommandLine cli = new CommandLine(root());
+        Map<String, AgentCommand> commands = new LinkedHashMap<>();
+        for (String name : names) {
+            AgentCommand command = COMMANDS.get(name).get();
+            CommandSpec spec = command.spec();
+            spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true).description(HELP).build());
+            cli.addSubcommand(name, spec);
+            commands.put(name, command);
+        }
+        if (withHelpCommand) {
+            CommandLine help = new CommandLine(new CommandLine.HelpCommand());
+            help.getCommandSpec().usageMessage().description("show a command's help");
+            cli.addSubcommand("help", help);
+        }
+        cli.setOut(writer(io.out()));
+        cli.setErr(writer(io.err()));
+        cli.setColorScheme(Help.defaultColorScheme(Help.Ansi.OFF));
+        cli.setParameterExceptionHandler(Main::usageError);
+        cli.setExecutionExceptionHandler((e, command, parsed) -> {
+            command.getErr().println(command.getCommandSpec().qualifiedName() + ": " + e.getMessage());
+            return ExitCode.ERROR;
+        });
+        cli.setExecutionStrategy(parsed -> execute(parsed, commands, io));
+        return cli;
+    }
+
+    private static int execute(ParseResult parsed, Map<String, AgentCommand> commands, Io io) {
+        Integer help = CommandLine.executeHelpRequest(parsed);
+        if (help != null) return help;
+        if (!parsed.hasSubcommand()) { // `agent` alone: the usage, on stderr, as a usage error
+            parsed.commandSpec().commandLine().usage(parsed.commandSpec().commandLine().getErr());
+            return ExitCode.USAGE;
+        }
+        ParseResult sub = parsed.subcommand();
+        try {
+            return commands.get(sub.commandSpec().name()).run(new Args(sub.commandSpec()), io);
+        } catch (ParameterException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new CommandLine.ExecutionException(sub.commandSpec().commandLine(), e.getMessage(), e);
+        }
+    }
+
+    /** {@code agent} itself: its description, -h and -V, the exit codes every command shares, the environment. */
+    private static CommandSpec root() {
+        CommandSpec spec = Specs.command("Declarative real-time replication: one state file describes the rsync daemon of "
+                        + "a backup host and the directories a source host replicates to it; validate and plan it, apply "
+                        + "converges the host and replicates every change.",
+                ExitCode.OK_HELP + "; with --detailed-exitcode: no changes", ExitCode.ERROR_HELP,
+                "2:with --detailed-exitcode: changes are present (plan) or were made (apply)",
+                "3:status, doctor: the agent runs but is degraded (doctor: warnings only)", ExitCode.USAGE_HELP);
+        spec.name("agent").version("agent " + VersionCommand.version());
+        spec.usageMessage().synopsisSubcommandLabel("COMMAND").commandListHeading("%nCommands:%n")
+                .exitCodeListHeading("%nExit codes (as Terraform's):%n")
+                .footerHeading("%nEnvironment:%n")
+                .footer("  AGENT_SOCKET    the control socket when neither --socket nor --state is given",
+                        "                  (default /run/agent/agent.sock)",
+                        "  NO_COLOR        the console prints no colours",
+                        "  XDG_STATE_HOME  the console's history is $XDG_STATE_HOME/agent/history",
+                        "                  (default ~/.local/state/agent/history)%n");
+        spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true).description(HELP).build());
+        spec.addOption(OptionSpec.builder("-V", "--version").versionHelp(true).description("print the version and exit").build());
+        return spec;
+    }
+
+    private static PrintWriter writer(PrintStream stream) {
+        return new PrintWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8), true);
+    }
+
+    /** A command line that cannot run as written: the command, what is wrong, its usage line; exit 64. */
+    private static int usageError(ParameterException e, String[] args) {
+        CommandLine command = e.getCommandLine();
+        PrintWriter err = command.getErr();
+        String name = command.getCommandSpec().qualifiedName();
+        err.println(name + ": " + message(e, command));
+        UnmatchedArgumentException.printSuggestions(e, err);
+        err.print(command.getHelp().synopsisHeading() + command.getHelp().synopsis(0));
+        err.println("Try '" + name + " --help' for more information.");
+        err.flush();
+        return ExitCode.USAGE;
+    }
+
+    /**
+     * picocli's message, except for a word that is not an option (an unknown command, one argument too many) and for
+     * two choices of an exclusive group, which picocli words differently depending on their order.
+     */
+    private static String message(ParameterException e, CommandLine command) {
+        if (e instanceof UnmatchedArgumentException u && !u.getUnmatched().isEmpty() && !u.getUnmatched().get(0).startsWith("-")) {
+            return (command.getParent() == null ? "unknown command '" : "unexpected argument '") + u.getUnmatched().get(0) + "'";
+        }
+        Matcher twice = TWO_OF_A_GROUP.matcher(e.getMessage());
+        if (twice.find()) return "give only one of " + twice.group(1);
+        Matcher exclusive = EXCLUSIVE.matcher(e.getMessage());
+        if (exclusive.find()) return "give only one of " + exclusive.group(1) + " | " + exclusive.group(2);
+        return e.getMessage().replaceFirst("^Error: ", "");
+    }
+
+    private static final Pattern TWO_OF_A_GROUP = Pattern.compile("^(?:Error: )?expected only one match but got \\[(.*?)\\]=\\{");
+    private static final Pattern EXCLUSIVE = Pattern.compile("^(?:Error: )?(.*?)(?:,| and) (.*) are mutually exclusive");
 }

@@ -75,9 +75,23 @@ public final class StateFile {
         SchemaCheck.check(parsed.root(), problems);
         SemanticCheck.check(parsed.root(), problems, env, readableByOthers);
         if (problems.hasErrors()) throw new InvalidStateException(problems.sorted());
-        return new Loaded(Binder.bind(parsed.root()), problems.warnings());
+        return new Loaded(Binder.bind(parsed.root()), problems.warnings(), content);
     }
 
-    /** A valid state and its warnings. */
-    public record Loaded(State state, List<Diagnostic> warnings) {}
+    /** The hex SHA-256 of a state file's bytes: which state a running agent runs, and whether its file changed since. */
+    public static String sha256(byte[] content) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(content));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+
+    /** A valid state, its warnings, and the bytes it was loaded from. */
+    public record Loaded(State state, List<Diagnostic> warnings, byte[] content) {
+        /** Computed when asked: the digest's provider set-up is start-up time that validate and plan do not need. */
+        public String sha256() {
+            return StateFile.sha256(content);
+        }
+    }
 }
