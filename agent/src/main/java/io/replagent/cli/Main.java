@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -146,12 +147,27 @@ public final class Main {
         CommandLine command = e.getCommandLine();
         PrintWriter err = command.getErr();
         String name = command.getCommandSpec().qualifiedName();
-        err.println(name + ": " + message(e, command));
+        Optional<String> unknown = e instanceof CommandLine.MissingParameterException ? unknownOption(command, args) : Optional.empty();
+        err.println(name + ": " + unknown.orElseGet(() -> message(e, command)));
         UnmatchedArgumentException.printSuggestions(e, err);
         err.print(command.getHelp().synopsisHeading() + command.getHelp().synopsis(0));
         err.println("Try '" + name + " --help' for more information.");
         err.flush();
         return ExitCode.USAGE;
+    }
+
+    /**
+     * picocli reports a missing parameter before an unknown option; the unknown option is the better clue
+     * ({@code agent plan --jsno}: the typo, not the file).
+     */
+    private static Optional<String> unknownOption(CommandLine command, String[] args) {
+        for (String arg : args) {
+            if (arg.equals("--")) break;
+            if (arg.startsWith("-") && !arg.equals("-") && command.getCommandSpec().findOption(arg.split("=", 2)[0]) == null) {
+                return Optional.of("Unknown option: '" + arg + "'");
+            }
+        }
+        return Optional.empty();
     }
 
     /**
