@@ -56,9 +56,11 @@ public final class Main {
     /** Runs one command line in-process; the exit code is returned, never passed to System.exit. */
     static int run(List<String> args, Io io) {
         // Start-up matters (validate in a CI loop, status from a monitoring check): a command line that names one
-        // command gets only that command's model; help, completion and anything unknown get the whole tree.
+        // command gets only that command's model; help, completion (which describes them all) and anything unknown get
+        // the whole tree.
         String first = args.isEmpty() ? "" : args.get(0);
-        CommandLine cli = COMMANDS.containsKey(first) ? commandLine(io, List.of(first), false) : commandLine(io);
+        boolean alone = COMMANDS.containsKey(first) && !first.equals("completion");
+        CommandLine cli = alone ? commandLine(io, List.of(first), false) : commandLine(io);
         try {
             return cli.execute(args.toArray(String[]::new));
         } finally {
