@@ -16,6 +16,7 @@ import io.replagent.system.Sysctl;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.module.SimpleModule;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 import tools.jackson.databind.ser.std.ToStringSerializer;
 
@@ -181,7 +182,7 @@ final class ControlOperations {
     }
 
     /** The status file's JSON, plus which state this agent runs ("agent") and what the health rules make of it. */
-    private JsonNode status() throws IOException {
+    private ObjectNode status() throws IOException {
         ObjectNode status = (ObjectNode) REDACTING.readTree(replication.statusJson());
         status.set("agent", REDACTING.valueToTree(running.describe()));
         status.set("health", Health.json(Health.status(status, REDACTING.valueToTree(limits()))));
@@ -190,11 +191,8 @@ final class ControlOperations {
 
     /** Every check: the status rules, then plan, each target probed as a push would reach it, free space. */
     private JsonNode doctor() throws IOException {
-        ObjectNode status = (ObjectNode) REDACTING.readTree(replication.statusJson());
-        status.set("agent", REDACTING.valueToTree(running.describe()));
-        List<Finding> findings = new ArrayList<>(Health.status(status, REDACTING.valueToTree(limits())));
-        findings.addAll(HealthChecks.host(state, running.file(), host));
-        findings.addAll(HealthChecks.probes(replication.probeTargets()));
-        return Health.json(findings);
+        List<Finding> checks = new ArrayList<>(HealthChecks.host(state, running.file(), host));
+        checks.addAll(HealthChecks.probes(replication.probeTargets()));
+        return ((ArrayNode) status().get("health")).addAll(Health.json(checks));
     }
 }

@@ -60,7 +60,7 @@ final class HealthChecks {
     static List<Health.Space> space(State state) {
         List<Health.Space> spaces = new ArrayList<>();
         if (state.settings() != null && state.settings().stateDir() != null) {
-            spaces.add(space("the state directory (queue files)", state.settings().stateDir()));
+            spaces.add(space("state directory", state.settings().stateDir()));
         }
         for (Watch w : state.watches()) {
             for (Target t : w.targets()) {

@@ -93,7 +93,8 @@ final class Render {
                 case "warn" -> style.warn("warn");
                 default -> style.bad("FAIL");
             };
-            lines.add(mark + "  " + check.path("check").asString() + ": " + check.path("cause").asString());
+            // rsync's error may take several lines: the ones after the first are indented under it
+            lines.add(mark + "  " + check.path("check").asString() + ": " + check.path("cause").asString().strip().replace("\n", "\n      "));
             String fix = check.path("fix").asString("");
             if (!verdict.equals("ok") && !fix.isEmpty()) lines.add("      fix: " + fix);
         }
