@@ -55,14 +55,11 @@ public final class Main {
 
     /** Runs one command line in-process; the exit code is returned, never passed to System.exit. */
     static int run(List<String> args, Io io) {
-        // Start-up matters (validate in a CI loop, status from a monitoring check): a command line that names one
-        // command gets only that command's model; help, completion (which describes them all) and anything unknown get
-        // the whole tree.
         String first = args.isEmpty() ? "" : args.get(0);
         boolean alone = COMMANDS.containsKey(first) && !first.equals("completion");
-        CommandLine cli = alone ? commandLine(io, List.of(first), false) : commandLine(io);
+        CommandLine cli = alone ? alone(first, io) : commandLine(io);
         try {
-            return cli.execute(args.toArray(String[]::new));
+            return cli.execute((alone ? args.subList(1, args.size()) : args).toArray(String[]::new));
         } finally {
             cli.getOut().flush();
             cli.getErr().flush();
@@ -71,24 +68,49 @@ public final class Main {
 
     /** The whole command tree: what the help, completion, the man page and the README describe. */
     static CommandLine commandLine(Io io) {
-        return commandLine(io, COMMANDS.keySet(), true);
-    }
-
-    private static CommandLine commandLine(Io io, Iterable<String> names, boolean withHelpCommand) {
         CommandLine cli = new CommandLine(root());
         Map<String, AgentCommand> commands = new LinkedHashMap<>();
-        for (String name : names) {
-            AgentCommand command = COMMANDS.get(name).get();
-            CommandSpec spec = command.spec();
-            spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true).description(HELP).build());
-            cli.addSubcommand(name, spec);
+        COMMANDS.forEach((name, make) -> {
+            AgentCommand command = make.get();
+            cli.addSubcommand(name, withHelpOption(command.spec()));
             commands.put(name, command);
-        }
-        if (withHelpCommand) {
-            CommandLine help = new CommandLine(new CommandLine.HelpCommand());
-            help.getCommandSpec().usageMessage().description("show a command's help");
-            cli.addSubcommand("help", help);
-        }
+        });
+        CommandLine help = new CommandLine(new CommandLine.HelpCommand());
+        help.getCommandSpec().usageMessage().description("show a command's help");
+        cli.addSubcommand("help", help);
+        cli.setExecutionStrategy(parsed -> {
+            Integer helped = CommandLine.executeHelpRequest(parsed);
+            if (helped != null) return helped;
+            if (!parsed.hasSubcommand()) { // `agent` alone: the usage, on stderr, as a usage error
+                cli.usage(cli.getErr());
+                return ExitCode.USAGE;
+            }
+            return execute(commands.get(parsed.subcommand().commandSpec().name()), parsed.subcommand(), io);
+        });
+        return configured(cli, io);
+    }
+
+    /**
+     * One command as a tree of its own, named "agent NAME": its help, usage line and errors read as in the whole tree.
+     * Start-up matters (validate in a CI loop, status from a monitoring check), and picocli's model of one command
+     * costs a fraction of the tree's; help, completion (which describes them all) and anything unknown get the tree.
+     */
+    private static CommandLine alone(String name, Io io) {
+        AgentCommand command = COMMANDS.get(name).get();
+        CommandLine cli = new CommandLine(withHelpOption(command.spec()).name("agent " + name));
+        cli.setExecutionStrategy(parsed -> {
+            Integer helped = CommandLine.executeHelpRequest(parsed);
+            return helped != null ? helped : execute(command, parsed, io);
+        });
+        return configured(cli, io);
+    }
+
+    private static CommandSpec withHelpOption(CommandSpec spec) {
+        spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true).description(HELP).build());
+        return spec;
+    }
+
+    private static CommandLine configured(CommandLine cli, Io io) {
         cli.setOut(writer(io.out()));
         cli.setErr(writer(io.err()));
         cli.setColorScheme(Help.defaultColorScheme(Help.Ansi.OFF));
@@ -97,24 +119,16 @@ public final class Main {
             command.getErr().println(command.getCommandSpec().qualifiedName() + ": " + e.getMessage());
             return ExitCode.ERROR;
         });
-        cli.setExecutionStrategy(parsed -> execute(parsed, commands, io));
         return cli;
     }
 
-    private static int execute(ParseResult parsed, Map<String, AgentCommand> commands, Io io) {
-        Integer help = CommandLine.executeHelpRequest(parsed);
-        if (help != null) return help;
-        if (!parsed.hasSubcommand()) { // `agent` alone: the usage, on stderr, as a usage error
-            parsed.commandSpec().commandLine().usage(parsed.commandSpec().commandLine().getErr());
-            return ExitCode.USAGE;
-        }
-        ParseResult sub = parsed.subcommand();
+    private static int execute(AgentCommand command, ParseResult parsed, Io io) {
         try {
-            return commands.get(sub.commandSpec().name()).run(new Args(sub.commandSpec()), io);
+            return command.run(new Args(parsed.commandSpec()), io);
         } catch (ParameterException e) {
             throw e;
         } catch (Exception e) {
-            throw new CommandLine.ExecutionException(sub.commandSpec().commandLine(), e.getMessage(), e);
+            throw new CommandLine.ExecutionException(parsed.commandSpec().commandLine(), e.getMessage(), e);
         }
     }
 
@@ -178,15 +192,14 @@ public final class Main {
      */
     private static String message(ParameterException e, CommandLine command) {
         if (e instanceof UnmatchedArgumentException u && !u.getUnmatched().isEmpty() && !u.getUnmatched().get(0).startsWith("-")) {
-            return (command.getParent() == null ? "unknown command '" : "unexpected argument '") + u.getUnmatched().get(0) + "'";
+            return (command.getCommandSpec().name().equals("agent") ? "unknown command '" : "unexpected argument '") + u.getUnmatched().get(0) + "'";
         }
-        Matcher twice = TWO_OF_A_GROUP.matcher(e.getMessage());
+        Matcher twice = Pattern.compile("^(?:Error: )?expected only one match but got \\[(.*?)\\]=\\{").matcher(e.getMessage());
         if (twice.find()) return "give only one of " + twice.group(1);
-        Matcher exclusive = EXCLUSIVE.matcher(e.getMessage());
+        Matcher exclusive = Pattern.compile("^(?:Error: )?(.*?)(?:,| and) (.*) are mutually exclusive").matcher(e.getMessage());
         if (exclusive.find()) return "give only one of " + exclusive.group(1) + " | " + exclusive.group(2);
         return e.getMessage().replaceFirst("^Error: ", "");
     }
 
-    private static final Pattern TWO_OF_A_GROUP = Pattern.compile("^(?:Error: )?expected only one match but got \\[(.*?)\\]=\\{");
-    private static final Pattern EXCLUSIVE = Pattern.compile("^(?:Error: )?(.*?)(?:,| and) (.*) are mutually exclusive");
+
 }
