@@ -14,12 +14,16 @@ import io.replagent.watch.WatchLimitException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -52,8 +56,9 @@ public final class Replication {
     private final List<RsyncRunner> runners = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private final List<Consumer<ReplicationStatus.Activity>> listeners = new CopyOnWriteArrayList<>();
+    private final ActivityLog activity;
     private volatile boolean stopping;
-    private Thread statusWriter;
+    private Thread housekeeping;
 
     /** One watch: its watcher (once started), its targets' pipelines and its counters. */
     private final class WatchRun implements TreeWatcher.Listener {
@@ -81,19 +86,22 @@ public final class Replication {
         @Override public void overflow() {
             overflows.incrementAndGet();
             log.warn("watch " + watch.name() + ": inotify queue overflow (fs.inotify.max_queued_events), full sync");
-            note(new ReplicationStatus.Activity(Instant.now(), watch.name(), null, "overflow", -1, 0, 0, 0, 0,
-                    "inotify queue overflow: full sync"));
+            activity.record(watch.name(), null, "overflow", -1, "inotify queue overflow: full sync");
             for (TargetPipeline t : targets) t.fullSync(false);
         }
 
+        /** Every target pauses (source_lost): pushing now would send, and delete, against whatever is at the path. */
         @Override public void rootLost(String why) {
             error = why;
             log.error("watch " + watch.name() + ": " + why);
+            for (TargetPipeline t : targets) t.sourceLost(why);
         }
 
+        /** The pause ends with a full sync held by the delete guard (at least the default one) if it would wipe. */
         @Override public void rootBack() {
             error = null;
-            for (TargetPipeline t : targets) t.fullSync(false);
+            log.info("watch " + watch.name() + ": the source is back: a guarded full sync");
+            for (TargetPipeline t : targets) t.sourceBack();
         }
 
         @Override public void failed(Exception e) {
@@ -105,6 +113,7 @@ public final class Replication {
     private Replication(State state, Log log) {
         this.state = state;
         this.log = log;
+        this.activity = new ActivityLog(log, this::note, Clock.systemUTC());
     }
 
     /**
@@ -116,6 +125,11 @@ public final class Replication {
     public static Replication create(State state, Map<String, String> env, PrintStream logStream) throws IOException {
         Settings settings = state.settings();
         Replication r = new Replication(state, new Log(logStream, settings == null ? null : settings.logLevel()));
+        Path queues = settings == null || settings.stateDir() == null ? null : settings.stateDir().resolve("queue");
+        Map<String, Integer> legacyClaims = new HashMap<>();
+        for (Watch watch : state.watches())
+            for (Target target : watch.targets()) legacyClaims.merge(QueueName.legacy(watch.name(), target.name()), 1, Integer::sum);
+        List<Path> legacyRead = new ArrayList<>();
         for (Watch watch : state.watches()) {
             WatchRun run = r.new WatchRun(watch);
             for (Target target : watch.targets()) {
@@ -125,16 +139,21 @@ public final class Replication {
                 if (target.password().isPresent()) childEnv.put("RSYNC_PASSWORD", Secrets.resolve(target.password().get(), env));
                 RsyncRunner runner = new RsyncRunner(childEnv);
                 r.runners.add(runner);
-                QueueFile queue = settings == null || settings.stateDir() == null ? null
-                        : new QueueFile(settings.stateDir().resolve("queue").resolve(fileName(watch.name() + "--" + target.name())));
-                TargetPipeline pipeline = new TargetPipeline(watch.name(), watch, target, runner,
+                QueueFile queue = queues == null ? null : new QueueFile(queues.resolve(QueueName.of(watch.name(), target.name())));
+                TargetPipeline pipeline = new TargetPipeline(watch.name(), watch, target, new TargetPipeline.Parts(runner,
                         new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(5), ThreadLocalRandom.current()::nextDouble),
-                        r.log, r::note, queue);
-                pipeline.restoreQueue();
+                        r.log, r.activity, queue, System::nanoTime, Clock.systemUTC()));
+                String legacyName = QueueName.legacy(watch.name(), target.name());
+                Path legacy = queues == null ? null : queues.resolve(legacyName);
+                boolean hasLegacy = legacy != null && Files.exists(legacy) && !Files.exists(queue.path());
+                if (hasLegacy && legacyClaims.get(legacyName) > 1) pipeline.restoreSharedLegacyQueue();
+                pipeline.restoreQueue(hasLegacy && legacyClaims.get(legacyName) == 1 ? new QueueFile(legacy) : null);
+                if (hasLegacy) legacyRead.add(legacy);
                 run.targets.add(pipeline);
             }
             r.watches.add(run);
         }
+        for (Path legacy : legacyRead) Files.deleteIfExists(legacy); // read once: the queue lives under its new name now
         return r;
     }
 
@@ -178,11 +197,9 @@ public final class Replication {
                 thread.start();
             }
         }
-        if (state.settings() != null && state.settings().statusFile() != null) {
-            statusWriter = new Thread(this::writeStatusLoop, "status-file");
-            statusWriter.setDaemon(true);
-            statusWriter.start();
-        }
+        housekeeping = new Thread(this::housekeepingLoop, "housekeeping");
+        housekeeping.setDaemon(true);
+        housekeeping.start();
     }
 
     /** Blocks until {@link #stop()} has finished. */
@@ -203,7 +220,7 @@ public final class Replication {
         runners.forEach(RsyncRunner::killAll); // past the grace period; killed runs go back to the queue
         joinAll(Duration.ofSeconds(2));
         for (WatchRun w : watches) for (TargetPipeline t : w.targets) t.finish(Duration.ofSeconds(2));
-        if (statusWriter != null) statusWriter.interrupt();
+        if (housekeeping != null) housekeeping.interrupt();
         writeStatus();
         log.info("stopped");
         stopped.countDown();
@@ -248,7 +265,24 @@ public final class Replication {
 
     /** Pauses a target (null watch or target: all of them). */
     public void pause(String watch, String target) {
-        each(watch, target, t -> t.pause("paused by operator"));
+        each(watch, target, t -> t.pause(PauseState.Reason.OPERATOR, "paused by operator"));
+    }
+
+    /**
+     * Compares source and target of the watch's targets by checksum, now, on the caller's thread; {@code repair}:
+     * the differences are queued to be sent again. Returns per "watch/target" the result as status shows it.
+     */
+    public Map<String, ReplicationStatus.AuditStatus> audit(String watch, String target, boolean repair) {
+        Map<String, ReplicationStatus.AuditStatus> results = new LinkedHashMap<>();
+        for (WatchRun w : watches) {
+            if (watch != null && !w.watch.name().equals(watch)) continue;
+            for (TargetPipeline t : w.targets) {
+                if (target != null && !t.name().equals(target)) continue;
+                t.audit(repair);
+                results.put(w.watch.name() + "/" + t.name(), t.status(System.nanoTime()).lastAudit());
+            }
+        }
+        return results;
     }
 
     /** Resumes a paused target. */
@@ -290,9 +324,11 @@ public final class Replication {
         listeners.forEach(l -> l.accept(a));
     }
 
-    private void writeStatusLoop() {
+    /** Every few seconds: the status file, and the queue files of targets that are not delivering. */
+    private void housekeepingLoop() {
         while (!stopping) {
             writeStatus();
+            for (WatchRun w : watches) for (TargetPipeline t : w.targets) t.saveIfWaiting();
             try {
                 Thread.sleep(STATUS_INTERVAL.toMillis());
             } catch (InterruptedException e) {
@@ -309,10 +345,6 @@ public final class Replication {
         } catch (IOException e) {
             log.warn("cannot write the status file " + file + ": " + e.getMessage());
         }
-    }
-
-    private static String fileName(String name) {
-        return name.replaceAll("[^A-Za-z0-9._-]", "_");
     }
 
     /** The log level from now on. */

@@ -176,7 +176,7 @@ class ConvergerTest {
         List<Target> targets = java.util.Arrays.stream(endpoints).map(e -> new Target("t", e, Optional.empty(), Optional.empty())).toList();
         return new Watch("w", source, targets, Set.of(Watch.Event.CLOSE_WRITE), Duration.ofSeconds(1), 1000, maxProcesses,
                 Watch.DeleteMode.TRUE, List.of(), true, new Watch.RsyncOptions(false, 0, Duration.ZERO, false, List.of()),
-                Duration.ZERO, Watch.DeleteGuard.NONE);
+                Duration.ZERO, Watch.DeleteGuard.NONE, Duration.ZERO);
     }
 
     @Test void raisedInotifyLimitsAreWrittenAndPersistedThenConverged() throws Exception {

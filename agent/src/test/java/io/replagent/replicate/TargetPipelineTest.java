@@ -30,16 +30,18 @@ class TargetPipelineTest {
     private final List<ReplicationStatus.Activity> activities = new ArrayList<>();
 
     private TargetPipeline pipeline(Watch watch) {
-        return new TargetPipeline("w", watch, watch.targets().get(0), new RsyncRunner(Map.of("PATH", System.getenv("PATH"))),
-                new Backoff(Duration.ofMillis(10), Duration.ofMillis(100), () -> 0.5),
-                new Log(new PrintStream(log, true), null), activities::add, null);
+        Log out = new Log(new PrintStream(log, true), null);
+        return new TargetPipeline("w", watch, watch.targets().get(0), new TargetPipeline.Parts(
+                new RsyncRunner(Map.of("PATH", System.getenv("PATH"))), new Backoff(Duration.ofMillis(10), Duration.ofMillis(100), () -> 0.5),
+                out, new ActivityLog(out, activities::add, java.time.Clock.systemUTC()), null, System::nanoTime,
+                java.time.Clock.systemUTC()));
     }
 
     private Watch watch(Path src, Path dst, Duration delay, int maxDelays) {
         Target local = new Target("local", new Target.Local(dst), Optional.empty(), Optional.empty());
         Watch w = Watches.watch(src, local);
         return new Watch(w.name(), w.source(), w.targets(), w.events(), delay, maxDelays, 2, w.delete(), w.exclude(),
-                w.init(), w.rsync(), w.fullSyncInterval(), w.maxDelete());
+                w.init(), w.rsync(), w.fullSyncInterval(), w.maxDelete(), w.auditInterval());
     }
 
     @Test void maxDelaysFiresABatchWithoutWaitingForTheDelay() throws Exception {
@@ -82,7 +84,7 @@ class TargetPipelineTest {
         assertTrue(p.syncNow());
         Trees.assertEqual(src, dst);
         List<String> kinds = activities.stream().map(ReplicationStatus.Activity::kind).toList();
-        assertEquals(List.of("initial", "move", "batch"), kinds, log.toString(StandardCharsets.UTF_8));
+        assertEquals(List.of("initial", "move", "deletes"), kinds, log.toString(StandardCharsets.UTF_8));
         assertEquals(0, activities.get(1).files(), "the moved files came from the target's own copy");
     }
 }
