@@ -71,6 +71,16 @@ final class QueueFile {
         }
     }
 
+    /** Saves; null when it went as it should, else the alert: saved as a full sync only, or not at all. */
+    String saveOrWhy(DirtyTree.Batch batch) {
+        try {
+            return save(batch) == Saved.EXACT ? null : "cannot save the queue to " + file
+                    + " (its file system is full?): saved as a full sync instead";
+        } catch (IOException e) {
+            return "cannot save the queue to " + file + ": " + e.getMessage() + " (the last good queue file is kept)";
+        }
+    }
+
     private boolean asFullSyncInPlace() {
         byte[] full = (HEADER + "F\0").getBytes(StandardCharsets.US_ASCII);
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {

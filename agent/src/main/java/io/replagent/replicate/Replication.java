@@ -1,36 +1,23 @@
 package io.replagent.replicate;
 
-import io.replagent.tree.Change;
-import io.replagent.state.Secrets;
 import io.replagent.state.Settings;
 import io.replagent.state.State;
-import io.replagent.state.Target;
-import io.replagent.state.Watch;
 import io.replagent.system.AtomicFile;
-import io.replagent.system.Processes;
 import io.replagent.watch.TreeWatcher;
-import io.replagent.watch.WatchLimitException;
 
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
@@ -44,76 +31,23 @@ import java.util.function.Consumer;
  */
 public final class Replication {
 
-    private static final int RECENT = 500;
     private static final Duration STATUS_INTERVAL = Duration.ofSeconds(2);
     private static final Duration STOP_GRACE = Duration.ofSeconds(10);
 
     private final State state;
     private final Log log;
     private final List<WatchRun> watches = new ArrayList<>();
-    private final Deque<ReplicationStatus.Activity> recent = new ArrayDeque<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final List<RsyncRunner> runners = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
-    private final List<Consumer<ReplicationStatus.Activity>> listeners = new CopyOnWriteArrayList<>();
     private final ActivityLog activity;
     private volatile boolean stopping;
     private Thread housekeeping;
 
-    /** One watch: its watcher (once started), its targets' pipelines and its counters. */
-    private final class WatchRun implements TreeWatcher.Listener {
-        final Watch watch;
-        final List<TargetPipeline> targets = new ArrayList<>();
-        final AtomicLong events = new AtomicLong();
-        final AtomicLong overflows = new AtomicLong();
-        volatile String error;
-        TreeWatcher watcher;
-
-        WatchRun(Watch watch) {
-            this.watch = watch;
-        }
-
-        @Override public void changed(String path, Change change, boolean dir) {
-            events.incrementAndGet();
-            for (TargetPipeline t : targets) t.mark(path, change, dir);
-        }
-
-        @Override public void movedDirectory(String from, String to) {
-            events.incrementAndGet();
-            for (TargetPipeline t : targets) t.moved(from, to);
-        }
-
-        @Override public void overflow() {
-            overflows.incrementAndGet();
-            log.warn("watch " + watch.name() + ": inotify queue overflow (fs.inotify.max_queued_events), full sync");
-            activity.record(watch.name(), null, "overflow", -1, "inotify queue overflow: full sync");
-            for (TargetPipeline t : targets) t.fullSync(false);
-        }
-
-        /** Every target pauses (source_lost): pushing now would send, and delete, against whatever is at the path. */
-        @Override public void rootLost(String why) {
-            error = why;
-            log.error("watch " + watch.name() + ": " + why);
-            for (TargetPipeline t : targets) t.sourceLost(why);
-        }
-
-        /** The pause ends with a full sync held by the delete guard (at least the default one) if it would wipe. */
-        @Override public void rootBack() {
-            error = null;
-            log.info("watch " + watch.name() + ": the source is back: a guarded full sync");
-            for (TargetPipeline t : targets) t.sourceBack();
-        }
-
-        @Override public void failed(Exception e) {
-            error = e instanceof WatchLimitException ? e.getMessage() : "watcher stopped: " + e.getMessage();
-            log.error("watch " + watch.name() + ": " + error);
-        }
-    }
-
     private Replication(State state, Log log) {
         this.state = state;
         this.log = log;
-        this.activity = new ActivityLog(log, this::note, Clock.systemUTC());
+        this.activity = new ActivityLog(log, Clock.systemUTC());
     }
 
     /**
@@ -125,35 +59,7 @@ public final class Replication {
     public static Replication create(State state, Map<String, String> env, PrintStream logStream) throws IOException {
         Settings settings = state.settings();
         Replication r = new Replication(state, new Log(logStream, settings == null ? null : settings.logLevel()));
-        Path queues = settings == null || settings.stateDir() == null ? null : settings.stateDir().resolve("queue");
-        Map<String, Integer> legacyClaims = new HashMap<>();
-        for (Watch watch : state.watches())
-            for (Target target : watch.targets()) legacyClaims.merge(QueueName.legacy(watch.name(), target.name()), 1, Integer::sum);
-        List<Path> legacyRead = new ArrayList<>();
-        for (Watch watch : state.watches()) {
-            WatchRun run = r.new WatchRun(watch);
-            for (Target target : watch.targets()) {
-                // not the agent's environment: it holds every {env: NAME} secret of the state, for all targets
-                Map<String, String> childEnv = Processes.inherited(env);
-                childEnv.put("LANG", "C.UTF-8");
-                if (target.password().isPresent()) childEnv.put("RSYNC_PASSWORD", Secrets.resolve(target.password().get(), env));
-                RsyncRunner runner = new RsyncRunner(childEnv);
-                r.runners.add(runner);
-                QueueFile queue = queues == null ? null : new QueueFile(queues.resolve(QueueName.of(watch.name(), target.name())));
-                TargetPipeline pipeline = new TargetPipeline(watch.name(), watch, target, new TargetPipeline.Parts(runner,
-                        new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(5), ThreadLocalRandom.current()::nextDouble),
-                        r.log, r.activity, queue, System::nanoTime, Clock.systemUTC()));
-                String legacyName = QueueName.legacy(watch.name(), target.name());
-                Path legacy = queues == null ? null : queues.resolve(legacyName);
-                boolean hasLegacy = legacy != null && Files.exists(legacy) && !Files.exists(queue.path());
-                if (hasLegacy && legacyClaims.get(legacyName) > 1) pipeline.restoreSharedLegacyQueue();
-                pipeline.restoreQueue(hasLegacy && legacyClaims.get(legacyName) == 1 ? new QueueFile(legacy) : null);
-                if (hasLegacy) legacyRead.add(legacy);
-                run.targets.add(pipeline);
-            }
-            r.watches.add(run);
-        }
-        for (Path legacy : legacyRead) Files.deleteIfExists(legacy); // read once: the queue lives under its new name now
+        r.watches.addAll(Pipelines.create(state, env, r.log, r.activity, r.runners));
         return r;
     }
 
@@ -257,10 +163,7 @@ public final class Replication {
 
     /** The last {@code max} activities (batches, full syncs, overflows), oldest first. */
     public List<ReplicationStatus.Activity> recent(int max) {
-        synchronized (recent) {
-            List<ReplicationStatus.Activity> all = new ArrayList<>(recent);
-            return List.copyOf(all.subList(Math.max(0, all.size() - max), all.size()));
-        }
+        return activity.recent(max);
     }
 
     /** Pauses a target (null watch or target: all of them). */
@@ -274,14 +177,10 @@ public final class Replication {
      */
     public Map<String, ReplicationStatus.AuditStatus> audit(String watch, String target, boolean repair) {
         Map<String, ReplicationStatus.AuditStatus> results = new LinkedHashMap<>();
-        for (WatchRun w : watches) {
-            if (watch != null && !w.watch.name().equals(watch)) continue;
-            for (TargetPipeline t : w.targets) {
-                if (target != null && !t.name().equals(target)) continue;
-                t.audit(repair);
-                results.put(w.watch.name() + "/" + t.name(), t.status(System.nanoTime()).lastAudit());
-            }
-        }
+        each(watch, target, t -> {
+            t.audit(repair);
+            results.put(t.id(), t.status(System.nanoTime()).lastAudit());
+        });
         return results;
     }
 
@@ -300,8 +199,7 @@ public final class Replication {
      * It runs on the replication's threads: hand the activity over (a queue), never block.
      */
     public AutoCloseable onActivity(Consumer<ReplicationStatus.Activity> listener) {
-        listeners.add(listener);
-        return () -> listeners.remove(listener);
+        return activity.subscribe(listener);
     }
 
     /** A full sync of the watch's targets now. */
@@ -314,14 +212,6 @@ public final class Replication {
             if (watch != null && !w.watch.name().equals(watch)) continue;
             for (TargetPipeline t : w.targets) if (target == null || t.name().equals(target)) action.accept(t);
         }
-    }
-
-    private void note(ReplicationStatus.Activity a) {
-        synchronized (recent) {
-            recent.addLast(a);
-            while (recent.size() > RECENT) recent.removeFirst();
-        }
-        listeners.forEach(l -> l.accept(a));
     }
 
     /** Every few seconds: the status file, and the queue files of targets that are not delivering. */
@@ -357,8 +247,8 @@ public final class Replication {
      * @return per "watch/target", empty when it answered, else rsync's exit and error
      */
     public Map<String, Optional<String>> probeTargets() {
-        Map<String, Optional<String>> result = new java.util.LinkedHashMap<>();
-        for (WatchRun w : watches) for (TargetPipeline t : w.targets) result.put(w.watch.name() + "/" + t.name(), t.probe());
+        Map<String, Optional<String>> result = new LinkedHashMap<>();
+        each(null, null, t -> result.put(t.id(), t.probe()));
         return result;
     }
 

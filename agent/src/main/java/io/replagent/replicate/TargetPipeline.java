@@ -9,14 +9,8 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
@@ -42,7 +36,7 @@ final class TargetPipeline {
     private final JobPlanner planner;
     private final BatchPolicy policy;
     private final TargetState state;
-    private final ExecutorService pool;
+    private final JobRunner runner;
     private final Object lock = new Object();
     private volatile boolean stopping;
 
@@ -55,15 +49,16 @@ final class TargetPipeline {
         this.planner = new JobPlanner(args, watch.maxProcesses(), SourceTree.directories(watch.source()));
         this.policy = new BatchPolicy(watch.delay(), watch.maxDelays());
         this.state = new TargetState(watch, parts.nanos().getAsLong());
-        this.pool = Executors.newFixedThreadPool(Math.max(1, watch.maxProcesses()), r -> {
-            Thread t = new Thread(r, "rsync-" + watchName + "-" + target.name());
-            t.setDaemon(true);
-            return t;
-        });
+        this.runner = new JobRunner(parts.runner(), watch.maxProcesses(), "rsync-" + watchName + "-" + target.name());
     }
 
     String name() {
         return target.name();
+    }
+
+    /** "watch/target", as the control operations name it. */
+    String id() {
+        return watchName + "/" + target.name();
     }
 
     /** Puts back what a previous run left: the queue file, or a file of the old naming ({@code legacy}, may be null). */
@@ -76,12 +71,6 @@ final class TargetPipeline {
         withLock(() -> state.pending.requeue(saved, now()));
         if (from == legacy) saveQueue(); // under the new name before the old file goes
         log("info", saved.entries().size() + (saved.full() ? " (full sync)" : "") + " queued paths restored from " + from.path());
-    }
-
-    /** A queue file of the old naming that more than one pair shared: whose paths it holds is unknown, so a full sync. */
-    void restoreSharedLegacyQueue() {
-        fullSync(false);
-        log("warn", "a queue file of an older agent was shared with another watch/target: a full sync instead");
     }
 
     void mark(String path, Change change, boolean dir) {
@@ -171,13 +160,7 @@ final class TargetPipeline {
 
     /** Waits for the running rsyncs up to {@code grace}, then saves what is undelivered. */
     void finish(Duration grace) {
-        pool.shutdown();
-        try {
-            pool.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        pool.shutdownNow();
+        runner.shutdown(grace.toMillis());
         saveQueue();
     }
 
@@ -208,33 +191,24 @@ final class TargetPipeline {
 
     private void execute(JobPlanner.Work work) {
         if (state.needsPrepare) prepare();
-        Watch.DeleteGuard guard;
-        String held;
-        boolean delete;
+        TargetState.Decision d;
         synchronized (lock) {
-            delete = work.batch().full() && work.initial() ? watch.delete().atStartup() : watch.delete().whileRunning();
-            guard = state.guardNextFullSync && !watch.maxDelete().enabled() ? Watch.DeleteGuard.DEFAULT : watch.maxDelete();
-            held = delete && !work.batch().full() ? DeleteGuard.batch(guard, work.batch().deletes(), state.deletesConfirmed,
-                    SourceTree.files(watch.source())) : null;
-            if (held != null) state.hold(work, held, now());
+            d = state.decide(watch, work, SourceTree.files(watch.source()), now());
         }
-        if (held != null) {
-            log("error", held + "; paused until 'retry --allow-deletes'");
-            parts.activity().record(watchName, name(), "refused", work.batch().entries().size(), held);
+        if (d.held() != null) {
+            log("error", d.held() + "; paused until 'retry --allow-deletes'");
+            parts.activity().record(watchName, name(), "refused", work.batch().entries().size(), d.held());
             return;
         }
-        boolean confirmed;
-        synchronized (lock) {
-            confirmed = state.deletesConfirmed;
-        }
-        List<JobPlanner.Job> jobs = new ArrayList<>(planner.plan(work, delete, DeleteGuard.firstPass(guard, confirmed)));
-        List<RsyncRunner.Result> results = runAll(jobs);
+        Watch.DeleteGuard guard = d.guard();
+        List<JobPlanner.Job> jobs = new ArrayList<>(planner.plan(work, d.delete(), d.fullMaxDelete()));
+        List<RsyncRunner.Result> results = jobs.isEmpty() ? new ArrayList<>() : runner.runAll(jobs);
         Settlement.Settled first = Settlement.settle(jobs, results, guard, roots());
         List<Settlement.Settled> settled = new ArrayList<>(List.of(first));
         if (first.deletePass() >= 0) {
             JobPlanner.Job second = planner.fullDeletes(work, first.deletePass());
             jobs.add(second);
-            results.add(runCounted(second));
+            results.add(runner.run(second.argv(), second.stdin()));
             settled.add(Settlement.settle(List.of(second), List.of(results.get(results.size() - 1)), guard, roots()));
         }
         synchronized (lock) {
@@ -250,48 +224,9 @@ final class TargetPipeline {
         if (worst != RsyncExit.OK || state.queueOnDisk) saveQueue();
     }
 
-    /** Phase by phase: phase 0 one job at a time, later phases in parallel; a phase after a failed one is not run. */
-    private List<RsyncRunner.Result> runAll(List<JobPlanner.Job> jobs) {
-        RsyncRunner.Result[] results = new RsyncRunner.Result[jobs.size()];
-        int last = jobs.stream().mapToInt(JobPlanner.Job::phase).max().orElse(0);
-        boolean failed = false;
-        for (int phase = 0; phase <= last; phase++) {
-            Map<Integer, Future<RsyncRunner.Result>> running = new LinkedHashMap<>();
-            for (int i = 0; i < jobs.size(); i++) {
-                JobPlanner.Job job = jobs.get(i);
-                if (job.phase() != phase) continue;
-                if (failed) results[i] = RsyncRunner.Result.failed("not run: an earlier rsync of this batch failed");
-                else if (phase == 0) results[i] = runCounted(job);
-                else running.put(i, pool.submit(() -> runCounted(job)));
-            }
-            for (Map.Entry<Integer, Future<RsyncRunner.Result>> f : running.entrySet()) {
-                try {
-                    results[f.getKey()] = f.getValue().get();
-                } catch (Exception e) {
-                    results[f.getKey()] = RsyncRunner.Result.failed("cancelled at shutdown: " + e);
-                }
-            }
-            for (int i = 0; i < jobs.size(); i++) {
-                if (jobs.get(i).phase() != phase) continue;
-                RsyncExit outcome = RsyncExit.classify(results[i].exit(), results[i].rawError());
-                if (outcome != RsyncExit.OK && outcome != RsyncExit.PARTIAL) failed = true;
-            }
-        }
-        return new ArrayList<>(List.of(results));
-    }
-
-    private RsyncRunner.Result runCounted(JobPlanner.Job job) {
-        withLock(() -> state.inFlight++);
-        try {
-            return parts.runner().run(job.argv(), job.stdin());
-        } finally {
-            withLock(() -> state.inFlight--);
-        }
-    }
-
     /** Makes the target's .agent/tmp/ exist and empty; no other push to this target runs now (batches are serial). */
     private void prepare() {
-        RsyncRunner.Result r = parts.runner().run(args.prepare(), null);
+        RsyncRunner.Result r = runner.run(args.prepare(), null);
         synchronized (lock) {
             state.runs++;
             state.needsPrepare = r.exit() != 0;
@@ -311,15 +246,7 @@ final class TargetPipeline {
         synchronized (lock) {
             snapshot = state.queueSnapshot();
         }
-        String error = null;
-        try {
-            QueueFile.Saved saved = parts.queueFile().save(snapshot);
-            if (saved == QueueFile.Saved.AS_FULL_SYNC) error = "cannot save the queue to " + parts.queueFile().path()
-                    + " (its file system is full?): saved as a full sync instead";
-        } catch (IOException e) {
-            error = "cannot save the queue to " + parts.queueFile().path() + ": " + e.getMessage()
-                    + " (the last good queue file is kept)";
-        }
+        String error = parts.queueFile().saveOrWhy(snapshot);
         synchronized (lock) {
             state.saved(snapshot, error);
         }
@@ -328,6 +255,7 @@ final class TargetPipeline {
 
     ReplicationStatus.TargetStatus status(long nowNanos) {
         synchronized (lock) {
+            state.inFlight = runner.inFlight();
             return state.status(name(), target.endpoint().rsyncDestination(), stopping, nowNanos, parts.clock().instant());
         }
     }

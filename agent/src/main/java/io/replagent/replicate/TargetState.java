@@ -99,6 +99,21 @@ final class TargetState {
         retryAtNanos = 0;
     }
 
+    /**
+     * How a batch goes: whether deletes are propagated, the guard in force (at least the default one right after the
+     * source came back), a full sync's --max-delete, and why the guard holds it (null: it goes).
+     */
+    record Decision(boolean delete, Watch.DeleteGuard guard, long fullMaxDelete, String held) {}
+
+    /** Decides how {@code work} goes; a batch the guard holds is put back and the target paused. */
+    Decision decide(Watch watch, JobPlanner.Work work, DeleteGuard.FileCount files, long now) {
+        boolean delete = work.batch().full() && work.initial() ? watch.delete().atStartup() : watch.delete().whileRunning();
+        Watch.DeleteGuard guard = guardNextFullSync && !watch.maxDelete().enabled() ? Watch.DeleteGuard.DEFAULT : watch.maxDelete();
+        String held = delete && !work.batch().full() ? DeleteGuard.batch(guard, work.batch().deletes(), deletesConfirmed, files) : null;
+        if (held != null) hold(work, held, now);
+        return new Decision(delete, guard, DeleteGuard.firstPass(guard, deletesConfirmed), held);
+    }
+
     /** A batch the delete guard refused: back in the queue, the target paused. */
     void hold(JobPlanner.Work work, String why, long now) {
         pending.requeue(work.batch(), now);

@@ -53,7 +53,7 @@ class JobPlannerTest {
                 new Case("deletes alone run at once", work(List.of(), new Entry("old", State.DELETED, false)), true,
                         List.of(new Planned(Kind.DELETES, 1, List.of("old"), "named"))),
                 new Case("deletes not propagated", work(List.of(), new Entry("old", State.DELETED, false),
-                        new Entry("new", State.CREATED, false)), false, List.of(new Planned(Kind.BATCH, 1, List.of("new"), "named+fuzzy"))),
+                        new Entry("new", State.CREATED, false)), false, List.of(new Planned(Kind.BATCH, 1, List.of("new"), "named"))),
                 new Case("moves first, one at a time", work(List.of(new JobPlanner.Move("m0", "moved")),
                         new Entry("m0", State.DELETED, false)), true,
                         List.of(new Planned(Kind.MOVE, 0, List.of("moved"), "-"), new Planned(Kind.DELETES, 1, List.of("m0"), "named"))),

@@ -371,6 +371,8 @@ class ReplicationTest {
         assertTrue(t.failures().get(0).error().contains("max connections"), t.failures().toString());
         assertFalse(t.state().equals("paused"));
         hog.destroyForcibly().waitFor();
+        // the daemon's side of the killed transfer may hold the slot a while longer: wait until a connection is served
+        await(() -> r.probeTargets().values().stream().allMatch(java.util.Optional::isEmpty), "the slot is free");
         r.retryNow(null, null, false);
         await(() -> Files.exists(d.module().resolve("f")), "delivered once the slot is free");
     }
