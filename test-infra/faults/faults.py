@@ -325,6 +325,8 @@ def tree(root, hashes=True):
     out = {}
     broot = os.fsencode(root)
     for dirpath, dirnames, filenames in os.walk(broot):
+        if dirpath == broot and b".agent" in dirnames:  # a target's reserved directory (rsync temp files), not mirrored
+            dirnames.remove(b".agent")
         for name in dirnames + filenames:
             full = os.path.join(dirpath, name)
             st = os.lstat(full)

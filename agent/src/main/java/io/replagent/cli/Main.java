@@ -18,6 +18,7 @@ public final class Main {
         COMMANDS.put("apply", ApplyCommand::new);
         COMMANDS.put("status", StatusCommand::new);
         COMMANDS.put("console", ConsoleCommand::new);
+        COMMANDS.put("audit", AuditCommand::new);
     }
 
     private Main() {}

@@ -66,6 +66,7 @@ public final class Console {
         commands.put("pause", new Cmd("pause TARGET", "stop pushing to a target (changes keep queueing)", args -> targetOp("pause", args)));
         commands.put("resume", new Cmd("resume TARGET", "resume a paused target", args -> targetOp("resume", args)));
         commands.put("sync", new Cmd("sync [WATCH|TARGET]", "full sync now (rsync of the whole tree)", this::sync));
+        commands.put("audit", new Cmd("audit [WATCH|TARGET] [--repair]", "compare source and target by checksum; --repair sends what differs", this::audit));
         commands.put("limits", new Cmd("limits", "kernel inotify limits, watches used and needed", args -> generic("limits", null)));
         commands.put("config", new Cmd("config", "the effective state (secrets redacted)", args -> generic("config", null)));
         commands.put("rsyncd", new Cmd("rsyncd", "the rendered rsyncd.conf and the daemon's status (backup host)", args -> generic("rsyncd", null)));
@@ -234,6 +235,14 @@ public final class Console {
         println("full sync queued" + (args.isEmpty() ? " for every watch" : " for " + args.get(0)));
     }
 
+    private void audit(List<String> args) throws ControlException {
+        ObjectNode request = ControlClient.args().put("repair", args.contains("--repair"));
+        args.stream().filter(a -> !a.equals("--repair")).findFirst().ifPresent(t -> request.put("target", t));
+        call("audit", request).properties().forEach(e -> println(e.getKey() + ": " + e.getValue().path("result").asString()
+                + ", " + e.getValue().path("missing").asLong() + " missing, " + e.getValue().path("differs").asLong() + " differ, "
+                + e.getValue().path("extra").asLong() + " extra" + (e.getValue().path("repaired").asBoolean() ? " (repaired)" : "")));
+    }
+
     private void logLevel(List<String> args) throws ControlException {
         if (args.size() != 1) {
             println("usage: " + commands.get("log-level").usage());
@@ -310,7 +319,7 @@ public final class Console {
             switch (command) {
                 case "help" -> commands.keySet().forEach(name -> candidates.add(new Candidate(name)));
                 case "log-level" -> List.of("error", "warn", "info", "debug").forEach(l -> candidates.add(new Candidate(l)));
-                case "pause", "resume", "retry", "failures", "queue", "sync", "events" -> names(command).forEach(n -> candidates.add(new Candidate(n)));
+                case "pause", "resume", "retry", "failures", "queue", "sync", "events", "audit" -> names(command).forEach(n -> candidates.add(new Candidate(n)));
                 default -> { }
             }
         }

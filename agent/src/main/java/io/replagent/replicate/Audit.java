@@ -72,7 +72,7 @@ final class Audit {
             Kind kind;
             if (code.startsWith("*deleting")) kind = Kind.EXTRA;
             else if (code.substring(2).startsWith("+++")) kind = Kind.MISSING;
-            else if (code.charAt(0) == '>' || code.charAt(0) == 'c') kind = Kind.DIFFERS;
+            else if ("<>c".indexOf(code.charAt(0)) >= 0) kind = Kind.DIFFERS; // '<': sent, as a push to a daemon says
             else continue; // attributes only
             switch (kind) {
                 case MISSING -> missing++;

@@ -25,10 +25,13 @@ final class Pipelines {
 
     private Pipelines() {}
 
-    /** @param runners every target's runner, for killing them all at shutdown */
+    /**
+     * @param runners  every target's runner, for killing them all at shutdown
+     * @param withQueues the queue files are read and kept (false for a one-off audit beside a running agent)
+     */
     static List<WatchRun> create(State state, Map<String, String> env, Log log, ActivityLog activity,
-                                 List<RsyncRunner> runners) throws IOException {
-        Path queues = state.settings() == null || state.settings().stateDir() == null ? null
+                                 List<RsyncRunner> runners, boolean withQueues) throws IOException {
+        Path queues = !withQueues || state.settings() == null || state.settings().stateDir() == null ? null
                 : state.settings().stateDir().resolve("queue");
         Map<String, Integer> legacyClaims = new HashMap<>();
         for (Watch w : state.watches()) for (Target t : w.targets()) legacyClaims.merge(QueueName.legacy(w.name(), t.name()), 1, Integer::sum);

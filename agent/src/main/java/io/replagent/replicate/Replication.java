@@ -59,8 +59,31 @@ public final class Replication {
     public static Replication create(State state, Map<String, String> env, PrintStream logStream) throws IOException {
         Settings settings = state.settings();
         Replication r = new Replication(state, new Log(logStream, settings == null ? null : settings.logLevel()));
-        r.watches.addAll(Pipelines.create(state, env, r.log, r.activity, r.runners));
+        r.watches.addAll(Pipelines.create(state, env, r.log, r.activity, r.runners, true));
         return r;
+    }
+
+    /**
+     * A one-off audit of a watch's targets beside (or without) a running agent, for {@code agent audit}: no watcher,
+     * no queue file touched. {@code repair}: the differences are sent now.
+     *
+     * @throws IllegalArgumentException when the state has no such watch (the message names the watches)
+     * @throws IOException when a repair did not deliver everything (the log says why)
+     */
+    public static Map<String, ReplicationStatus.AuditStatus> auditOnce(State state, Map<String, String> env,
+                                                                      PrintStream logStream, String watch, boolean repair)
+            throws IOException {
+        if (state.watches().stream().noneMatch(w -> w.name().equals(watch))) {
+            throw new IllegalArgumentException("no watch '" + watch + "' in the state (watches: "
+                    + String.join(", ", state.watches().stream().map(io.replagent.state.Watch::name).toList()) + ")");
+        }
+        Replication r = new Replication(state, new Log(logStream, state.settings() == null ? null : state.settings().logLevel()));
+        r.watches.addAll(Pipelines.create(state, env, r.log, r.activity, r.runners, false));
+        Map<String, ReplicationStatus.AuditStatus> results = r.audit(watch, null, repair);
+        boolean delivered = true;
+        if (repair) for (WatchRun w : r.watches) if (w.watch.name().equals(watch)) for (TargetPipeline t : w.targets) delivered &= t.syncNow();
+        if (!delivered) throw new IOException("the repair did not deliver every difference (see the log above)");
+        return results;
     }
 
     /** The initial sync of every watch (deletes per its delete mode's startup rule), then returns. */
@@ -235,6 +258,11 @@ public final class Replication {
         } catch (IOException e) {
             log.warn("cannot write the status file " + file + ": " + e.getMessage());
         }
+    }
+
+    /** The listener the watch's watcher calls (tests drive it as a watcher would). */
+    TreeWatcher.Listener listener(String watch) {
+        return watches.stream().filter(w -> w.watch.name().equals(watch)).findFirst().orElseThrow();
     }
 
     /** The log level from now on. */

@@ -1,5 +1,6 @@
 package io.replagent.console;
 
+import org.junit.jupiter.api.Tag;
 import io.replagent.control.ControlException;
 import io.replagent.control.ControlServer;
 import io.replagent.control.Operations;
@@ -32,6 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The console driven through a scripted terminal, expect-style: wait for the prompt, type, read the screen.
  * The agent end is a real control server; its operations record what the console asked for.
  */
+@Tag("e2e")
 class ConsoleTest {
 
     static final JsonMapper JSON = JsonMapper.builder().build();

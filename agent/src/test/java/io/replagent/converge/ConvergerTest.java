@@ -1,5 +1,6 @@
 package io.replagent.converge;
 
+import org.junit.jupiter.api.Tag;
 import io.replagent.testing.Ports;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Both roles end to end against the real parts: a system user, a real rsync daemon on 127.0.0.1 and a free port,
  * real rsync clients pushing with the converged password file.
  */
+@Tag("e2e")
 class ConvergerTest {
 
     @TempDir Path root;

@@ -9,7 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class AuditTest {
 
-    /** `rsync -a --checksum --dry-run --delete --out-format='%i %n' --stats` of a drifted target, as rsync 3.5 prints it. */
+    /**
+     * `rsync -a --checksum --dry-run --delete --out-format='%i %n' --stats` of a drifted target, as rsync 3.5 prints it
+     * (a push to a daemon itemizes what it would send with '<', a local one with '>').
+     */
     private static final String OUTPUT = String.join("\n",
             "*deleting   only-on-target",
             ".d..t...... ./",
@@ -17,7 +20,7 @@ class AuditTest {
             ">f+++++++++ gone/file",
             "cd+++++++++ gone/",
             ".f...p..... mode only",
-            ">fc........ odd\\#012name",
+            "<fc........ odd\\#012name",
             "",
             "Number of files: 7 (reg: 5, dir: 2)",
             "Number of created files: 2 (reg: 1, dir: 1)",

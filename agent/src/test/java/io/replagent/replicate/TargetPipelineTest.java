@@ -5,6 +5,7 @@ import io.replagent.state.Watch;
 import io.replagent.testing.Trees;
 import io.replagent.testing.Watches;
 import io.replagent.tree.Change;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The pipeline driven directly (marks instead of inotify), pushing to a local directory with real rsync. */
+@Tag("e2e")
 class TargetPipelineTest {
 
     @TempDir Path tmp;
@@ -31,9 +33,11 @@ class TargetPipelineTest {
 
     private TargetPipeline pipeline(Watch watch) {
         Log out = new Log(new PrintStream(log, true), null);
+        ActivityLog tail = new ActivityLog(out, java.time.Clock.systemUTC());
+        tail.subscribe(activities::add);
         return new TargetPipeline("w", watch, watch.targets().get(0), new TargetPipeline.Parts(
                 new RsyncRunner(Map.of("PATH", System.getenv("PATH"))), new Backoff(Duration.ofMillis(10), Duration.ofMillis(100), () -> 0.5),
-                out, new ActivityLog(out, activities::add, java.time.Clock.systemUTC()), null, System::nanoTime,
+                out, tail, null, System::nanoTime,
                 java.time.Clock.systemUTC()));
     }
 

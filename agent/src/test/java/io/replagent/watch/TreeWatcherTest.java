@@ -1,5 +1,6 @@
 package io.replagent.watch;
 
+import org.junit.jupiter.api.Tag;
 import io.replagent.tree.Change;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -16,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Real inotify on a temp tree; the listener records what the watcher reports. */
+@Tag("e2e")
 class TreeWatcherTest {
 
     @TempDir Path tmp;
