@@ -85,7 +85,7 @@ final class JobPlanner {
         }
         boolean sendsFirst = !named.isEmpty() || !collapsed.isEmpty();
         lists(jobs, Kind.BATCH, 1, named, args.list(delete, RsyncArgs.Check.NAMED, !deleted.isEmpty()));
-        lists(jobs, Kind.CHECKSUM, 1, collapsed, args.list(delete, RsyncArgs.Check.CHECKSUM, !deleted.isEmpty()));
+        lists(jobs, Kind.CHECKSUM, 1, collapsed, args.list(delete, RsyncArgs.Check.CHECKSUM, true));
         lists(jobs, Kind.DELETES, sendsFirst ? 2 : 1, deleted, args.list(true, RsyncArgs.Check.NAMED, false));
         return jobs;
     }

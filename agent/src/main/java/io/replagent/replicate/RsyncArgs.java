@@ -139,7 +139,8 @@ final class RsyncArgs {
      * The paths on stdin. A listed path missing at the source is deleted on the target when deletes are
      * propagated ({@code --delete-missing-args}, and {@code --delete} inside directories sent recursively),
      * or skipped without an error when not. {@code fuzzy}: a missing file is built from a file of the same size and
-     * mtime in its directory on the target (a rename there), when the batch's deletes run after it.
+     * mtime in its directory on the target (a rename there), when the batch's deletes run after it (inside a
+     * collapsed directory: --delete-after).
      */
     List<String> list(boolean delete, Check check, boolean fuzzy) {
         List<String> argv = new ArrayList<>(common);
@@ -147,6 +148,8 @@ final class RsyncArgs {
         argv.add("--temp-dir=" + tempDir);
         argv.add(check == Check.NAMED ? "--ignore-times" : "--checksum");
         if (fuzzy) argv.add("--fuzzy");
+        // a collapsed directory's renames: its old names must outlive the transfer to serve as --fuzzy's basis
+        if (check == Check.CHECKSUM && delete) argv.add("--delete-after");
         argv.add("-r");
         argv.add("--from0");
         argv.add("--files-from=-");

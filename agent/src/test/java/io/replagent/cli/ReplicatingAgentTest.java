@@ -100,6 +100,8 @@ class ReplicatingAgentTest {
             assertEquals(ExitCode.DEGRADED, status().exit());
             client.call("resume", ControlClient.args().put("target", "src/backup"));
             Trees.awaitEqual(source, backup, Duration.ofSeconds(20));
+            JsonNode audit = client.call("audit", ControlClient.args().put("target", "src/backup"));
+            assertEquals("clean", audit.path("src/backup").path("result").asString(), audit.toString());
             ControlException unknown = org.junit.jupiter.api.Assertions.assertThrows(ControlException.class,
                     () -> client.call("pause", ControlClient.args().put("target", "nosuch")));
             assertTrue(unknown.getMessage().contains("targets: src/backup"), unknown.getMessage());

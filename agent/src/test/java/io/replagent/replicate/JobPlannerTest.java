@@ -46,7 +46,7 @@ class JobPlannerTest {
                         List.of(new Planned(Kind.BATCH, 1, List.of("d"), "named"))),
                 new Case("a collapsed directory is compared by content", work(List.of(),
                         new Entry("d", State.CHANGED, true), new Entry("f", State.CHANGED, false)), true,
-                        List.of(new Planned(Kind.BATCH, 1, List.of("f"), "named"), new Planned(Kind.CHECKSUM, 1, List.of("d"), "checksum"))),
+                        List.of(new Planned(Kind.BATCH, 1, List.of("f"), "named"), new Planned(Kind.CHECKSUM, 1, List.of("d"), "checksum+fuzzy"))),
                 new Case("deletes after the sends, which may build a renamed file from the old name", work(List.of(),
                         new Entry("old", State.DELETED, false), new Entry("new", State.CREATED, false)), true,
                         List.of(new Planned(Kind.BATCH, 1, List.of("new"), "named+fuzzy"), new Planned(Kind.DELETES, 2, List.of("old"), "named"))),

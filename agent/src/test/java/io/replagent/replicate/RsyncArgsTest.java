@@ -47,6 +47,8 @@ class RsyncArgsTest {
                         "--files-from=-", "--delete", "--delete-missing-args", "/src/", dest)},
                 {a.list(false, RsyncArgs.Check.CHECKSUM, true), true, List.of(temp, "--checksum", "--fuzzy", "-r", "--from0",
                         "--files-from=-", "--ignore-missing-args", "/src/", dest)},
+                {a.list(true, RsyncArgs.Check.CHECKSUM, true), true, List.of(temp, "--checksum", "--fuzzy", "--delete-after", "-r",
+                        "--from0", "--files-from=-", "--delete", "--delete-missing-args", "/src/", dest)},
                 // a move's transfer is rooted below the target's root: the reserved filter would hit top2/.agent
                 {a.moved("top", "top2", true), false, List.of(temp, "--delete", "--link-dest=../top", "/src/top2/", dest + "top2/")},
                 {a.moved("a/b", "c/d/e", false), false, List.of(temp, "--link-dest=../../../a/b", "/src/c/d/e/", dest + "c/d/e/")},
