@@ -2,13 +2,10 @@ package io.replagent.replicate;
 
 import io.replagent.state.Settings;
 import io.replagent.state.State;
-import io.replagent.system.AtomicFile;
 import io.replagent.watch.TreeWatcher;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,7 +28,6 @@ import java.util.function.Consumer;
  */
 public final class Replication {
 
-    private static final Duration STATUS_INTERVAL = Duration.ofSeconds(2);
     private static final Duration STOP_GRACE = Duration.ofSeconds(10);
 
     private final State state;
@@ -42,12 +38,14 @@ public final class Replication {
     private final List<Thread> threads = new ArrayList<>();
     private final ActivityLog activity;
     private volatile boolean stopping;
-    private Thread housekeeping;
+    private final Housekeeping housekeeping;
 
     private Replication(State state, Log log) {
         this.state = state;
         this.log = log;
         this.activity = new ActivityLog(log, Clock.systemUTC());
+        this.housekeeping = new Housekeeping(state.settings() == null ? null : state.settings().statusFile(), this::status,
+                watches, log);
     }
 
     /**
@@ -95,7 +93,7 @@ public final class Replication {
                 ok &= t.syncNow();
             }
         }
-        writeStatus();
+        housekeeping.writeStatus();
         return ok;
     }
 
@@ -126,8 +124,6 @@ public final class Replication {
                 thread.start();
             }
         }
-        housekeeping = new Thread(this::housekeepingLoop, "housekeeping");
-        housekeeping.setDaemon(true);
         housekeeping.start();
     }
 
@@ -149,8 +145,7 @@ public final class Replication {
         runners.forEach(RsyncRunner::killAll); // past the grace period; killed runs go back to the queue
         joinAll(Duration.ofSeconds(2));
         for (WatchRun w : watches) for (TargetPipeline t : w.targets) t.finish(Duration.ofSeconds(2));
-        if (housekeeping != null) housekeeping.interrupt();
-        writeStatus();
+        housekeeping.stop();
         log.info("stopped");
         stopped.countDown();
     }
@@ -234,29 +229,6 @@ public final class Replication {
         for (WatchRun w : watches) {
             if (watch != null && !w.watch.name().equals(watch)) continue;
             for (TargetPipeline t : w.targets) if (target == null || t.name().equals(target)) action.accept(t);
-        }
-    }
-
-    /** Every few seconds: the status file, and the queue files of targets that are not delivering. */
-    private void housekeepingLoop() {
-        while (!stopping) {
-            writeStatus();
-            for (WatchRun w : watches) for (TargetPipeline t : w.targets) t.saveIfWaiting();
-            try {
-                Thread.sleep(STATUS_INTERVAL.toMillis());
-            } catch (InterruptedException e) {
-                return;
-            }
-        }
-    }
-
-    private void writeStatus() {
-        Path file = state.settings() == null ? null : state.settings().statusFile();
-        if (file == null) return;
-        try {
-            AtomicFile.write(file, StatusJson.of(status()).getBytes(StandardCharsets.UTF_8), 0644);
-        } catch (IOException e) {
-            log.warn("cannot write the status file " + file + ": " + e.getMessage());
         }
     }
 

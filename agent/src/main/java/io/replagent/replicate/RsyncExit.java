@@ -43,6 +43,11 @@ enum RsyncExit {
         }
     }
 
+    /** The connection was refused before anything was sent (no daemon listening, or one at its connection limit). */
+    static boolean refused(String stderr) {
+        return stderr != null && (stderr.contains("failed to connect to") || stderr.contains("@ERROR: max connections"));
+    }
+
     /**
      * A file I/O error (exit 11: often the target's filesystem is full, and the daemon's message may be lost in a
      * connection reset) or a full or over-quota target: retried with backoff, and raised as an alert meanwhile.

@@ -36,6 +36,8 @@ final class TargetPipeline {
     private final JobPlanner planner;
     private final BatchPolicy policy;
     private final TargetState state;
+    /** The raw roots rsync's error paths may start with: the source, a local target. */
+    private final List<String> roots = new ArrayList<>();
     private final JobRunner runner;
     private final Object lock = new Object();
     private volatile boolean stopping;
@@ -49,6 +51,8 @@ final class TargetPipeline {
         this.planner = new JobPlanner(args, watch.maxProcesses(), SourceTree.directories(watch.source()));
         this.policy = new BatchPolicy(watch.delay(), watch.maxDelays());
         this.state = new TargetState(watch, parts.nanos().getAsLong());
+        roots.add(RawNames.of(watch.source().toAbsolutePath().normalize()) + "/");
+        if (target.endpoint() instanceof Target.Local l) roots.add(RawNames.of(l.path().toAbsolutePath().normalize()) + "/");
         this.runner = new JobRunner(parts.runner(), watch.maxProcesses(), "rsync-" + watchName + "-" + target.name());
     }
 
@@ -203,13 +207,13 @@ final class TargetPipeline {
         Watch.DeleteGuard guard = d.guard();
         List<JobPlanner.Job> jobs = new ArrayList<>(planner.plan(work, d.delete(), d.fullMaxDelete()));
         List<RsyncRunner.Result> results = jobs.isEmpty() ? new ArrayList<>() : runner.runAll(jobs);
-        Settlement.Settled first = Settlement.settle(jobs, results, guard, roots());
+        Settlement.Settled first = Settlement.settle(jobs, results, guard, roots);
         List<Settlement.Settled> settled = new ArrayList<>(List.of(first));
         if (first.deletePass() >= 0) {
             JobPlanner.Job second = planner.fullDeletes(work, first.deletePass());
             jobs.add(second);
             results.add(runner.run(second.argv(), second.stdin()));
-            settled.add(Settlement.settle(List.of(second), List.of(results.get(results.size() - 1)), guard, roots()));
+            settled.add(Settlement.settle(List.of(second), List.of(results.get(results.size() - 1)), guard, roots));
         }
         synchronized (lock) {
             state.settle(settled, results, work.initial() && work.batch().full(), parts.backoff(), now(), parts.clock().instant());
@@ -232,12 +236,6 @@ final class TargetPipeline {
             state.needsPrepare = r.exit() != 0;
         }
         if (r.exit() != 0) log("debug", "cannot prepare .agent/tmp/ on the target: " + r.error());
-    }
-
-    private List<String> roots() {
-        List<String> roots = new ArrayList<>(List.of(RawNames.of(watch.source().toAbsolutePath().normalize()) + "/"));
-        if (target.endpoint() instanceof Target.Local l) roots.add(RawNames.of(l.path().toAbsolutePath().normalize()) + "/");
-        return roots;
     }
 
     private void saveQueue() {

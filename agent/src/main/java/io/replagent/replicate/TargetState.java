@@ -59,7 +59,8 @@ final class TargetState {
         boolean empty = pending.isEmpty() && moves.isEmpty();
         long batch = policy.untilDue(now, new BatchPolicy.Pending(empty, pending.isFull(), pending.changes(),
                 pending.firstNanos()), pauses.paused(), retryAtNanos);
-        long periodic = BatchPolicy.earliest(fullSyncs.until(now), pauses.paused() ? -1 : audits.until(now));
+        // an audit waits for a quiet target: never before a backoff ends, never while paused
+        long periodic = BatchPolicy.earliest(fullSyncs.until(now), pauses.paused() || !empty ? -1 : audits.until(now));
         return BatchPolicy.earliest(batch, periodic);
     }
 
@@ -163,7 +164,9 @@ final class TargetState {
             attention = null; // a full target that has room again
             if (initialSync) initial = false;
         } else {
-            needsPrepare = true; // a receiver killed mid-file leaves its temp file behind
+            // a receiver killed mid-file leaves its temp file behind; a refused connection wrote nothing, and
+            // preparing again would take the connection a daemon at its limit has just freed (a livelock at max 1)
+            if (results.stream().anyMatch(r -> r.exit() != 0 && r.exit() != 24 && !RsyncExit.refused(r.rawError()))) needsPrepare = true;
             if (!worst.pauses()) {
                 attempt++;
                 retries++;

@@ -55,7 +55,19 @@ class TargetStateTest {
         assertEquals(1, t.failureCount());
         assertEquals(1, t.queueDepth());
         assertEquals(S, s.untilDue(POLICY, 2 * S), "waits for the backoff");
-        assertTrue(s.needsPrepare, "a failed rsync may leave temp files: the next push prepares .agent/tmp/");
+        assertTrue(s.needsPrepare, "the first push prepares .agent/tmp/");
+        s.needsPrepare = false;
+        s.take();
+        s.settle(List.of(settled(RsyncExit.TRANSIENT, List.of(failed), Set.of(), Map.of("a", "rsync exit 5"), null)),
+                List.of(new RsyncRunner.Result(5, 0.1, "", "@ERROR: max connections (1) reached -- try again later")),
+                false, BACKOFF, 2 * S, AT);
+        assertFalse(s.needsPrepare, "a refused connection wrote nothing");
+        s.take();
+        s.settle(List.of(settled(RsyncExit.TRANSIENT, List.of(failed), Set.of(), Map.of("a", "rsync exit 10"), null)),
+                List.of(new RsyncRunner.Result(10, 0.1, "", "rsync: [sender] write error: Broken pipe (32)")), false, BACKOFF, 2 * S, AT);
+        assertTrue(s.needsPrepare, "a connection lost mid-transfer may leave temp files: the next push prepares again");
+        s.attempt = 1;
+        s.retryAtNanos = 3 * S;
         s.take();
         s.settle(List.of(settled(RsyncExit.OK, List.of(), Set.of("a"), Map.of(), null)), List.of(ran(0)), false, BACKOFF, 4 * S, AT);
         t = s.status("t", "d", false, 4 * S, AT);
@@ -64,8 +76,8 @@ class TargetStateTest {
         assertEquals(0, t.failureCount());
         assertEquals(AT, t.lastSuccess());
         assertEquals(2000, t.bytesSent());
-        assertEquals(2, t.rsyncRuns());
-        assertEquals(2, t.batches());
+        assertEquals(4, t.rsyncRuns());
+        assertEquals(4, t.batches());
         assertEquals(-1, s.untilDue(POLICY, 4 * S), "nothing to do");
         assertTrue(work.moves().isEmpty());
     }
@@ -127,6 +139,9 @@ class TargetStateTest {
         assertFalse(s.auditDue(4 * S));
         assertEquals(0, s.untilDue(POLICY, 10 * S), "the full sync is marked when due");
         assertTrue(s.take().batch().full());
+        s.pending.mark("a", Change.MODIFIED, false, false, 10 * S);
+        s.retryAtNanos = 15 * S;
+        assertEquals(5 * S, s.untilDue(POLICY, 10 * S), "a due audit does not cut a backoff short");
     }
 
     @Test void aRepairMarksWhatTheAuditFound() {
