@@ -57,12 +57,13 @@ final class JobPlanner {
     /**
      * @param delete        deletes are propagated (the delete mode's rule for this batch)
      * @param fullMaxDelete rsync's --max-delete for a full sync, -1 for none
+     * @param tempDirReady  the target's .agent/tmp/ exists (a full sync may run while it is made: then without it)
      */
-    List<Job> plan(Work work, boolean delete, long fullMaxDelete) {
+    List<Job> plan(Work work, boolean delete, long fullMaxDelete, boolean tempDirReady) {
         DirtyTree.Batch batch = work.batch();
         if (batch.full()) {
             Kind kind = work.initial() ? Kind.INITIAL : Kind.FULL;
-            return List.of(new Job(kind, 1, args.full(delete, fullMaxDelete), null, batch, null));
+            return List.of(new Job(kind, 1, args.full(delete, fullMaxDelete, tempDirReady), null, batch, null));
         }
         List<Job> jobs = new ArrayList<>();
         List<DirtyTree.Entry> named = new ArrayList<>();
@@ -92,7 +93,7 @@ final class JobPlanner {
 
     /** The second pass of a full sync whose deletions the guard allowed: at most {@code maxDelete} of them. */
     Job fullDeletes(Work work, long maxDelete) {
-        return new Job(Kind.FULL_DELETES, 1, args.full(true, maxDelete), null, work.batch(), null);
+        return new Job(Kind.FULL_DELETES, 1, args.full(true, maxDelete, true), null, work.batch(), null);
     }
 
     private void lists(List<Job> jobs, Kind kind, int phase, List<DirtyTree.Entry> entries, List<String> argv) {

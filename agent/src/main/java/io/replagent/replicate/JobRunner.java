@@ -69,6 +69,11 @@ final class JobRunner {
         }
     }
 
+    /** Runs {@code task} on one of the threads (beside the batch's jobs). */
+    Future<?> submit(Runnable task) {
+        return pool.submit(task);
+    }
+
     /** rsyncs running now. */
     int inFlight() {
         return inFlight.get();

@@ -120,14 +120,15 @@ final class RsyncArgs {
         return argv;
     }
 
-    /**
+        /**
      * The whole tree; {@code --delete} when deletes are propagated, at most {@code maxDelete} of them when that is not
-     * negative (rsync stops deleting there and exits 25).
+     * negative (rsync stops deleting there and exits 25). {@code tempDir}: into the target's .agent/tmp/ (false only
+     * while it is being made, for the first push of a run: rsync refuses a temp dir that does not exist yet).
      */
-    List<String> full(boolean delete, long maxDelete) {
+    List<String> full(boolean delete, long maxDelete, boolean tempDir) {
         List<String> argv = new ArrayList<>(common);
         argv.add(1, RESERVED_FILTER);
-        argv.add("--temp-dir=" + tempDir);
+        if (tempDir) argv.add("--temp-dir=" + this.tempDir);
         if (delete) argv.add("--delete");
         if (delete && maxDelete >= 0) argv.add("--max-delete=" + maxDelete);
         argv.add(source);

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Future;
 import java.util.function.LongSupplier;
 
 /**
@@ -41,6 +42,8 @@ final class TargetPipeline {
     private final JobRunner runner;
     private final Object lock = new Object();
     private volatile boolean stopping;
+    /** Only the pipeline's thread (or apply --once's caller) reads and writes it. */
+    private boolean firstPush = true;
 
     TargetPipeline(String watchName, Watch watch, Target target, Parts parts) {
         this.watchName = watchName;
@@ -194,19 +197,26 @@ final class TargetPipeline {
     }
 
     private void execute(JobPlanner.Work work) {
-        if (state.needsPrepare) prepare();
+        // the first push of a run, a full sync (which never touches .agent/), goes while .agent/tmp/ is made, without
+        // it: preparing first would cost every start one more rsync session (~0.1 s); later ones wait for it
+        boolean beside = state.needsPrepare && firstPush && work.batch().full();
+        firstPush = false;
+        Future<?> preparing = beside ? runner.submit(this::prepare) : null;
+        if (state.needsPrepare && !beside) prepare();
         TargetState.Decision d;
         synchronized (lock) {
             d = state.decide(watch, work, SourceTree.files(watch.source()), now());
         }
         if (d.held() != null) {
+            awaitQuietly(preparing);
             log("error", d.held() + "; paused until 'retry --allow-deletes'");
             parts.activity().record(watchName, name(), "refused", work.batch().entries().size(), d.held());
             return;
         }
         Watch.DeleteGuard guard = d.guard();
-        List<JobPlanner.Job> jobs = new ArrayList<>(planner.plan(work, d.delete(), d.fullMaxDelete()));
+        List<JobPlanner.Job> jobs = new ArrayList<>(planner.plan(work, d.delete(), d.fullMaxDelete(), !beside));
         List<RsyncRunner.Result> results = jobs.isEmpty() ? new ArrayList<>() : runner.runAll(jobs);
+        awaitQuietly(preparing);
         Settlement.Settled first = Settlement.settle(jobs, results, guard, roots);
         List<Settlement.Settled> settled = new ArrayList<>(List.of(first));
         if (first.deletePass() >= 0) {
@@ -226,6 +236,15 @@ final class TargetPipeline {
                     + (state.retryAtNanos - now()) / 1_000_000 / 1000.0 + " s");
         }
         if (worst != RsyncExit.OK || state.queueOnDisk) saveQueue();
+    }
+
+    private static void awaitQuietly(Future<?> task) {
+        if (task == null) return;
+        try {
+            task.get();
+        } catch (Exception e) {
+            // a prepare that did not run is tried again before the next push (needsPrepare stays)
+        }
     }
 
     /** Makes the target's .agent/tmp/ exist and empty; no other push to this target runs now (batches are serial). */

@@ -62,26 +62,28 @@ class JobPlannerTest {
                 new Case("a name argv cannot carry: sent as a new directory", work(List.of(new JobPlanner.Move("m0", "st*r"))),
                         true, List.of(new Planned(Kind.BATCH, 1, List.of("st*r"), "named"))));
         for (Case c : cases) {
-            assertEquals(c.expected(), planner.plan(c.work(), c.delete(), -1).stream().map(JobPlannerTest::planned).toList(), c.name());
+            assertEquals(c.expected(), planner.plan(c.work(), c.delete(), -1, true).stream().map(JobPlannerTest::planned).toList(), c.name());
         }
     }
 
     @Test void aFullSyncIsOneJobAndItsDeletePassAnother() {
         JobPlanner.Work full = new JobPlanner.Work(new DirtyTree.Batch(true, List.of(), 0), List.of(), true);
-        List<JobPlanner.Job> jobs = planner.plan(full, true, 0);
+        List<JobPlanner.Job> jobs = planner.plan(full, true, 0, true);
         assertEquals(1, jobs.size());
         assertEquals(Kind.INITIAL, jobs.get(0).kind());
         assertTrue(jobs.get(0).argv().contains("--max-delete=0"));
         JobPlanner.Job second = planner.fullDeletes(full, 40);
         assertEquals(Kind.FULL_DELETES, second.kind());
         assertTrue(second.argv().contains("--max-delete=40") && second.argv().contains("--delete"));
-        assertFalse(planner.plan(full, true, -1).get(0).argv().stream().anyMatch(a -> a.startsWith("--max-delete")));
+        assertFalse(planner.plan(full, true, -1, true).get(0).argv().stream().anyMatch(a -> a.startsWith("--max-delete")));
+        assertFalse(planner.plan(full, true, 0, false).get(0).argv().stream().anyMatch(a -> a.startsWith("--temp-dir")),
+                "the first push of a run goes while .agent/tmp/ is made");
     }
 
     @Test void largeListsAreSpreadOverTheProcesses() {
         Entry[] many = new Entry[12_000];
         for (int i = 0; i < many.length; i++) many[i] = new Entry(String.format("f%05d", i), State.CHANGED, false);
-        List<JobPlanner.Job> jobs = planner.plan(work(List.of(), many), true, -1);
+        List<JobPlanner.Job> jobs = planner.plan(work(List.of(), many), true, -1, true);
         assertEquals(4, jobs.size());
         assertEquals(12_000, jobs.stream().mapToInt(j -> j.listed().size()).sum());
         assertTrue(jobs.stream().allMatch(j -> j.listed().size() <= JobPlanner.MAX_PATHS_PER_RSYNC));
