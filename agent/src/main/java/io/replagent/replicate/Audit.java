@@ -39,6 +39,12 @@ final class Audit {
                     + RawNames.display(d.path())).toList();
         }
 
+        /** One line for the log. */
+        String summary() {
+            return error != null ? error : missing + " missing, " + differs + " differ, " + extra + " extra on the target"
+                    + (repaired ? "; queued to be sent again" : "");
+        }
+
         Result repaired(boolean repaired) {
             return new Result(at, missing, differs, extra, differences, repaired, error);
         }

@@ -74,6 +74,16 @@ final class JobRunner {
         return pool.submit(task);
     }
 
+    /** Waits for a task of {@link #submit}; what it failed to do it tries again itself another time. */
+    static void awaitQuietly(Future<?> task) {
+        if (task == null) return;
+        try {
+            task.get();
+        } catch (Exception e) {
+            // nothing to add: the task keeps its own state
+        }
+    }
+
     /** rsyncs running now. */
     int inFlight() {
         return inFlight.get();

@@ -55,7 +55,8 @@ final class Pipelines {
                     log.warn("watch " + watch.name() + " target " + target.name() + ": the queue file " + legacy
                             + " of an older agent was shared with another watch/target: a full sync instead");
                 }
-                pipeline.restoreQueue(hasLegacy && legacyClaims.get(legacyName) == 1 ? new QueueFile(legacy) : null);
+                if (hasLegacy && legacyClaims.get(legacyName) == 1) pipeline.restoreQueue(new QueueFile(legacy), true);
+                else if (queue != null && Files.exists(queue.path())) pipeline.restoreQueue(queue, false);
                 if (hasLegacy) legacyRead.add(legacy);
                 run.targets.add(pipeline);
             }

@@ -3,15 +3,11 @@ package io.replagent.replicate;
 import io.replagent.state.Target;
 import io.replagent.state.Watch;
 import io.replagent.tree.Change;
-import io.replagent.tree.RawNames;
 
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Future;
 import java.util.function.LongSupplier;
 
 /**
@@ -34,16 +30,12 @@ final class TargetPipeline {
     private final Target target;
     private final Parts parts;
     private final RsyncArgs args;
-    private final JobPlanner planner;
     private final BatchPolicy policy;
     private final TargetState state;
-    /** The raw roots rsync's error paths may start with: the source, a local target. */
-    private final List<String> roots = new ArrayList<>();
     private final JobRunner runner;
+    private final Delivery delivery;
     private final Object lock = new Object();
     private volatile boolean stopping;
-    /** Only the pipeline's thread (or apply --once's caller) reads and writes it. */
-    private boolean firstPush = true;
 
     TargetPipeline(String watchName, Watch watch, Target target, Parts parts) {
         this.watchName = watchName;
@@ -51,12 +43,10 @@ final class TargetPipeline {
         this.target = target;
         this.parts = parts;
         this.args = new RsyncArgs("rsync", watch, target);
-        this.planner = new JobPlanner(args, watch.maxProcesses(), SourceTree.directories(watch.source()));
         this.policy = new BatchPolicy(watch.delay(), watch.maxDelays());
         this.state = new TargetState(watch, parts.nanos().getAsLong());
-        roots.add(RawNames.of(watch.source().toAbsolutePath().normalize()) + "/");
-        if (target.endpoint() instanceof Target.Local l) roots.add(RawNames.of(l.path().toAbsolutePath().normalize()) + "/");
         this.runner = new JobRunner(parts.runner(), watch.maxProcesses(), "rsync-" + watchName + "-" + target.name());
+        this.delivery = new Delivery(watchName, watch, target, parts, args, runner, state, lock, this::log);
     }
 
     String name() {
@@ -68,15 +58,12 @@ final class TargetPipeline {
         return watchName + "/" + target.name();
     }
 
-    /** Puts back what a previous run left: the queue file, or a file of the old naming ({@code legacy}, may be null). */
-    void restoreQueue(QueueFile legacy) throws IOException {
-        QueueFile from = parts.queueFile() == null ? null
-                : java.nio.file.Files.exists(parts.queueFile().path()) || legacy == null ? parts.queueFile() : legacy;
-        if (from == null) return;
+    /** Puts back what a previous run left in {@code from}; {@code resave}: under this target's name (an old file). */
+    void restoreQueue(QueueFile from, boolean resave) throws IOException {
         DirtyTree.Batch saved = from.load();
         if (saved.isEmpty()) return;
         withLock(() -> state.pending.requeue(saved, now()));
-        if (from == legacy) saveQueue(); // under the new name before the old file goes
+        if (resave) saveQueue(); // under the new name before the old file goes
         log("info", saved.entries().size() + (saved.full() ? " (full sync)" : "") + " queued paths restored from " + from.path());
     }
 
@@ -190,71 +177,13 @@ final class TargetPipeline {
             state.lastAudit = result.repaired(repaired);
             lock.notifyAll();
         }
-        log(result.error() != null ? "warn" : "info", "audit: " + (result.error() != null ? result.error()
-                : result.missing() + " missing, " + result.differs() + " differ, " + result.extra() + " extra on the target"
-                + (repaired ? "; queued to be sent again" : "")));
+        log(result.error() != null ? "warn" : "info", "audit: " + state.lastAudit.summary());
         return state.lastAudit;
     }
 
     private void execute(JobPlanner.Work work) {
-        // the first push of a run, a full sync (which never touches .agent/), goes while .agent/tmp/ is made, without
-        // it: preparing first would cost every start one more rsync session (~0.1 s); later ones wait for it
-        boolean beside = state.needsPrepare && firstPush && work.batch().full();
-        firstPush = false;
-        Future<?> preparing = beside ? runner.submit(this::prepare) : null;
-        if (state.needsPrepare && !beside) prepare();
-        TargetState.Decision d;
-        synchronized (lock) {
-            d = state.decide(watch, work, SourceTree.files(watch.source()), now());
-        }
-        if (d.held() != null) {
-            awaitQuietly(preparing);
-            log("error", d.held() + "; paused until 'retry --allow-deletes'");
-            parts.activity().record(watchName, name(), "refused", work.batch().entries().size(), d.held());
-            return;
-        }
-        Watch.DeleteGuard guard = d.guard();
-        List<JobPlanner.Job> jobs = new ArrayList<>(planner.plan(work, d.delete(), d.fullMaxDelete(), !beside));
-        List<RsyncRunner.Result> results = jobs.isEmpty() ? new ArrayList<>() : runner.runAll(jobs);
-        awaitQuietly(preparing);
-        Settlement.Settled first = Settlement.settle(jobs, results, guard, roots);
-        List<Settlement.Settled> settled = new ArrayList<>(List.of(first));
-        if (first.deletePass() >= 0) {
-            JobPlanner.Job second = planner.fullDeletes(work, first.deletePass());
-            jobs.add(second);
-            results.add(runner.run(second.argv(), second.stdin()));
-            settled.add(Settlement.settle(List.of(second), List.of(results.get(results.size() - 1)), guard, roots));
-        }
-        synchronized (lock) {
-            state.settle(settled, results, work.initial() && work.batch().full(), parts.backoff(), now(), parts.clock().instant());
-        }
-        for (int i = 0; i < jobs.size(); i++) parts.activity().record(watchName, name(), jobs.get(i), results.get(i));
-        RsyncExit worst = settled.stream().map(Settlement.Settled::worst).max(Enum::compareTo).orElse(RsyncExit.OK);
-        synchronized (lock) {
-            if (state.pauses.paused() && worst != RsyncExit.OK) log("error", "paused: " + state.pauses.alert());
-            else if (worst != RsyncExit.OK) log("warn", "retry " + state.attempt + " in "
-                    + (state.retryAtNanos - now()) / 1_000_000 / 1000.0 + " s");
-        }
+        RsyncExit worst = delivery.deliver(work);
         if (worst != RsyncExit.OK || state.queueOnDisk) saveQueue();
-    }
-
-    private static void awaitQuietly(Future<?> task) {
-        if (task == null) return;
-        try {
-            task.get();
-        } catch (Exception e) {
-            // a prepare that did not run is tried again before the next push (needsPrepare stays)
-        }
-    }
-
-    /** Makes the target's .agent/tmp/ exist and empty; no other push to this target runs now (batches are serial). */
-    private void prepare() {
-        RsyncRunner.Result r = runner.run(args.prepare(), null);
-        synchronized (lock) {
-            state.runs++;
-            state.needsPrepare = r.exit() != 0;
-        }
-        if (r.exit() != 0) log("debug", "cannot prepare .agent/tmp/ on the target: " + r.error());
     }
 
     private void saveQueue() {
