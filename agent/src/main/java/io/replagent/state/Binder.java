@@ -77,7 +77,7 @@ final class Binder {
                 users,
                 modules,
                 new Server.Daemon(enumOf(Server.Daemon.Manage.class, daemon, "manage", "process"),
-                        string(daemon, "systemd_unit", "rsync.service")),
+                        string(daemon, "systemd_unit", Server.Daemon.DEFAULT_UNIT)),
                 extra(s.path("extra")));
     }
 

@@ -40,9 +40,15 @@ public record Server(
     /** An rsync daemon user (a line of the secrets file). */
     public record User(String name, Secret password) {}
 
-    /** How the daemon process is managed. */
+    /** How the daemon process is managed; {@code systemdUnit} defaults to Debian's own unit name. */
     public record Daemon(Manage manage, String systemdUnit) {
+        public static final String DEFAULT_UNIT = "rsync.service";
+
         public enum Manage { PROCESS, SYSTEMD, NONE }
+
+        public Daemon {
+            if (systemdUnit == null || systemdUnit.isEmpty()) systemdUnit = DEFAULT_UNIT;
+        }
     }
 
     /** One {@code [module]} section. Optional rsyncd options are empty when the state leaves them to rsync's default. */
