@@ -1,0 +1,56 @@
+package io.replagent.state;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * How long a target's version history is kept (a target's {@code history}, or a module's on the backup host).
+ *
+ * @param keep        versions older than this are pruned, {@link Duration#ZERO} = no age limit
+ * @param maxVersions versions kept per path, 0 = no limit
+ * @param maxSize     bytes the history may hold, 0 = no limit (the oldest batches go first)
+ */
+public record Retention(Duration keep, int maxVersions, long maxSize) {
+
+    /** History kept with no limit: nothing is pruned. */
+    public static final Retention FOREVER = new Retention(Duration.ZERO, 0, 0);
+
+    private static final Pattern AGE = Pattern.compile("([0-9]{1,9})(m|h|d|w)");
+    private static final Pattern SIZE = Pattern.compile("([0-9]{1,15})(B|KiB|MiB|GiB|TiB)?");
+
+    public boolean prunes() {
+        return !keep.isZero() || maxVersions > 0 || maxSize > 0;
+    }
+
+    /** A retention age: {@code 90m}, {@code 12h}, {@code 30d}, {@code 2w}. */
+    static Duration age(String text) {
+        Matcher m = AGE.matcher(text);
+        if (!m.matches()) throw new IllegalArgumentException("not an age: " + text);
+        long n = Long.parseLong(m.group(1));
+        switch (m.group(2)) {
+            case "m": return Duration.ofMinutes(n);
+            case "h": return Duration.ofHours(n);
+            case "d": return Duration.ofDays(n);
+            default: return Duration.ofDays(7 * n);
+        }
+    }
+
+    /** A size in bytes: {@code 1048576}, {@code 500MiB}, {@code 10GiB} (binary units). */
+    static long size(String text) {
+        Matcher m = SIZE.matcher(text);
+        if (!m.matches()) throw new IllegalArgumentException("not a size: " + text);
+        long n = Long.parseLong(m.group(1));
+        String unit = m.group(2) == null ? "B" : m.group(2);
+        int shift = switch (unit.toUpperCase(Locale.ROOT)) {
+            case "KIB" -> 10;
+            case "MIB" -> 20;
+            case "GIB" -> 30;
+            case "TIB" -> 40;
+            default -> 0;
+        };
+        if (shift > 0 && n > (Long.MAX_VALUE >> shift)) throw new IllegalArgumentException("size too large: " + text);
+        return n << shift;
+    }
+}
