@@ -23,7 +23,8 @@ public final class Pruner {
      * @param batches  batch directories to delete whole
      * @param copies   single copies to delete, by batch (a batch left with none is in {@code batches} instead)
      * @param segments journal segments to delete
-     * @param horizon  the earliest time a restore is still exact for after this pruning (null: all of history)
+     * @param horizon  the earliest time a restore is still exact for after this pruning by age and size (null: all of
+     *                 history; max_versions thins single paths and moves no horizon)
      */
     public record Plan(List<String> batches, Map<String, List<String>> copies, List<String> segments, Instant horizon,
                        long bytesFreed) {
@@ -86,7 +87,6 @@ public final class Pruner {
                 if (horizon == null || oldest.getKey().compareTo(horizon) > 0) horizon = oldest.getKey();
             }
         }
-        if (horizon == null && !whole.isEmpty()) horizon = new TreeSet<>(whole).last();
 
         List<String> deadSegments = new ArrayList<>();
         if (horizon != null && !segments.isEmpty()) {
