@@ -55,6 +55,7 @@ final class SemanticCheck {
             if (path != null && !passwordFiles.add(path)) problems.error(at + "/path", "password file " + path + " is listed twice");
         });
         watches(root.path("watches"), passwordFiles, modulePaths(root.path("server")));
+        HistoryCheck.check(root, problems);
     }
 
     /** Values end up in rsyncd.conf, secrets files and rsync's file lists: a line break would split a line. */
