@@ -7,6 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * What the pushes of a target did to each path, batch by batch: the one record that tells when a path was
@@ -38,6 +40,33 @@ public final class Journal {
     public record Read(List<Entry> entries, int skipped) {}
 
     private Journal() {}
+
+    /**
+     * The entries of journal segments (name → content) from several places, the target's copy and the source's
+     * local one: a segment is read once, from its longest copy (the local one has the tail not uploaded yet).
+     */
+    @SafeVarargs
+    public static Read read(Map<String, byte[]>... sources) {
+        Map<String, byte[]> longest = new TreeMap<>();
+        for (Map<String, byte[]> source : sources) {
+            source.forEach((name, content) -> longest.merge(name, content, (a, b) -> a.length >= b.length ? a : b));
+        }
+        List<Entry> entries = new ArrayList<>();
+        int skipped = 0;
+        for (byte[] content : longest.values()) {
+            Read r = decode(content);
+            entries.addAll(r.entries());
+            skipped += r.skipped();
+        }
+        return new Read(entries, skipped);
+    }
+
+    /** The newest batch a segment holds, null when it holds none (what pruning needs to know of a segment). */
+    public static String newestBatch(byte[] content) {
+        String newest = null;
+        for (Entry e : decode(content).entries()) if (newest == null || e.batch().compareTo(newest) > 0) newest = e.batch();
+        return newest;
+    }
 
     public static byte[] encode(List<Entry> entries) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -37,6 +37,10 @@
  *     sent with {@code --ignore-existing} and without {@code --delete}, and a destination that already existed is
  *     sent again by a plain push with {@code --backup}.</li>
  * <li>{@code --copy-dest} with a relative {@code --temp-dir=../x} fails (mkstemp EINVAL); absolute temp dirs work.</li>
+ * <li>A {@code --files-from} <em>pull</em> whose source is a subdirectory of a module ({@code rsync://h/m/sub/}) reports
+ *     every file as vanished (exit 24) with {@code use chroot = no}; from the module root it works. Restores pull from
+ *     the module root with lines {@code sub/.agent/history/B/./PATH}: the {@code /./} makes PATH the name at the
+ *     destination. Pushes with files-from to a subdirectory are not affected.</li>
  * <li>The client sees {@code *deleting} lines of daemon pushes. Names in {@code %n} and {@code --list-only} escape
  *     bytes rsync cannot print as {@code \#ooo} (octal) and a backslash before {@code #} as {@code \#134}; valid
  *     UTF-8 passes raw in a UTF-8 locale. {@code --list-only --no-h} prints sizes without separators and times in
