@@ -4,9 +4,7 @@ import io.replagent.state.Target;
 import io.replagent.system.Processes;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,7 +21,8 @@ final class HistoryPushes {
 
     private final Path source;
     private final Target target;
-    private final Path journalDir;
+    private final JournalSpool spool;
+    private final TargetRsync rsync;
     private final Processes processes = new Processes();
     private String last;
     final List<String> batches = new ArrayList<>();
@@ -31,7 +30,8 @@ final class HistoryPushes {
     HistoryPushes(Path source, Target target, Path stateDir) throws IOException {
         this.source = source;
         this.target = target;
-        this.journalDir = Files.createDirectories(stateDir.resolve("journal"));
+        this.spool = new JournalSpool(stateDir.resolve("journal"));
+        this.rsync = new TargetRsync(target, Map.of());
     }
 
     /** One batch at the given time; returns its name. */
@@ -47,19 +47,8 @@ final class HistoryPushes {
         argv.add(target.endpoint().rsyncDestination());
         Processes.Result r = processes.run(argv, Map.of("LANG", "C.UTF-8"), Duration.ofMinutes(2));
         if (!r.ok()) throw new IOException("push failed: " + r.err());
-        Path segment = journalDir.resolve(batches.get(0) + ".log");
-        Files.write(segment, Journal.encode(Itemized.entries(batch, "", r.out())), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        upload();
+        spool.append(Itemized.entries(batch, "", r.out()));
+        spool.upload(rsync); // off the hot path in the agent; here after every batch
         return batch;
-    }
-
-    /** The journal segments to the target (off the hot path in the agent; here after every batch). */
-    void upload() throws IOException {
-        List<String> argv = new ArrayList<>(List.of("rsync", "-r", "--mkpath"));
-        target.passwordFile().ifPresent(p -> argv.add("--password-file=" + p));
-        argv.add(journalDir + "/");
-        argv.add(target.endpoint().rsyncDestination() + Layout.JOURNAL + "/");
-        Processes.Result r = processes.run(argv, Map.of("LANG", "C.UTF-8"), Duration.ofMinutes(1));
-        if (!r.ok()) throw new IOException("journal upload failed: " + r.err());
     }
 }
