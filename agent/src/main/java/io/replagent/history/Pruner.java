@@ -2,6 +2,7 @@ package io.replagent.history;
 
 import io.replagent.state.Retention;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,6 +35,17 @@ public final class Pruner {
     }
 
     private Pruner() {}
+
+    /**
+     * How often retention runs: a twentieth of {@code keep} (a short keep is honoured closely), between a minute and an
+     * hour; hourly for count and size limits alone.
+     */
+    public static Duration interval(Retention retention) {
+        if (retention.keep().isZero()) return Duration.ofHours(1);
+        Duration d = retention.keep().dividedBy(20);
+        if (d.compareTo(Duration.ofMinutes(1)) < 0) return Duration.ofMinutes(1);
+        return d.compareTo(Duration.ofHours(1)) > 0 ? Duration.ofHours(1) : d;
+    }
 
     /**
      * @param segments the journal segments on the target: name → the newest batch it holds (the newest segment,

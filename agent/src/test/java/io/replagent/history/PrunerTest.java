@@ -89,6 +89,12 @@ class PrunerTest {
         assertEquals(List.of(), Pruner.plan(h, segments, new Retention(Duration.ZERO, 5, 0), NOW).segments());
     }
 
+    @Test void runsOftenEnoughForItsKeep() {
+        Object[][] cases = {{Duration.ofMinutes(10), Duration.ofMinutes(1)}, {Duration.ofHours(2), Duration.ofMinutes(6)},
+                {Duration.ofDays(30), Duration.ofHours(1)}, {Duration.ZERO, Duration.ofHours(1)}};
+        for (Object[] c : cases) assertEquals(c[1], Pruner.interval(new Retention((Duration) c[0], 3, 0)));
+    }
+
     @Test void neverNamesAnythingButBatchesAndSegments() {
         Listing.History h = history(ago(Duration.ofDays(9)), Map.of("a", file(1)));
         Pruner.Plan p = Pruner.plan(h, Map.of(), new Retention(Duration.ofDays(1), 1, 1), NOW);
