@@ -52,6 +52,19 @@ public final class Itemized {
         return out;
     }
 
+    /**
+     * Whether a move's destination directory was there before it (its {@code ./} line starts with '.', not 'c'): then
+     * {@code --ignore-existing} left the files it had, and a plain push with --backup must follow to replace them and
+     * keep their old copies ({@code --link-dest} would replace them without a backup).
+     */
+    public static boolean destinationExisted(String output) {
+        for (String line : output.split("\n")) {
+            Matcher m = ITEM.matcher(line);
+            if (m.matches() && m.group(2).equals("./")) return m.group(1).charAt(0) == '.';
+        }
+        return false;
+    }
+
     private static Journal.Kind kind(String item, boolean dir) {
         char update = item.charAt(0);
         boolean created = item.substring(2).startsWith("+++");

@@ -72,6 +72,13 @@ class ItemizedTest {
         assertEquals(List.of(), Itemized.entries(B, "x/B", ".d          ./\n"));
     }
 
+    @Test void aMoveSaysWhetherItsDestinationWasThereBefore() {
+        assertEquals(false, Itemized.destinationExisted("created directory /B\ncd          ./\nhf          k1\n"));
+        assertEquals(true, Itemized.destinationExisted(".d          ./\nhf          k2\n"));
+        assertEquals(true, Itemized.destinationExisted(".d..t...... ./\n"));
+        assertEquals(false, Itemized.destinationExisted("hf          ./x\n"));
+    }
+
     @Test void escapedNamesComeBackAsTheirRawBytes() {
         Object[][] cases = {
                 {"a\\#012nl", "a\nnl"},
