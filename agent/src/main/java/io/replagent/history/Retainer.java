@@ -57,8 +57,10 @@ public final class Retainer {
         try {
             Listing.History history = store.history();
             Map<String, String> segments = new TreeMap<>();
-            store.journal().forEach((name, content) -> segments.put(name, Journal.newestBatch(content) == null
-                    ? name.replaceAll("\\.log$", "") : Journal.newestBatch(content)));
+            store.journal().forEach((name, content) -> {
+                String newest = Journal.newestBatch(content);
+                segments.put(name, newest == null ? name.replaceAll("\\.log$", "") : newest); // empty: as old as its name
+            });
             Pruner.Plan plan = retention.prunes() ? Pruner.plan(history, segments, retention, now)
                     : Pruner.plan(history, Map.of(), Retention.FOREVER, now);
             if (!plan.isEmpty()) {
