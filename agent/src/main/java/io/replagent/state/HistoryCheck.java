@@ -1,20 +1,15 @@
 package io.replagent.state;
 
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The rules of version history and of the directory every target reserves for the agent ({@code .agent/}: temp
- * files, history, journal): a source must not hold one; rsync's own backup options would fight the agent's; a daemon
- * target's retention is applied by the backup host's agent, which is said rather than silently ignored.
+ * The rules of version history (a source holding the reserved {@code .agent} is refused by {@link HostCheck}): rsync's
+ * own backup options would fight the agent's; a daemon target's retention is applied by the backup host's agent,
+ * which is said rather than silently ignored.
  */
 final class HistoryCheck {
-
-    static final String RESERVED = ".agent";
 
     private final Problems problems;
     private final JsonNode root;
@@ -35,12 +30,6 @@ final class HistoryCheck {
     }
 
     private void watch(JsonNode watch, String at) {
-        JsonNode source = watch.path("source");
-        if (source.isString() && source.stringValue().startsWith("/")
-                && Files.exists(Path.of(source.stringValue()).resolve(RESERVED), LinkOption.NOFOLLOW_LINKS)) {
-            problems.error(at + "/source", "source " + source.stringValue() + " holds " + RESERVED + ", the directory every "
-                    + "target reserves for the agent's temp files and history: rename it, or watch another directory");
-        }
         boolean any = false;
         JsonNode targets = watch.path("targets");
         for (int i = 0; targets.isArray() && i < targets.size(); i++) {
@@ -63,7 +52,7 @@ final class HistoryCheck {
             String o = extra.get(i).asString("");
             if (o.startsWith("--backup") || o.startsWith("--suffix") || (!o.startsWith("--") && o.startsWith("-") && o.indexOf('b') > 0)) {
                 problems.error(Marks.child(at + "/rsync/extra", i), o + ": the agent keeps the history of targets with "
-                        + "history itself (--backup-dir under " + RESERVED + "/history)");
+                        + "history itself (--backup-dir under " + HostCheck.RESERVED + "/history)");
             }
         }
     }

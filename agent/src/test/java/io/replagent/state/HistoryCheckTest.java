@@ -1,12 +1,8 @@
 package io.replagent.state;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -25,23 +21,5 @@ class HistoryCheckTest {
     void eachRuleFailsAndPasses(String rule, String failing, String expected, String passing) throws Exception {
         assertEquals(List.of(expected), SemanticCheckTest.semanticProblems(failing, false), "failing case of: " + rule);
         assertEquals(List.of(), SemanticCheckTest.semanticProblems(passing, false), "passing case of: " + rule);
-    }
-
-    @Test
-    void aSourceHoldingTheReservedDirectoryIsRefused(@TempDir Path dir) throws Exception {
-        Path source = Files.createDirectories(dir.resolve("src"));
-        String yaml = "{version: 1, watches: [{name: w, source: " + source + ", targets: [{url: /x}]}]}";
-        assertEquals(List.of(), SemanticCheckTest.semanticProblems(yaml, false));
-        Files.createDirectory(source.resolve(".agent"));
-        List<String> problems = SemanticCheckTest.semanticProblems(yaml, false);
-        assertEquals(1, problems.size(), problems.toString());
-        assertEquals("1:" + (yaml.indexOf("source: ") + 9) + ": source " + source + " holds .agent, the directory every target "
-                + "reserves for the agent's temp files and history: rename it, or watch another directory", problems.get(0));
-        Files.delete(source.resolve(".agent"));
-        Files.createFile(source.resolve(".agent")); // a file of that name is in the way too
-        assertEquals(1, SemanticCheckTest.semanticProblems(yaml, false).size());
-        Files.delete(source.resolve(".agent"));
-        Files.createDirectories(source.resolve("sub/.agent")); // below the top: an ordinary name
-        assertEquals(List.of(), SemanticCheckTest.semanticProblems(yaml, false));
     }
 }
