@@ -52,7 +52,8 @@ final class Binder {
                         inotify.path("max_queued_events").asLong(0),
                         inotify.path("max_user_instances").asLong(0),
                         path(inotify, "sysctl_file", SYSCTL_FILE)),
-                strings(s.path("adopt")).stream().map(p -> Path.of(StatePath.normalize(p, "a path"))).toList());
+                strings(s.path("adopt")).stream().map(p -> Path.of(StatePath.normalize(p, "a path"))).toList(),
+                enumOf(Settings.WatchBackend.class, s, "watch_backend", "auto"));
     }
 
     private static Server server(JsonNode s) {

@@ -20,7 +20,8 @@ final class Reroot {
         InotifyLimits limits = st.inotify();
         Settings settings = new Settings(r.of(st.stateDir()), r.of(st.statusFile()), r.of(st.controlSocket()), st.logLevel(),
                 new InotifyLimits(limits.ensure(), limits.maxUserWatches(), limits.maxQueuedEvents(),
-                        limits.maxUserInstances(), r.of(limits.sysctlFile())), st.adopt().stream().map(r::of).toList());
+                        limits.maxUserInstances(), r.of(limits.sysctlFile())), st.adopt().stream().map(r::of).toList(),
+                st.watchBackend());
         return new State(s.version(), settings, s.server().map(r::server), s.client().map(r::client),
                 s.watches().stream().map(r::watch).toList());
     }

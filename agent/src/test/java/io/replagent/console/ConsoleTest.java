@@ -3,6 +3,7 @@ package io.replagent.console;
 import io.replagent.control.ControlException;
 import io.replagent.control.ControlServer;
 import io.replagent.control.Operations;
+import io.replagent.health.Health;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 import org.junit.jupiter.api.AfterEach;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -61,7 +63,7 @@ class ConsoleTest {
     @BeforeEach
     void start() throws Exception {
         Operations operations = new Operations()
-                .call("status", "status", args -> JSON.readTree(STATUS))
+                .call("status", "status", args -> served(STATUS))
                 .call("retry", "retry", args -> record("retry", args, Map.of("retry", List.of(args.path("target").asString("all")))))
                 .call("pause", "pause", args -> {
                     if (!args.path("target").asString().equals("backup")) {
@@ -70,8 +72,8 @@ class ConsoleTest {
                     return record("pause", args, Map.of());
                 })
                 .call("doctor", "doctor", args -> JSON.readTree("""
-                        [{"check":"rsync version","verdict":"ok","detail":"3.2.7","fix":""},
-                         {"check":"target data/backup","verdict":"fail","detail":"@ERROR: auth failed on module data",
+                        [{"check":"rsync version","verdict":"ok","cause":"3.2.7","fix":""},
+                         {"check":"target data/backup","verdict":"fail","cause":"@ERROR: auth failed on module data",
                           "fix":"check the password of rsync_backup in /etc/rsync.password on the backup host"}]"""))
                 .stream("events", "events", (args, emit, open) -> {
                     while (open.getAsBoolean()) {
@@ -90,6 +92,13 @@ class ConsoleTest {
         console = new Thread(() -> Console.run(terminal, server.socket(), tmp.resolve("history"), false), "console-under-test");
         console.start();
         screen.await("agent> ");
+    }
+
+    /** The status as the agent serves it: with the health findings the rules make of it. */
+    static JsonNode served(String status) {
+        ObjectNode node = (ObjectNode) JSON.readTree(status);
+        node.set("health", Health.json(Health.status(node, JSON.readTree("{}"))));
+        return node;
     }
 
     Object record(String op, JsonNode args, Object result) {
