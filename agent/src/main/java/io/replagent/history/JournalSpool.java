@@ -39,6 +39,19 @@ public final class JournalSpool {
         this.dir = dir;
     }
 
+    /**
+     * The spool of a watch's target under {@code state_dir}: {@code journal/WATCH/TARGET}, each name escaped so that no
+     * two pairs share a directory ('%' and '/' as %25 and %2F, a leading '.' as %2E).
+     */
+    public static JournalSpool of(Path stateDir, String watch, String target) {
+        return new JournalSpool(stateDir.resolve("journal").resolve(escape(watch)).resolve(escape(target)));
+    }
+
+    static String escape(String name) {
+        String e = name.replace("%", "%25").replace("/", "%2F");
+        return e.startsWith(".") ? "%2E" + e.substring(1) : e;
+    }
+
     /** Appends one batch's entries to the open segment (or a new one) and fsyncs it. */
     public void append(List<Journal.Entry> entries) throws IOException {
         if (entries.isEmpty()) return;
