@@ -67,6 +67,7 @@ final class ControlOperations {
                 .call("pause", "pause a target {target}", args -> ops.onTargets(args, "pause"))
                 .call("resume", "resume a paused target {target}", args -> ops.onTargets(args, "resume"))
                 .call("sync", "full sync now {target: WATCH/TARGET|TARGET|WATCH}", args -> ops.onTargets(args, "sync"))
+                .call("audit", "compare source and target by checksum {target, repair}", args -> ops.onTargets(args, "audit"))
                 .call("limits", "kernel inotify limits, watches used and wanted", args -> ops.limits())
                 .call("config", "the effective state, secrets redacted", args -> REDACTING.valueToTree(state))
                 .call("rsyncd", "the rendered rsyncd.conf and whether the daemon answers", args -> ops.rsyncd())
@@ -101,6 +102,11 @@ final class ControlOperations {
     private Object onTargets(JsonNode args, String op) throws ControlException {
         List<String[]> selected = select(args.path("target").asString(""), !op.equals("pause") && !op.equals("resume"));
         boolean allowDeletes = args.path("allow_deletes").asBoolean(false);
+        if (op.equals("audit")) {
+            Map<String, Object> results = new LinkedHashMap<>();
+            for (String[] wt : selected) results.putAll(replication.audit(wt[0], wt[1], args.path("repair").asBoolean(false)));
+            return REDACTING.valueToTree(results);
+        }
         List<String> names = new ArrayList<>();
         for (String[] wt : selected) {
             switch (op) {

@@ -40,6 +40,7 @@ public final class Main {
         COMMANDS.put("status", StatusCommand::new);
         COMMANDS.put("doctor", DoctorCommand::new);
         COMMANDS.put("console", ConsoleCommand::new);
+        COMMANDS.put("audit", AuditCommand::new);
         COMMANDS.put("versions", VersionsCommand::new);
         COMMANDS.put("restore", RestoreCommand::new);
         COMMANDS.put("schema", SchemaCommand::new);

@@ -45,6 +45,7 @@ final class Commands {
         table.put("pause", new Cmd("pause TARGET", "stop pushing to a target (changes keep queueing)", (args, agent) -> targetOp("pause", args, agent)));
         table.put("resume", new Cmd("resume TARGET", "resume a paused target", (args, agent) -> targetOp("resume", args, agent)));
         table.put("sync", new Cmd("sync [WATCH|TARGET]", "full sync now (rsync of the whole tree)", this::sync));
+        table.put("audit", new Cmd("audit [WATCH|TARGET] [--repair]", "compare source and target by checksum; --repair sends what differs", this::audit));
         table.put("limits", new Cmd("limits", "kernel inotify limits, watches used and needed", (args, agent) -> Render.generic(agent.call("limits", null))));
         table.put("config", new Cmd("config", "the effective state (secrets redacted)", (args, agent) -> Render.generic(agent.call("config", null))));
         table.put("rsyncd", new Cmd("rsyncd", "the rendered rsyncd.conf and the daemon's status (backup host)", (args, agent) -> Render.generic(agent.call("rsyncd", null))));
@@ -124,6 +125,16 @@ final class Commands {
         return List.of("full sync queued" + (args.isEmpty() ? " for every watch" : " for " + args.get(0)));
     }
 
+    private List<String> audit(List<String> args, Agent agent) throws ControlException {
+        ObjectNode request = ControlClient.args().put("repair", args.contains("--repair"));
+        args.stream().filter(a -> !a.equals("--repair")).findFirst().ifPresent(t -> request.put("target", t));
+        List<String> lines = new ArrayList<>();
+        agent.call("audit", request).properties().forEach(e -> lines.add(e.getKey() + ": " + e.getValue().path("result").asString()
+                + ", " + e.getValue().path("missing").asLong() + " missing, " + e.getValue().path("differs").asLong() + " differ, "
+                + e.getValue().path("extra").asLong() + " extra" + (e.getValue().path("repaired").asBoolean() ? " (repaired)" : "")));
+        return lines;
+    }
+
     private List<String> logLevel(List<String> args, Agent agent) throws ControlException {
         if (args.size() != 1) return List.of("usage: " + table.get("log-level").usage());
         agent.call("log_level", ControlClient.args().put("level", args.get(0)));
@@ -152,11 +163,12 @@ final class Commands {
         switch (command) {
             case "help" -> names.addAll(table.keySet());
             case "log-level" -> names.addAll(LOG_LEVELS);
-            case "pause", "resume", "retry", "failures", "queue", "sync", "events" -> {
+            case "pause", "resume", "retry", "failures", "queue", "sync", "events", "audit" -> {
                 if (command.equals("retry")) names.addAll(List.of("all", "--allow-deletes"));
+                if (command.equals("audit")) names.add("--repair");
                 for (JsonNode watch : status.path("watches")) {
                     String w = watch.path("name").asString();
-                    if (command.equals("sync") || command.equals("events")) names.add(w);
+                    if (command.equals("sync") || command.equals("events") || command.equals("audit")) names.add(w);
                     for (JsonNode target : watch.path("targets")) {
                         names.add(w + "/" + target.path("name").asString());
                         if (!names.contains(target.path("name").asString())) names.add(target.path("name").asString());
@@ -170,6 +182,6 @@ final class Commands {
 
     /** Whether completing after {@code command} needs the agent's status (target and watch names). */
     static boolean completesNames(String command) {
-        return List.of("pause", "resume", "retry", "failures", "queue", "sync", "events").contains(command);
+        return List.of("pause", "resume", "retry", "failures", "queue", "sync", "events", "audit").contains(command);
     }
 }

@@ -140,7 +140,8 @@ final class Binder {
                 new Watch.RsyncOptions(rsync.path("compress").asBoolean(false), rsync.path("bwlimit_kbps").asInt(0),
                         duration(rsync, "timeout", "0"), rsync.path("checksum").asBoolean(false), strings(rsync.path("extra"))),
                 duration(w, "full_sync_interval", "0"),
-                deleteGuard(w.path("max_delete")));
+                deleteGuard(w.path("max_delete")),
+                duration(w, "audit_interval", "0"));
     }
 
     private static Target target(JsonNode t) {
@@ -166,7 +167,7 @@ final class Binder {
             String percent = guard.stringValue();
             return new Watch.DeleteGuard(0, Integer.parseInt(percent.substring(0, percent.length() - 1)));
         }
-        return guard.isMissingNode() ? Watch.DeleteGuard.NONE : new Watch.DeleteGuard(guard.asLong(), 0);
+        return guard.isMissingNode() ? Watch.DeleteGuard.DEFAULT : new Watch.DeleteGuard(guard.asLong(), 0);
     }
 
     static Secret secret(JsonNode s) {

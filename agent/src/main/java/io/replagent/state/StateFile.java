@@ -97,9 +97,8 @@ public final class StateFile {
 
     /** A symlinked source is resolved once, here: the watch watches the directory, never the link (HostCheck warns). */
     private static State resolveSources(State s) {
-        return new State(s.version(), s.settings(), s.server(), s.client(), s.watches().stream().map(w -> new Watch(w.name(),
-                StatePath.real(w.source()), w.targets(), w.events(), w.delay(), w.maxDelays(), w.maxProcesses(), w.delete(),
-                w.exclude(), w.init(), w.rsync(), w.fullSyncInterval(), w.maxDelete())).toList());
+        return new State(s.version(), s.settings(), s.server(), s.client(),
+                s.watches().stream().map(w -> w.withSource(StatePath.real(w.source()))).toList());
     }
 
     /** The hex SHA-256 of a state file's bytes: which state a running agent runs, and whether its file changed since. */

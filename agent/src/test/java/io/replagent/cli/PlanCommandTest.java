@@ -1,5 +1,6 @@
 package io.replagent.cli;
 
+import org.junit.jupiter.api.Tag;
 import io.replagent.testing.Ports;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -12,6 +13,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@Tag("e2e")
 class PlanCommandTest {
 
     @TempDir Path root;

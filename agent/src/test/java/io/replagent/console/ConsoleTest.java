@@ -1,5 +1,6 @@
 package io.replagent.console;
 
+import org.junit.jupiter.api.Tag;
 import io.replagent.control.ControlException;
 import io.replagent.control.ControlServer;
 import io.replagent.control.Operations;
@@ -34,6 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The console driven through a scripted terminal, expect-style: wait for the prompt, type, read the screen.
  * The agent end is a real control server; its operations record what the console asked for.
  */
+@Tag("e2e")
 class ConsoleTest {
 
     static final JsonMapper JSON = JsonMapper.builder().build();
@@ -71,6 +73,9 @@ class ConsoleTest {
                     }
                     return record("pause", args, Map.of());
                 })
+                .call("audit", "audit", args -> record("audit", args, JSON.readTree("""
+                        {"data/backup":{"at":"2026-11-27T03:00:00Z","result":"differences","missing":1,"differs":2,"extra":0,
+                         "first":["missing a","differs b","differs c"],"repaired":true,"error":null}}""")))
                 .call("doctor", "doctor", args -> JSON.readTree("""
                         [{"check":"rsync version","verdict":"ok","cause":"3.2.7","fix":""},
                          {"check":"target data/backup","verdict":"fail","cause":"@ERROR: auth failed on module data",
@@ -153,6 +158,13 @@ class ConsoleTest {
     }
 
     @Test
+    void auditGoesThroughTheSocketAndShowsEachTarget() throws Exception {
+        String out = command("audit data --repair");
+        assertTrue(out.contains("data/backup: differences, 1 missing, 2 differ, 0 extra (repaired)"), out);
+        assertEquals(List.of("audit {\"repair\":true,\"target\":\"data\"}"), requests);
+    }
+
+    @Test
     void doctorGivesVerdictsAndFixes() throws Exception {
         String out = command("doctor");
         assertTrue(out.contains("ok    rsync version: 3.2.7"), out);
@@ -164,7 +176,7 @@ class ConsoleTest {
     void helpListsEveryCommand() throws Exception {
         String out = command("help");
         for (String name : List.of("status", "watch", "events", "failures", "queue", "retry", "pause", "resume", "sync",
-                "limits", "config", "rsyncd", "log-level", "doctor", "help", "quit")) {
+                "audit", "limits", "config", "rsyncd", "log-level", "doctor", "help", "quit")) {
             assertTrue(out.contains("  " + name), name + " missing from: " + out);
         }
         assertTrue(command("help retry").contains("--allow-deletes"));
