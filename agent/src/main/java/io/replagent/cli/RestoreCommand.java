@@ -5,6 +5,7 @@ import io.replagent.history.RestorePlanner;
 import io.replagent.history.Times;
 import io.replagent.tree.RawNames;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -32,8 +33,9 @@ final class RestoreCommand implements AgentCommand {
                         + "Into a new directory beside the source unless --to or --in-place says otherwise",
                 "0:restored (every path that existed at TIME)", "1:error, or some versions are no longer kept (listed)",
                 ExitCode.USAGE_HELP));
-        spec.addPositional(Specs.positional("PATH", "0..*", String.class, "paths to restore (each with everything below it), "
-                + "relative to the source or absolute under it; default: the whole tree"));
+        spec.addPositional(PositionalParamSpec.builder().index("2..*").paramLabel("PATH").arity("0..*").type(List.class)
+                .auxiliaryTypes(String.class).required(false).description("paths to restore (each with everything below "
+                        + "it), relative to the source or absolute under it; default: the whole tree").build());
         spec.addOption(Specs.option("--as-of", "TIME", String.class, "RFC 3339 (2026-12-01T08:15:02Z) or relative to now "
                 + "(-2h, '2h ago', -30m, -1d); default: the newest state"));
         spec.addOption(Specs.option("--to", "DIR", Path.class, "where to restore (must not exist, or be empty); default: "

@@ -10,7 +10,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads what a push did from rsync's per-item output, {@value #OUT_FORMAT} (with {@code --info=name2} for a move, so
+ * Reads what a push did from rsync's per-item output, {@value #OUT_FORMAT} (with {@code -ii} for a move, so
  * that its hard-linked files are listed too), into journal entries:
  * <pre>
  * *deleting   a/b        deleted (its copy was kept)        &gt;f+++++++++ a/b   created
@@ -32,6 +32,7 @@ public final class Itemized {
      * The entries of one rsync's output.
      *
      * @param prefix the destination's path below the target root ("" for the root; {@code to} for a moved directory)
+     * @param output rsync's output, raw (one char per byte, as the replication's runner reads it)
      */
     public static List<Journal.Entry> entries(String batch, String prefix, String output) {
         List<Journal.Entry> out = new ArrayList<>();
@@ -76,12 +77,18 @@ public final class Itemized {
         return null;
     }
 
+    /** Output read as UTF-8 (rsync escapes what is not), raw: one char per byte. */
+    static String raw(String utf8) {
+        byte[] b = utf8.getBytes(StandardCharsets.UTF_8);
+        return RawNames.fromBytes(b, 0, b.length);
+    }
+
     /**
-     * A name as rsync prints it: {@code \#ooo} is the byte ooo (rsync writes a literal backslash before '#' as
-     * {@code \#134}); everything else is the name's own text (UTF-8).
+     * A name as rsync prints it, raw: {@code \#ooo} is the byte ooo (rsync writes a literal backslash before '#' as
+     * {@code \#134}); every other byte is the name's own.
      */
     static String unescape(String printed) {
-        byte[] in = printed.getBytes(StandardCharsets.UTF_8);
+        byte[] in = RawNames.bytes(printed);
         ByteArrayOutputStream out = new ByteArrayOutputStream(in.length);
         for (int i = 0; i < in.length; i++) {
             if (in[i] == '\\' && i + 4 < in.length && in[i + 1] == '#' && octal(in[i + 2]) && octal(in[i + 3])

@@ -38,7 +38,7 @@ public final class Listing {
 
     private Listing() {}
 
-    /** The lines of {@code rsync --list-only --no-h -r SRC/}: paths relative to SRC, the root itself left out. */
+    /** The lines of {@code rsync --list-only --no-h -r SRC/} (raw): paths relative to SRC, the root itself left out. */
     public static Map<String, Node> parse(String output) {
         Map<String, Node> nodes = new TreeMap<>();
         for (String line : output.split("\n")) {

@@ -70,7 +70,7 @@ final class TargetRsync {
         Processes.Result r = run(args);
         if (r.exit() == 23 && r.err().contains("No such file or directory")) return null;
         if (!r.ok()) throw failed("list " + root() + below, r);
-        return Listing.parse(r.out());
+        return Listing.parse(Itemized.raw(r.out()));
     }
 
     IOException failed(String what, Processes.Result r) {

@@ -32,10 +32,10 @@
  *     ({@code /.agent/history/T/B}, or {@code /sub/.agent/...} for a url with a path) means the module's root with
  *     chroot yes and no; a local target takes its absolute path. {@link io.replagent.history.Layout} builds these.</li>
  * <li>{@code --link-dest} replaces an existing, different file at the destination by a hard link without keeping
- *     it (no backup, and at {@code -i} no output line); new hard-linked files are itemized only at
- *     {@code --info=name2} ({@code hf}). {@code --copy-dest} does keep the replaced file. With history, a move is
- *     sent with {@code --ignore-existing} and without {@code --delete}, and a destination that already existed is
- *     sent again by a plain push with {@code --backup}.</li>
+ *     it (no backup, and at {@code -i} no output line); new hard-linked files are itemized only at {@code -ii}
+ *     ({@code hf}; {@code --info=name2} with {@code --out-format} does not list them). {@code --copy-dest} does keep
+ *     the replaced file. With history, a move is sent with {@code --ignore-existing}, without {@code --delete}, at
+ *     {@code -ii}, and a destination that already existed is sent again by a push by content with {@code --backup}.</li>
  * <li>{@code --copy-dest} with a relative {@code --temp-dir=../x} fails (mkstemp EINVAL); absolute temp dirs work.</li>
  * <li>A {@code --files-from} <em>pull</em> whose source is a subdirectory of a module ({@code rsync://h/m/sub/}) reports
  *     every file as vanished (exit 24) with {@code use chroot = no}; from the module root it works. Restores pull from

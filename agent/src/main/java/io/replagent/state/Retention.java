@@ -20,6 +20,34 @@ public record Retention(Duration keep, int maxVersions, long maxSize) {
     private static final Pattern AGE = Pattern.compile("([0-9]{1,9})(m|h|d|w)");
     private static final Pattern SIZE = Pattern.compile("([0-9]{1,15})(B|KiB|MiB|GiB|TiB)?");
 
+    /** For plan and status: "keep 30d, 5 versions per path, at most 10 GiB", or "kept with no limit". */
+    public String describe() {
+        if (!prunes()) return "kept with no limit";
+        java.util.List<String> parts = new java.util.ArrayList<>();
+        if (!keep.isZero()) parts.add("keep " + age(keep));
+        if (maxVersions > 0) parts.add(maxVersions + " versions per path");
+        if (maxSize > 0) parts.add("at most " + size(maxSize));
+        return String.join(", ", parts);
+    }
+
+    private static String age(Duration d) {
+        long m = d.toMinutes();
+        if (m % (7 * 24 * 60) == 0) return m / (7 * 24 * 60) + "w";
+        if (m % (24 * 60) == 0) return m / (24 * 60) + "d";
+        if (m % 60 == 0) return m / 60 + "h";
+        return m + "m";
+    }
+
+    private static String size(long bytes) {
+        String[] units = {"B", "KiB", "MiB", "GiB", "TiB"};
+        int u = 0;
+        while (u < 4 && bytes % 1024 == 0 && bytes >= 1024) {
+            bytes /= 1024;
+            u++;
+        }
+        return bytes + " " + units[u];
+    }
+
     public boolean prunes() {
         return !keep.isZero() || maxVersions > 0 || maxSize > 0;
     }

@@ -47,7 +47,7 @@ final class HistoryPushes {
         argv.add(target.endpoint().rsyncDestination());
         Processes.Result r = processes.run(argv, Map.of("LANG", "C.UTF-8"), Duration.ofMinutes(2));
         if (!r.ok()) throw new IOException("push failed: " + r.err());
-        spool.append(Itemized.entries(batch, "", r.out()));
+        spool.append(Itemized.entries(batch, "", Itemized.raw(r.out())));
         spool.upload(rsync); // off the hot path in the agent; here after every batch
         return batch;
     }

@@ -51,7 +51,7 @@ class ItemizedTest {
                 e(Kind.REPLACED, "same-content-resent", false)), Itemized.entries(B, "", output));
     }
 
-    /** A move at --info=name2: the destination's own line, its hard links, and unchanged items. */
+    /** A move at -ii: the destination's own line, its hard links, and unchanged items. */
     @Test void aMoveIsPrefixedWithItsDestination() {
         String output = String.join("\n",
                 "created directory /B",
@@ -88,7 +88,7 @@ class ItemizedTest {
                 {"sp ace", "sp ace"},
                 {"\\#377\\#376", "\u00ff\u00fe"},
                 {"\\#303\\#251", "\u00c3\u00a9"},
-                {"é", "\u00c3\u00a9"},
+                {"\u00c3\u00a9", "\u00c3\u00a9"}, // é as rsync prints it in a UTF-8 locale, read raw
                 {"\\#38", "\\#38"},
                 {"end\\#", "end\\#"},
         };

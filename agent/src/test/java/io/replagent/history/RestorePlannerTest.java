@@ -84,7 +84,7 @@ class RestorePlannerTest {
         }
 
         /**
-         * A directory rename as the agent sends it: --link-dest at --info=name2 lists every new name; without it
+         * A directory rename as the agent sends it: --link-dest at -ii lists every new name; without it
          * (itemizesLinks false) only the new directory itself has a line.
          */
         void move(String from, String to, boolean itemizesLinks) {
