@@ -26,11 +26,15 @@ final class SemanticCheck {
     private final Problems problems;
     private final Map<String, String> env;
     private final boolean readableByOthers;
+    private final SshChecks ssh;
+    private String stateDir;
+    private final Set<String> generatedKeys = new HashSet<>();
 
     private SemanticCheck(Problems problems, Map<String, String> env, boolean readableByOthers) {
         this.problems = problems;
         this.env = env;
         this.readableByOthers = readableByOthers;
+        this.ssh = new SshChecks(problems, SshFiles.agentUser());
     }
 
     /**
@@ -48,12 +52,19 @@ final class SemanticCheck {
             problems.error("/settings/control_socket", "a Unix socket path is limited to " + MAX_SOCKET_PATH_BYTES + " bytes");
         }
         server(root.path("server"));
+        ssh.accounts(root.path("server"), "/server/ssh_accounts");
         Set<String> passwordFiles = new HashSet<>();
         forEach(root.path("client").path("password_files"), "/client/password_files", (file, at) -> {
             secret(file.path("password"), at + "/password");
             String path = text(file.path("path"));
             if (path != null && !passwordFiles.add(path)) problems.error(at + "/path", "password file " + path + " is listed twice");
         });
+        ssh.keys(root.path("client").path("ssh_keys"), "/client/ssh_keys", passwordFiles);
+        root.path("client").path("ssh_keys").forEach(k -> {
+            if (k.path("path").isString() && k.path("generate").asBoolean(true)) generatedKeys.add(k.path("path").stringValue());
+        });
+        JsonNode dir = root.path("settings").path("state_dir");
+        stateDir = dir.isMissingNode() ? Binder.STATE_DIR : text(dir);
         watches(root.path("watches"), passwordFiles, modulePaths(root.path("server")));
     }
 
@@ -123,7 +134,7 @@ final class SemanticCheck {
         Set<String> names = new HashSet<>();
         forEach(targets, pointer, (target, at) -> {
             String url = text(target.path("url"));
-            if (url == null || !(url.startsWith("rsync://") || url.startsWith("/"))) return;
+            if (url == null || !(url.startsWith("rsync://") || url.startsWith("ssh://") || url.startsWith("/"))) return;
             Target.Endpoint endpoint;
             try {
                 endpoint = TargetUrl.parse(url);
@@ -135,6 +146,11 @@ final class SemanticCheck {
             if (name != null && !names.add(name)) {
                 problems.error(at, "two targets named '" + name + "' in this watch: set distinct names");
             }
+            if (endpoint instanceof Target.Ssh) {
+                ssh.target(target, at, url, stateDir, generatedKeys);
+                return;
+            }
+            ssh.notSsh(target, at);
             boolean hasPassword = target.has("password") || target.has("password_file");
             if (target.has("password") && target.has("password_file")) {
                 problems.error(at + "/password", "give password or password_file, not both");
