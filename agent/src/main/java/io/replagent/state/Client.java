@@ -24,7 +24,7 @@ public record Client(List<PasswordFile> passwordFiles, List<SshKey> sshKeys) {
      * An ed25519 key pair: the private key at {@code path} (0600), the public one beside it ({@code path.pub}, 0644).
      *
      * @param generate create the pair with ssh-keygen when the private key is missing (never when it is present)
-     * @param comment  the public key's comment; empty: {@code agent@HOSTNAME}
+     * @param comment  the public key's comment; empty: ssh-keygen's {@code USER@HOSTNAME}
      */
     public record SshKey(Path path, boolean generate, String comment) {}
 }
