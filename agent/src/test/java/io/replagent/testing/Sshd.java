@@ -7,7 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A real OpenSSH server of the test's own: {@code sshd -D} on 127.0.0.1 at a free port, with a generated ed25519 host
@@ -23,6 +25,7 @@ public final class Sshd implements AutoCloseable {
     private final Path hostKey;
     private final Path log;
     private final int port;
+    private final List<String> accounts = new ArrayList<>();
     private Process process;
 
     private Sshd(Path dir) throws IOException {
@@ -94,11 +97,32 @@ public final class Sshd implements AutoCloseable {
     public synchronized void newHostKey() throws IOException {
         Files.deleteIfExists(hostKey);
         Files.deleteIfExists(Path.of(hostKey + ".pub"));
-        Process keygen = new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "test-sshd", "-f", hostKey.toString())
-                .redirectErrorStream(true).start();
+        run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "test-sshd", "-f", hostKey.toString());
+    }
+
+    /**
+     * A throwaway account whose home is {@code home} (created, 0700) with one {@code authorized_keys} line, for tests
+     * that do not converge one; deleted with its group by {@link #close()}.
+     */
+    public synchronized String account(Path home, String authorizedKeysLine) throws IOException {
+        String user = "agtssh" + Long.toHexString(ThreadLocalRandom.current().nextLong(0x1000000L, 0xFFFFFFFL));
+        run("useradd", "--system", "--user-group", "--no-create-home", "--home-dir", home.toString(), "--shell", "/bin/sh",
+                "--password", "*", "--", user);
+        accounts.add(user);
+        Path ssh = Files.createDirectories(home.resolve(".ssh"));
+        Files.writeString(ssh.resolve("authorized_keys"), authorizedKeysLine + "\n");
+        Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwx------"));
+        Files.setPosixFilePermissions(ssh, PosixFilePermissions.fromString("rwx------"));
+        Files.setPosixFilePermissions(ssh.resolve("authorized_keys"), PosixFilePermissions.fromString("rw-------"));
+        run("chown", "-R", user + ":" + user, "--", home.toString());
+        return user;
+    }
+
+    private static void run(String... argv) throws IOException {
+        Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
         try {
-            String out = new String(keygen.getInputStream().readAllBytes());
-            if (keygen.waitFor() != 0) throw new IOException("ssh-keygen: " + out);
+            String out = new String(p.getInputStream().readAllBytes());
+            if (p.waitFor() != 0) throw new IOException(String.join(" ", argv) + ": " + out);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted");
@@ -107,6 +131,14 @@ public final class Sshd implements AutoCloseable {
 
     @Override public void close() {
         stop();
+        for (String user : accounts) {
+            try {
+                run("userdel", user);
+            } catch (IOException e) {
+                System.err.println("Sshd: " + e.getMessage());
+            }
+        }
+        accounts.clear();
     }
 
     public int port() {
@@ -121,6 +153,11 @@ public final class Sshd implements AutoCloseable {
     /** What sshd logged (VERBOSE: logins, refusals, forced commands). */
     public String log() throws IOException {
         return Files.exists(log) ? Files.readString(log) : "";
+    }
+
+    /** Logins (handshakes with a key accepted) of {@code user} so far. */
+    public long logins(String user) throws IOException {
+        return log().lines().filter(l -> l.contains("Accepted publickey for " + user + " ")).count();
     }
 
     private String logTail() throws IOException {
