@@ -5,7 +5,7 @@ PREFIX ?= /usr/local
 JAR := agent/target/agent.jar
 JSA := agent/target/agent.jsa
 
-.PHONY: build test test-unit test-ansible demo install bench cds clean reliability
+.PHONY: build test test-unit test-ansible test-deb test-fleet demo install bench cds deb clean reliability
 
 build: $(JAR)
 
@@ -14,19 +14,22 @@ $(JAR): pom.xml agent/pom.xml schema/state.schema.json $(shell find agent/src/ma
 	@$(MAKE) --no-print-directory cds
 
 # AppCDS: record the classes a plan run loads (loading, validation, every resource's read), so later starts map them
-# instead of parsing them. The plan runs against an empty scratch root: it reads, changes nothing.
+# instead of parsing them; the launcher uses the archive only while its identity file matches the JVM and jar.
 cds:
-	@rm -f $(JSA)
-	@scratch=$$(mktemp -d) && AGENT_DEMO_PASSWORD=cds-training java -XX:ArchiveClassesAtExit=$(JSA) -Xlog:cds=off \
-	  -Xlog:cds+dynamic=off -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -jar $(JAR) plan examples/demo.yaml --root $$scratch \
-	  >/dev/null 2>&1; rm -rf $$scratch
-	@test -f $(JSA) && echo "cds: $(JSA) ($$(du -k $(JSA) | cut -f1) KiB)" || echo "cds: no archive (start-up without it)"
+	@rm -f $(JSA) $(JSA).id
+	@packaging/cds-build agent/bin/agent $(JSA) examples/demo.yaml
+
+# The Debian package, agent/target/agent_<version>_all.deb (DEB_VERSION overrides the pom's version).
+deb: build
+	packaging/build-deb agent/target $(DEB_VERSION)
 
 test:
 	$(MVN) clean package
 	@$(MAKE) --no-print-directory cds
 	agent/bin/agent validate examples/*.yaml
 	@$(MAKE) --no-print-directory test-ansible
+	@$(MAKE) --no-print-directory test-deb
+	@$(MAKE) --no-print-directory test-fleet
 	@$(MAKE) --no-print-directory reliability
 	@cat agent/target/surefire-reports/*.txt | awk -F'[ ,]+' '/^Tests run:/ { t += $$3; f += $$5 + $$7; s += $$9 } \
 	  END { printf "junit: %d passed, %d failed, %d skipped\n", t - f - s, f, s }'
@@ -42,13 +45,21 @@ test-unit:
 test-ansible: build
 	test-infra/ansible/run.sh
 
+# The Debian package on this machine: lintian, install, upgrade (state and queue kept), remove, purge (root).
+test-deb: build
+	packaging/test-deb
+
+# Three hosts (systemd in private roots, network namespaces), one ansible-playbook over SSH (root).
+test-fleet: build
+	python3 test-infra/fleet/fleet.py
+
 demo: build
 	examples/demo.sh
 
 install: build
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/agent
 	install -m 0644 $(JAR) $(DESTDIR)$(PREFIX)/lib/agent/agent.jar
-	@if [ -f $(JSA) ]; then install -m 0644 $(JSA) $(DESTDIR)$(PREFIX)/lib/agent/agent.jsa; fi
+	@if [ -f $(JSA) ]; then install -m 0644 $(JSA) $(DESTDIR)$(PREFIX)/lib/agent/agent.jsa; install -m 0644 $(JSA).id $(DESTDIR)$(PREFIX)/lib/agent/agent.jsa.id; fi
 	install -m 0755 agent/bin/agent $(DESTDIR)$(PREFIX)/bin/agent
 
 bench: build

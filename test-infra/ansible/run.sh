@@ -97,6 +97,10 @@ for host in ("backup", "source"):
 EOF
 pass "Terraform example renders valid states into cloud-init user-data"
 
+echo "=== the role's defaults agree with its argument spec"
+/usr/bin/python3 "$here/test_defaults.py" >"$logs/defaults.log" 2>&1 || { show defaults; fail "defaults"; }
+pass "defaults/main.yml and meta/argument_specs.yml agree; agent_state and agent_environment are no_log"
+
 echo "=== the role's filters (table tests against the agent's schema)"
 "$repo/agent/bin/agent" schema >"$work/schema.json"
 /usr/bin/python3 "$here/test_filters.py" "$work/schema.json" >"$logs/filters.log" 2>&1 || { show filters; fail "filters"; }
@@ -165,17 +169,20 @@ echo "=== the systemd unit: verified, and its command run by hand replicates liv
 host=$scratch/nfs-31
 unit_vars='{"agent_bin": "'$host'/usr/local/bin/agent", "agent_state_file": "'$host'/etc/agent/state.yaml",
             "agent_root": "'$host'", "agent_environment_file": "'$host'/etc/agent/agent.env", "agent_java_opts": "-Xmx128m"}'
+mkdir -p "$work/units/agent.service.d"
+cp "$repo/packaging/agent.service" "$work/units/agent.service"
 ansible localhost -c local -i localhost, -m ansible.builtin.template -e "$unit_vars" \
-  -a "src=$repo/ansible-role/templates/agent.service.j2 dest=$work/agent.service mode=0644" >"$logs/unit.log" 2>&1 \
-  || { show unit; fail "rendering the unit"; }
+  -a "src=$repo/ansible-role/templates/agent.dropin.conf.j2 dest=$work/units/agent.service.d/ansible.conf mode=0644" \
+  >"$logs/unit.log" 2>&1 || { show unit; fail "rendering the unit's drop-in"; }
 if command -v systemd-analyze >/dev/null; then
-  systemd-analyze verify "$work/agent.service" >>"$logs/unit.log" 2>&1 || { show unit; fail "systemd-analyze verify"; }
+  SYSTEMD_UNIT_PATH="$work/units:" systemd-analyze verify "$work/units/agent.service" >>"$logs/unit.log" 2>&1 \
+    || { show unit; fail "systemd-analyze verify"; }
 else
   echo "skip: systemd-analyze is not installed"
 fi
-grep -qx 'Restart=on-failure' "$work/agent.service" && grep -qx 'Environment=LANG=C.UTF-8' "$work/agent.service" \
+grep -qx 'Restart=on-failure' "$work/units/agent.service" && grep -qx 'Environment=LANG=C.UTF-8' "$work/units/agent.service" \
   || fail "the unit lacks Restart=on-failure or LANG=C.UTF-8"
-exec_start=$(sed -n 's/^ExecStart=//p' "$work/agent.service")
+exec_start=$(sed -n 's/^ExecStart=\(..*\)/\1/p' "$work/units/agent.service.d/ansible.conf")
 # shellcheck disable=SC2086 # ExecStart is split into words, as systemd does
 (set -a; . "$host/etc/agent/agent.env"; set +a; export LANG=C.UTF-8; exec $exec_start) >"$logs/service.log" 2>&1 &
 service_pid=$!
@@ -185,7 +192,7 @@ echo "written while the agent runs" >"$host/data/live.txt"
 for _ in $(seq 300); do [ -f "$scratch/rsync-41/backup/live.txt" ] && break; sleep 0.1; done
 kill -TERM "$service_pid"; wait "$service_pid" || true
 cmp "$host/data/live.txt" "$scratch/rsync-41/backup/live.txt" || { show service; fail "live.txt did not reach the backup within 30 s"; }
-pass "the unit passes systemd-analyze verify; its ExecStart replicates a live change"
+pass "the unit with the role's drop-in passes systemd-analyze verify; its ExecStart replicates a live change"
 
 echo "=== check mode with a changed password"
 new_password=$(head -c 18 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 20)

@@ -1,0 +1,431 @@
+#!/usr/bin/env python3
+"""The fleet test (make test-fleet): one ansible-playbook run over real SSH converging a backup host and two sources.
+
+Three hosts, rsync-41 (backup) and the sources nfs-31 and web-7, each a network namespace joined to a bridge in a
+fourth namespace (the controller's), with addresses that exist only inside them. Each host boots systemd
+(systemd-nspawn) in a private root: an overlayfs whose lower layer is / and whose upper layer is a tmpfs, mounted
+in a mount namespace of its own, so each host has its own /etc, /usr, dpkg database, /data, /var/lib/agent and
+/run, and nothing the play does reaches the real host. Its sshd takes a key this test generates. The package is
+installed by the role (agent_install_method: package) on all three.
+
+Steps: first run, second run (changed=0), --check --diff with a changed password, a serial: 1 rolling upgrade
+while both sources keep writing (per-source stalls measured, nothing lost), one source unreachable during a run,
+then a run that finishes it. Teardown (hosts, namespaces, mounts, processes) runs in a finally, also on failure.
+Afterwards the real host's package list, /usr and ~/.ssh are compared with what they were.
+
+Needs root, systemd-container, openssh-server, ansible-core, iproute2, util-linux, dpkg-dev, a built jar.
+"""
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+import traceback
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+TAG = "flz%d" % (os.getpid() % 100000)
+NET = "10.232.%d" % (os.getpid() % 250 + 1)
+WORK = os.path.join(HERE, ".work")
+LOGS = os.path.join(WORK, "logs")
+HOSTS = {"rsync-41": 41, "nfs-31": 31, "web-7": 7}
+SOURCES = ("nfs-31", "web-7")
+CONTROLLER = TAG + "c"
+STALL = 5.0  # seconds: a file that takes longer than this to reach the backup means its source's replication stopped
+
+
+def log(msg):
+    print(time.strftime("%H:%M:%S ") + msg, flush=True)
+
+
+def sh(*argv, check=True, input=None, timeout=300, env=None):
+    r = subprocess.run(list(argv), capture_output=True, input=input, timeout=timeout, env=env)
+    if check and r.returncode != 0:
+        raise AssertionError("%s exited %d: %s" % (" ".join(argv), r.returncode, (r.stderr or r.stdout).decode(errors="replace")))
+    return r
+
+
+def await_(what, condition, timeout=60.0, interval=0.3):
+    deadline = time.time() + timeout
+    last = None
+    while time.time() < deadline:
+        last = condition()
+        if last:
+            return last
+        time.sleep(interval)
+    raise AssertionError("not within %.0f s: %s (last: %r)" % (timeout, what, last))
+
+
+def ssh_base():
+    return ["ip", "netns", "exec", CONTROLLER, "ssh", "-F", "/dev/null", "-i", os.path.join(WORK, "id_ed25519"),
+            "-o", "UserKnownHostsFile=" + os.path.join(WORK, "known_hosts"), "-o", "StrictHostKeyChecking=yes",
+            "-o", "BatchMode=yes", "-o", "ConnectTimeout=5", "-l", "root"]
+
+
+class Host:
+    """A machine of the fleet: netns NAME, a private root booted with systemd-nspawn, reached over SSH."""
+
+    def __init__(self, name):
+        self.name = name
+        self.ns = TAG + name[0]
+        self.ip = "%s.%d" % (NET, HOSTS[name])
+        self.base = os.path.join(WORK, "hosts", name)
+        self.nspawn = None
+
+    def start(self, pubkey):
+        sh("ip", "netns", "add", self.ns)
+        veth = "v" + self.ns
+        sh("ip", "-n", CONTROLLER, "link", "add", veth, "type", "veth", "peer", "name", "eth0", "netns", self.ns)
+        sh("ip", "-n", CONTROLLER, "link", "set", veth, "master", "br0", "up")
+        sh("ip", "-n", self.ns, "addr", "add", self.ip + "/24", "dev", "eth0")
+        sh("ip", "-n", self.ns, "link", "set", "eth0", "up")
+        sh("ip", "-n", self.ns, "link", "set", "lo", "up")
+        os.makedirs(self.base)
+        self.nspawn = subprocess.Popen(
+            ["unshare", "--mount", "--propagation", "private", os.path.join(HERE, "host-root"), self.base, self.name,
+             self.ns, self.ip, pubkey],
+            stdin=subprocess.DEVNULL, stdout=open(os.path.join(LOGS, self.name + ".boot.log"), "wb"),
+            stderr=subprocess.STDOUT, start_new_session=True)
+
+    def run(self, script, check=True, timeout=120):
+        return sh(*ssh_base(), self.ip, script, check=check, timeout=timeout)
+
+    def out(self, script):
+        return self.run(script).stdout.decode()
+
+    def popen(self, script, stdout):
+        return subprocess.Popen(ssh_base() + [self.ip, script], stdin=subprocess.DEVNULL, stdout=stdout,
+                                stderr=subprocess.DEVNULL)
+
+    def link(self, up):
+        sh("ip", "-n", self.ns, "link", "set", "eth0", "up" if up else "down")
+
+    def stop(self):
+        if self.nspawn and self.nspawn.poll() is None:
+            os.killpg(self.nspawn.pid, signal.SIGTERM)  # nspawn turns it into an orderly shutdown of the host
+            try:
+                self.nspawn.wait(30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.nspawn.pid, signal.SIGKILL)
+                self.nspawn.wait()
+        subprocess.run(["ip", "netns", "del", self.ns], capture_output=True)
+
+
+class Fleet:
+    def __init__(self):
+        self.hosts = {name: Host(name) for name in HOSTS}
+        self.passwords = {name: "Fleet-%s-%s" % (name, secrets.token_hex(8)) for name in SOURCES}
+        self.old_passwords = []
+        self.nspawn_run_existed = os.path.exists("/run/systemd/nspawn")
+
+    def up(self):
+        sh("ip", "netns", "add", CONTROLLER)
+        sh("ip", "-n", CONTROLLER, "link", "add", "br0", "type", "bridge")
+        sh("ip", "-n", CONTROLLER, "addr", "add", NET + ".254/24", "dev", "br0")
+        sh("ip", "-n", CONTROLLER, "link", "set", "br0", "up")
+        sh("ip", "-n", CONTROLLER, "link", "set", "lo", "up")
+        sh("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "fleet-test", "-f", os.path.join(WORK, "id_ed25519"))
+        pubkey = os.path.join(WORK, "id_ed25519.pub")
+        for h in self.hosts.values():
+            h.start(pubkey)
+        for h in self.hosts.values():
+            await_(h.name + "'s host key", lambda: os.path.exists(h.base + ".host_key.pub"), 30)
+        with open(os.path.join(WORK, "known_hosts"), "w") as f:
+            for h in self.hosts.values():
+                kind, key = open(h.base + ".host_key.pub").read().split()[:2]
+                f.write("%s %s %s\n" % (h.ip, kind, key))
+        for h in self.hosts.values():
+            await_("sshd of " + h.name, lambda: h.run("systemctl is-system-running --wait >/dev/null; true",
+                                                      check=False, timeout=60).returncode == 0, 90, 1)
+
+    def down(self):
+        for h in self.hosts.values():
+            h.stop()
+        subprocess.run(["ip", "netns", "del", CONTROLLER], capture_output=True)
+        if not self.nspawn_run_existed:
+            shutil.rmtree("/run/systemd/nspawn", ignore_errors=True)
+
+
+# ---------------------------------------------------------------- ansible
+
+def extra_vars(fleet, deb, **more):
+    v = {"fleet_net": NET, "fleet_deb": deb, "fleet_passwords": fleet.passwords}
+    v.update(more)
+    path = os.path.join(WORK, "vars.json")
+    with open(path, "w") as f:
+        json.dump(v, f)
+    return "@" + path
+
+
+def play(name, fleet, deb, *args, **more):
+    """ansible-playbook from the controller's namespace; returns (exit code, {host: recap dict}, log text)."""
+    env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(HERE, "ansible.cfg"), ANSIBLE_HOME=os.path.join(WORK, "ansible"),
+               ANSIBLE_LOCAL_TEMP=os.path.join(WORK, "tmp"), XDG_CACHE_HOME=os.path.join(WORK, "cache"),
+               ANSIBLE_ROLES_PATH=os.path.join(WORK, "roles"), ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0",
+               ANSIBLE_PRIVATE_KEY_FILE=os.path.join(WORK, "id_ed25519"),
+               ANSIBLE_SSH_ARGS="-F /dev/null -o UserKnownHostsFile=%s -o StrictHostKeyChecking=yes -o ConnectTimeout=5 "
+                                "-o ControlMaster=auto -o ControlPersist=60s" % os.path.join(WORK, "known_hosts"),
+               ANSIBLE_SSH_CONTROL_PATH_DIR=os.path.join(WORK, "cp"), LANG="C.UTF-8", LC_ALL="C.UTF-8")
+    t0 = time.time()
+    r = subprocess.run(["ip", "netns", "exec", CONTROLLER, "ansible-playbook", "-i", "inventory.yml", "site.yml",
+                        "-e", extra_vars(fleet, deb, **more), "-v"] + list(args),
+                       cwd=HERE, env=env, capture_output=True, timeout=900)
+    text = r.stdout.decode(errors="replace") + r.stderr.decode(errors="replace")
+    with open(os.path.join(LOGS, name + ".log"), "w") as f:
+        f.write(text)
+    recaps = {}
+    for m in re.finditer(r"^(\S+)\s+: ((?:\w+=\d+\s*)+)$", text, re.M):
+        recaps[m.group(1)] = dict((k, int(v)) for k, v in re.findall(r"(\w+)=(\d+)", m.group(2)))
+    log("--- %s: ansible-playbook exit %d in %.0f s" % (name, r.returncode, time.time() - t0))
+    for line in re.findall(r"^\S+\s+: ok=.*$", text, re.M):
+        print("    " + line.rstrip(), flush=True)
+    return r.returncode, recaps, text
+
+
+def expect(cond, what, text=None):
+    if not cond:
+        if text:
+            print(text[-6000:], file=sys.stderr)
+        raise AssertionError(what)
+
+
+# ---------------------------------------------------------------- checks
+
+def backup_has(fleet, source, rel, content):
+    r = fleet.hosts["rsync-41"].run("cat /backup/%s/%s" % (source, rel), check=False)
+    return r.returncode == 0 and r.stdout.decode() == content
+
+
+def write(fleet, source, rel, content):
+    fleet.hosts[source].run("mkdir -p \"$(dirname /data/%s)\" && printf %%s '%s' >/data/%s" % (rel, content, rel))
+
+
+def snapshot(host):
+    """What --check must leave alone: the agent's files, the daemon's config and secrets, the package database."""
+    return host.out("cd / && find etc/agent etc/rsyncd.conf etc/rsyncd.secrets etc/systemd/system backup data "
+                    "var/lib/dpkg/status -xdev -printf '%p %m %s\\n' 2>/dev/null | sort; "
+                    "find etc/agent etc/rsyncd.conf etc/rsyncd.secrets -type f -print0 2>/dev/null | sort -z | xargs -0r sha256sum")
+
+
+def real_host_state():
+    pkgs = sh("dpkg-query", "-W", "-f", "${Package} ${Version} ${db:Status-Status}\n").stdout
+    usr = sh("sh", "-c", "find /usr -xdev -printf '%p %s %T@\\n' | sort | sha256sum").stdout
+    home_ssh = os.path.expanduser("~/.ssh")
+    ssh = sh("sh", "-c", "find %s -printf '%%p %%s %%T@\\n' 2>/dev/null | sort" % home_ssh, check=False).stdout
+    return pkgs, usr, ssh
+
+
+class Traffic:
+    """Each source writes a file every 0.25 s (its content: the time written); the backup records when each arrives."""
+
+    def __init__(self, fleet, seconds):
+        self.fleet = fleet
+        self.procs = []
+        self.seconds = seconds
+
+    def start(self):
+        n = int(self.seconds * 4)
+        for s in SOURCES:
+            self.procs.append(self.fleet.hosts[s].popen(
+                "mkdir -p /data/roll && for i in $(seq %d); do date +%%s.%%N >/data/roll/f$i; sleep 0.25; done" % n,
+                subprocess.DEVNULL))
+        self.arrivals_file = open(os.path.join(LOGS, "arrivals.txt"), "wb")
+        self.watcher = self.fleet.hosts["rsync-41"].popen(
+            "exec python3 -u -c '%s'" % WATCHER.replace("'", "'\\''"), self.arrivals_file)
+
+    def stop(self):
+        for p in self.procs:
+            p.wait(self.seconds + 60)
+
+    def finish(self):
+        """Per source: (files written, files arrived, max latency, stalls [(from, to)])."""
+        def all_arrived():
+            have = {}
+            for s in SOURCES:
+                n = int(self.fleet.hosts["rsync-41"].out("ls /backup/%s/roll | wc -l" % s).strip() or 0)
+                have[s] = n
+            return all(have[s] >= self.seconds * 4 for s in SOURCES) and have
+        await_("every file written during the upgrade on the backup", all_arrived, 120, 1)
+        time.sleep(1.5)
+        self.fleet.hosts["rsync-41"].run("touch /tmp/fleet-watch-stop")
+        self.watcher.wait(30)
+        self.arrivals_file.close()
+        arrived = {}
+        for line in open(os.path.join(LOGS, "arrivals.txt")):
+            source, name, at = line.split()
+            arrived[(source, name)] = float(at)
+        result = {}
+        for s in SOURCES:
+            written = {}
+            for line in self.fleet.hosts["rsync-41"].out(
+                    "cd /backup/%s/roll && for f in *; do printf '%%s %%s\\n' \"$f\" \"$(cat \"$f\")\"; done" % s).splitlines():
+                name, at = line.split()
+                written[name] = float(at)
+            lat = sorted((written[n], arrived[(s, n)] - written[n]) for n in written if (s, n) in arrived)
+            stalls = [(w, w + l) for w, l in lat if l > STALL]
+            result[s] = (len(written), len([n for n in written if (s, n) in arrived]),
+                         max(l for _, l in lat) if lat else None, stalls)
+        return result
+
+
+WATCHER = """
+import os, time
+seen = set()
+while not os.path.exists("/tmp/fleet-watch-stop"):
+    now = time.time()
+    for s in ("nfs-31", "web-7"):
+        try:
+            names = os.listdir("/backup/%s/roll" % s)
+        except OSError:
+            continue
+        for n in names:
+            if (s, n) not in seen and not n.startswith("."):
+                seen.add((s, n))
+                print(s, n, "%.3f" % now)
+    time.sleep(0.1)
+"""
+
+
+# ---------------------------------------------------------------- the steps
+
+def main():
+    if os.geteuid() != 0:
+        sys.exit("fleet: needs root (network namespaces, mounts, systemd-nspawn)")
+    for tool in ("systemd-nspawn", "sshd", "ansible-playbook", "dpkg-deb"):
+        if not shutil.which(tool) and not os.path.exists("/usr/sbin/" + tool):
+            sys.exit("fleet: %s is missing (apt-get install systemd-container openssh-server ansible-core dpkg-dev)" % tool)
+    shutil.rmtree(WORK, ignore_errors=True)
+    os.makedirs(LOGS)
+    for d in ("ansible", "tmp", "cache", "roles", "cp", "debs"):
+        os.makedirs(os.path.join(WORK, d))
+    os.symlink(os.path.join(REPO, "ansible-role"), os.path.join(WORK, "roles", "agent"))
+    version = re.search(r"^  <version>(.*)</version>$", open(os.path.join(REPO, "pom.xml")).read(), re.M).group(1)
+    first, upgrade = version.replace("-", "~") + "~prev1", version.replace("-", "~")
+    debs = os.path.join(WORK, "debs")
+    for v in (first, upgrade):
+        sh(os.path.join(REPO, "packaging", "build-deb"), debs, v)
+    deb1, deb2 = ["%s/agent_%s_all.deb" % (debs, v) for v in (first, upgrade)]
+
+    before = real_host_state()
+    fleet = Fleet()
+    failures = []
+    started = time.time()
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    try:
+        t0 = time.time()
+        fleet.up()
+        log("three hosts up in %.0f s: %s" % (time.time() - t0, ", ".join("%s %s" % (h.name, h.ip) for h in fleet.hosts.values())))
+        for s in SOURCES:
+            fleet.hosts[s].run("mkdir -p /data")
+            write(fleet, s, "before/first.txt", "written on %s before the first run" % s)
+
+        log("== first run: the package on all three, the server's modules and users, both sources replicating")
+        rc, recaps, text = play("first", fleet, deb1)
+        expect(rc == 0 and all(recaps.get(h, {}).get("failed", 1) == 0 and recaps[h]["changed"] > 0 for h in HOSTS),
+               "first run", text)
+        for name, h in fleet.hosts.items():
+            expect(h.out("dpkg-query -W -f='${Version}' agent") == first, name + ": agent %s not installed" % first)
+            expect(h.out("systemctl is-active agent").strip() == "active", name + ": agent.service is not active")
+        log("   rsync-41: rsyncd.service %s; %s" % (
+            fleet.hosts["rsync-41"].run("systemctl is-active rsyncd", check=False).stdout.decode().strip(),
+            fleet.hosts["rsync-41"].out("pgrep -a rsync | tr '\\n' ';'; systemctl status rsyncd --no-pager 2>&1 | tail -5")))
+        for s in SOURCES:
+            await_(s + "'s first.txt on the backup", lambda: backup_has(fleet, s, "before/first.txt",
+                                                                       "written on %s before the first run" % s), 60)
+            write(fleet, s, "live/after.txt", "written on %s while its agent runs" % s)
+        for s in SOURCES:
+            await_(s + "'s live file on the backup", lambda: backup_has(fleet, s, "live/after.txt",
+                                                                       "written on %s while its agent runs" % s), 60)
+        log("   ok: installed %s on 3 hosts, agent.service active and not enabled by the package, both sources replicate live" % first)
+
+        log("== second run: changed=0 everywhere")
+        rc, recaps, text = play("second", fleet, deb1)
+        expect(rc == 0 and all(recaps[h]["changed"] == 0 and recaps[h]["failed"] == 0 for h in HOSTS), "second run", text)
+        log("   ok")
+
+        log("== --check --diff with web-7's password changed")
+        snaps = {n: snapshot(h) for n, h in fleet.hosts.items()}
+        fleet.old_passwords.append(fleet.passwords["web-7"])
+        changed_pw = "Fleet-web-7-%s" % secrets.token_hex(8)
+        saved = dict(fleet.passwords)
+        fleet.passwords["web-7"] = changed_pw
+        rc, recaps, text = play("check", fleet, deb1, "--check", "--diff")
+        fleet.passwords = saved
+        expect(rc == 0, "check run failed", text)
+        expect(recaps["rsync-41"]["changed"] > 0 and recaps["web-7"]["changed"] > 0 and recaps["nfs-31"]["changed"] == 0,
+               "check run: changed on rsync-41 and web-7 only", text)
+        expect("(sensitive)" in text, "the diff does not show the plan with its secrets masked", text)
+        for n, h in fleet.hosts.items():
+            expect(snapshot(h) == snaps[n], n + ": check mode changed files")
+        log("   ok: changed on rsync-41 and web-7, not nfs-31; secrets (sensitive); nothing touched")
+
+        log("== rolling upgrade to %s (serial: 1) while both sources write" % upgrade)
+        pids = {n: h.out("systemctl show -p MainPID --value agent").strip() for n, h in fleet.hosts.items()}
+        traffic = Traffic(fleet, 60)
+        traffic.start()
+        time.sleep(3)
+        rc, recaps, text = play("upgrade", fleet, deb2, fleet_serial=1)
+        expect(rc == 0 and all(recaps[h]["changed"] > 0 and recaps[h]["failed"] == 0 for h in HOSTS), "upgrade run", text)
+        traffic.stop()
+        result = traffic.finish()
+        for n, h in fleet.hosts.items():
+            expect(h.out("dpkg-query -W -f='${Version}' agent") == upgrade, n + ": not upgraded")
+            expect(h.out("systemctl is-active agent").strip() == "active", n + ": agent.service not active after the upgrade")
+            expect(h.out("systemctl show -p MainPID --value agent").strip() != pids[n], n + ": the agent was not restarted")
+        for s, (written, arrived, worst, stalls) in result.items():
+            log("   %s: %d files written during the upgrade, %d arrived, worst latency %.1f s, %d over %.0f s"
+                % (s, written, arrived, worst, len(stalls), STALL))
+            expect(written == arrived == 240, s + ": files lost during the upgrade")
+        a, b = result["nfs-31"][3], result["web-7"][3]
+        overlap = [(x, y) for x in a for y in b if x[0] < y[1] and y[0] < x[1]]
+        expect(not overlap, "both sources' replication stalled at once: %r" % overlap[:3])
+        log("   ok: all three upgraded one by one; nothing lost; no two sources stalled at once")
+
+        log("== web-7 unreachable during a run that changes both sources (delay 300ms -> 1s)")
+        fleet.hosts["web-7"].link(False)
+        rc, recaps, text = play("unreachable", fleet, deb2, fleet_delay="1s")
+        expect(rc != 0 and recaps["web-7"].get("unreachable") == 1, "the play does not report web-7 unreachable", text)
+        expect(recaps["nfs-31"]["changed"] > 0 and recaps["nfs-31"]["failed"] == 0 and recaps["rsync-41"]["failed"] == 0,
+               "nfs-31 did not converge while web-7 was unreachable", text)
+        fleet.hosts["web-7"].link(True)
+        rc, recaps, text = play("finish", fleet, deb2, fleet_delay="1s")
+        expect(rc == 0 and recaps["web-7"]["changed"] > 0 and recaps["nfs-31"]["changed"] == 0
+               and recaps["rsync-41"]["changed"] == 0, "the later run did not finish web-7 alone", text)
+        write(fleet, "web-7", "live/back.txt", "web-7 is back")
+        await_("web-7's file after it came back", lambda: backup_has(fleet, "web-7", "live/back.txt", "web-7 is back"), 60)
+        log("   ok: nfs-31 converged, web-7 reported unreachable; the next run changed web-7 only; it replicates")
+
+        logs = "".join(open(os.path.join(LOGS, f), errors="replace").read() for f in os.listdir(LOGS) if f.endswith(".log"))
+        for pw in list(fleet.passwords.values()) + [changed_pw]:
+            expect(pw not in logs, "a password appears in a play's output")
+        log("   ok: no password in any play's output")
+    except KeyboardInterrupt:
+        failures.append("interrupted")
+    except Exception as e:  # noqa: BLE001 - the report names it; teardown follows
+        failures.append(str(e))
+        traceback.print_exc()
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        fleet.down()
+    after = real_host_state()
+    for what, x, y in zip(("package list", "/usr", "~/.ssh"), before, after):
+        if x != y:
+            failures.append("the real host's %s changed" % what)
+    leftovers = sh("sh", "-c", "ip netns list | grep '^%s' || true; findmnt -rn -o TARGET | grep '%s' || true" % (TAG, WORK)).stdout
+    if leftovers.strip():
+        failures.append("left behind: " + leftovers.decode())
+    for d in ("ansible", "tmp", "cache", "cp", "hosts", "debs"):
+        shutil.rmtree(os.path.join(WORK, d), ignore_errors=True)
+    log("fleet %s in %.0f s%s" % ("FAILED" if failures else "passed", time.time() - started,
+                                  ": " + "; ".join(failures) if failures else ""))
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    main()
