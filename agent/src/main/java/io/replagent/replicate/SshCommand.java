@@ -41,12 +41,19 @@ final class SshCommand {
     private final Target.Ssh target;
     private final Path dir;
     private final String id;
+    private final boolean shared;
 
     /** @param stateDir the agent's state_dir: its files go to {@code ssh/} there */
     SshCommand(Target.Ssh target, Path stateDir) {
+        this(target, stateDir, true);
+    }
+
+    /** @param shared false: every ssh makes its own connection (only to measure what sharing saves) */
+    SshCommand(Target.Ssh target, Path stateDir, boolean shared) {
         this.target = target;
         this.dir = stateDir.resolve("ssh");
         this.id = id(target);
+        this.shared = shared;
     }
 
     /**
@@ -115,6 +122,20 @@ final class SshCommand {
         return argv;
     }
 
+    /**
+     * Opens the shared connection and returns once it is up: the master authenticates, prints the host key's
+     * fingerprint ({@code VisualHostKey}) and goes to the background, where it stays until idle for
+     * {@link #CONTROL_PERSIST_SECONDS} (no session: {@code -N}).
+     */
+    List<String> master() {
+        List<String> argv = new ArrayList<>(words());
+        argv.set(argv.indexOf("-oControlMaster=auto"), "-oControlMaster=yes");
+        argv.add("-oVisualHostKey=yes");
+        argv.add("-N");
+        argv.add(target.user() + "@" + target.host());
+        return argv;
+    }
+
     /** {@code ssh -O check|exit}: asks the shared connection's master whether it runs, or to end. */
     List<String> control(String operation) {
         List<String> argv = new ArrayList<>(words());
@@ -135,9 +156,18 @@ final class SshCommand {
     }
 
     private List<String> words() {
-        return List.of(SSH, "-F", configFile().toString(), "-p", Integer.toString(target.port()),
-                "-oControlMaster=auto", "-oControlPath=" + path(controlSocket().toString()),
-                "-oControlPersist=" + CONTROL_PERSIST_SECONDS);
+        List<String> words = new ArrayList<>(List.of(SSH, "-F", configFile().toString(), "-p", Integer.toString(target.port())));
+        if (shared) {
+            words.addAll(List.of("-oControlMaster=auto", "-oControlPath=" + path(controlSocket().toString()),
+                    "-oControlPersist=" + CONTROL_PERSIST_SECONDS));
+        } else {
+            words.addAll(List.of("-oControlMaster=no", "-oControlPath=none"));
+        }
+        return words;
+    }
+
+    boolean shared() {
+        return shared;
     }
 
     /** Writes the config and known_hosts (0600) in a 0700 directory. */
