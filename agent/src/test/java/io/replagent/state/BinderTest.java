@@ -98,19 +98,19 @@ class BinderTest {
     static final String WATCH = "/properties/watches/items/properties/";
 
     static Arguments row(String pointer, Function<State, Object> model) {
-        return Arguments.of(pointer, model);
+        return Arguments.of(pointer, model, MINIMAL);
     }
 
     static Server server(State s) { return s.server().orElseThrow(); }
     static Server.Module module(State s) { return server(s).modules().get(0); }
     static Watch watch(State s) { return s.watches().get(0); }
 
-    /** The defaults the schema documents are the ones the model gets. */
+    /** The defaults the schema documents are the ones the model gets (of the smallest document that has the key). */
     @ParameterizedTest(name = "{0}")
-    @MethodSource("defaults")
-    void theModelTakesTheDefaultTheSchemaDocuments(String pointer, Function<State, Object> model) throws Exception {
+    @MethodSource({"defaults", "sshDefaults"})
+    void theModelTakesTheDefaultTheSchemaDocuments(String pointer, Function<State, Object> model, String minimal) throws Exception {
         JsonNode documented = schema().at(pointer).path("default");
-        Object bound = model.apply(StateFileTest.valid(MINIMAL));
+        Object bound = model.apply(StateFileTest.valid(minimal));
         assertEquals(inModelTerms(documented, bound), bound, pointer);
     }
 
@@ -191,24 +191,20 @@ class BinderTest {
 
     static Stream<Arguments> sshDefaults() {
         return Stream.of(
-                row(ACCOUNT + "mode", s -> String.format("%04o", server(s).sshAccounts().get(0).mode())),
-                row(ACCOUNT + "read_only", s -> server(s).sshAccounts().get(0).readOnly()),
-                row(ACCOUNT + "write_only", s -> server(s).sshAccounts().get(0).writeOnly()),
-                row("/properties/client/properties/ssh_keys/items/properties/generate",
+                sshRow(ACCOUNT + "mode", s -> String.format("%04o", server(s).sshAccounts().get(0).mode())),
+                sshRow(ACCOUNT + "read_only", s -> server(s).sshAccounts().get(0).readOnly()),
+                sshRow(ACCOUNT + "write_only", s -> server(s).sshAccounts().get(0).writeOnly()),
+                sshRow("/properties/client/properties/ssh_keys/items/properties/generate",
                         s -> s.client().orElseThrow().sshKeys().get(0).generate()),
-                row(WATCH + "targets/items/properties/ssh_options", s -> ssh(s).access().options()));
+                sshRow(WATCH + "targets/items/properties/ssh_options", s -> ssh(s).access().options()));
+    }
+
+    static Arguments sshRow(String pointer, Function<State, Object> model) {
+        return Arguments.of(pointer, model, MINIMAL_SSH);
     }
 
     static Target.Ssh ssh(State s) {
         return (Target.Ssh) watch(s).targets().get(0).endpoint();
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("sshDefaults")
-    void theSshPartsTakeTheDefaultTheSchemaDocuments(String pointer, Function<State, Object> model) throws Exception {
-        JsonNode documented = schema().at(pointer).path("default");
-        Object bound = model.apply(StateFileTest.valid(MINIMAL_SSH));
-        assertEquals(inModelTerms(documented, bound), bound, pointer);
     }
 
     @Test

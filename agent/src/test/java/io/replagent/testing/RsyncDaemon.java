@@ -91,6 +91,12 @@ public final class RsyncDaemon implements AutoCloseable {
     /** Kills the daemon (and the connections it serves). */
     public synchronized void stop() {
         if (process == null) return;
+        kill(process);
+        process = null;
+    }
+
+    /** Kills a server a test started, with the processes it forked for its connections, and waits for it. */
+    static void kill(Process process) {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
         try {
@@ -98,7 +104,6 @@ public final class RsyncDaemon implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        process = null;
     }
 
     @Override public void close() {

@@ -83,13 +83,7 @@ public final class Sshd implements AutoCloseable {
     /** Kills sshd and the sessions it serves. */
     public synchronized void stop() {
         if (process == null) return;
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly();
-        try {
-            process.waitFor();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        RsyncDaemon.kill(process);
         process = null;
     }
 
