@@ -5,7 +5,7 @@ PREFIX ?= /usr/local
 JAR := agent/target/agent.jar
 JSA := agent/target/agent.jsa
 
-.PHONY: build test test-unit test-ansible test-deb test-fleet demo install bench cds deb clean reliability
+.PHONY: build test test-unit test-faults-unit test-ansible test-deb test-fleet demo install bench cds deb clean reliability
 
 build: $(JAR)
 
@@ -24,6 +24,7 @@ deb: build
 	packaging/build-deb agent/target $(DEB_VERSION)
 
 test:
+	@$(MAKE) --no-print-directory test-faults-unit
 	$(MVN) clean package
 	@$(MAKE) --no-print-directory cds
 	agent/bin/agent validate examples/*.yaml
@@ -36,10 +37,14 @@ test:
 
 # The fast suite: pure logic and in-process tests, no root, no daemon, no sleeps (a class that needs any of those is
 # tagged @Tag("e2e") and runs in `make test` only).
-test-unit:
+test-unit: test-faults-unit
 	$(MVN) test -DexcludedGroups=e2e
 	@cat agent/target/surefire-reports/*.txt | awk -F'[ ,]+' '/^Tests run:/ { t += $$3; f += $$5 + $$7; s += $$9 } \
 	  END { printf "junit (unit): %d passed, %d failed, %d skipped\n", t - f - s, f, s }'
+
+# The fault suite's own helpers (trees, states, status, table, selection): pure, on temp dirs, no root, under a second.
+test-faults-unit:
+	cd test-infra && python3 -m unittest discover -q -s faults/tests -t .
 
 # The Ansible role with a real ansible-playbook against this machine (root; apt-get install ansible-core ansible-lint).
 test-ansible: build
@@ -65,9 +70,10 @@ install: build
 bench: build
 	test-infra/bench/run.sh
 
-# The two-host fault and security suite (root; network namespaces). SOAK_SECONDS=600 for the full soak.
+# The two-host fault and security suite (root; network namespaces). SOAK_SECONDS=600 for the full soak;
+# FAULTS=daemon,link runs those only; BACKENDS=inotify,fanotify runs the selection once per watch backend.
 reliability: build
-	SOAK_SECONDS=$${SOAK_SECONDS:-60} python3 test-infra/faults/faults.py
+	cd test-infra && SOAK_SECONDS=$${SOAK_SECONDS:-60} python3 -m faults
 
 clean:
 	$(MVN) clean

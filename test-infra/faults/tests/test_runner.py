@@ -1,0 +1,44 @@
+import unittest
+
+from faults import cases, runner
+from faults.fault import Fault, Knobs
+
+
+class RunnerTest(unittest.TestCase):
+
+    def test_faults_names_a_selection_run_in_the_registrys_order(self):
+        picked = runner.select("soak, daemon,link", cases.ALL)
+        self.assertEqual([f.name for f in picked], ["link", "daemon", "soak"])
+        self.assertEqual(runner.select("", cases.ALL), cases.ALL)
+
+    def test_an_unknown_name_is_refused_with_the_known_ones(self):
+        with self.assertRaisesRegex(ValueError, "unknown fault nope; known: link, daemon, "):
+            runner.select("link,nope", cases.ALL)
+        with self.assertRaisesRegex(ValueError, "unknown faults a, b;"):
+            runner.select("a,b", cases.ALL)
+
+    def test_backends_run_the_selection_once_each_or_once_with_the_default(self):
+        self.assertEqual(runner.backends(""), [None])
+        self.assertEqual(runner.backends("inotify, fanotify"), ["inotify", "fanotify"])
+
+    def test_a_fault_for_some_backends_runs_on_those_and_on_the_default(self):
+        f = Fault("x", lambda ctx: None, backends=("inotify",))
+        self.assertEqual([f.applies(b) for b in (None, "inotify", "fanotify")], [True, True, False])
+        self.assertTrue(Fault("y", lambda ctx: None).applies("fanotify"))
+
+    def test_the_registry_has_unique_documented_names_scanned_faults_first_and_compatible_needs(self):
+        names = [f.name for f in cases.ALL]
+        self.assertEqual(len(names), len(set(names)))
+        self.assertTrue(all(f.run.__doc__ for f in cases.ALL), "the runner logs each fault's docstring")
+        scanned = [f.scanned for f in cases.ALL]
+        self.assertEqual(scanned, sorted(scanned, reverse=True), "the /proc scan stops before the first unscanned")
+        layout = runner.layout_of(cases.ALL)  # raises on two declarations of one name
+        self.assertEqual(len({w.name for w in layout.watches}), len(layout.watches))
+
+    def test_knobs_default_to_the_full_soak(self):
+        self.assertEqual(Knobs.of({}), Knobs(600, 30, 1))
+        self.assertEqual(Knobs.of({"SOAK_SECONDS": "60", "LINK_DOWN_SECONDS": "5", "SOAK_SEED": "3"}), Knobs(60, 5, 3))
+
+
+if __name__ == "__main__":
+    unittest.main()
