@@ -18,11 +18,12 @@ import java.util.stream.Collectors;
  * An ssh account's {@code ~/.ssh/authorized_keys}, 0600 and owned by the account: every line is a key of the state
  * behind {@code restrict,command="rrsync ... PATH"}, so a key can run rsync in the account's directory and nothing
  * else (no shell, no forwarding, no pty). Any other line, a key added by hand or an edited restriction, is security
- * drift: plan shows it, apply writes the file back.
+ * drift: plan shows it, apply writes the file back. A keys file the agent did not write is someone else's
+ * ({@link Ownership}): blocked unless settings.adopt lists it.
  */
 final class AuthorizedKeys implements Resource {
 
-    static final String HEADER = "# managed by agent: each key may run only rsync, restricted to its directory (rrsync); "
+    static final String HEADER = Ownership.HEADER + ": each key may run only rsync, restricted to its directory (rrsync); "
             + "apply removes any other line";
     private static final List<String> INSTALL = List.of("rrsync ships with rsync 3.2.3 and later (Debian: /usr/bin/rrsync); "
             + "install it: apt-get install rsync python3");
@@ -31,13 +32,15 @@ final class AuthorizedKeys implements Resource {
     private final Path file;
     private final String searchPath;
     private final HostFiles files;
+    private final Ownership ownership;
 
     /** @param searchPath the PATH where rrsync is looked for */
-    AuthorizedKeys(Server.SshAccount account, String searchPath, HostFiles files) {
+    AuthorizedKeys(Server.SshAccount account, String searchPath, HostFiles files, Ownership ownership) {
         this.account = account;
         this.file = account.home().resolve(".ssh/authorized_keys");
         this.searchPath = searchPath;
         this.files = files;
+        this.ownership = ownership;
     }
 
     @Override public String address() { return "file.authorized_keys[" + file + "]"; }
@@ -66,7 +69,8 @@ final class AuthorizedKeys implements Resource {
 
     private ManagedFile managed(List<String> lines) {
         String content = HEADER + "\n" + String.join("\n", lines) + "\n";
-        return new ManagedFile("authorized_keys", file, content.getBytes(StandardCharsets.UTF_8), 0600, account.user(), false, files);
+        return new ManagedFile("authorized_keys", file, content.getBytes(StandardCharsets.UTF_8), 0600, account.user(), false,
+                files, ownership);
     }
 
     /** One line per key: the restriction, then the key and its comment. */

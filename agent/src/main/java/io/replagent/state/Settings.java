@@ -1,6 +1,7 @@
 package io.replagent.state;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Agent-wide settings.
@@ -10,8 +11,19 @@ import java.nio.file.Path;
  * @param controlSocket Unix socket of the running agent (status, console)
  * @param logLevel      error, warn, info or debug
  * @param inotify       kernel limits the watches need, checked or raised
+ * @param adopt         existing files the agent did not write that the state takes over (it replaces only its own)
  */
-public record Settings(Path stateDir, Path statusFile, Path controlSocket, LogLevel logLevel, InotifyLimits inotify) {
+public record Settings(Path stateDir, Path statusFile, Path controlSocket, LogLevel logLevel, InotifyLimits inotify,
+                       List<Path> adopt) {
+
+    public Settings {
+        adopt = List.copyOf(adopt);
+    }
+
+    /** Settings that adopt no file. */
+    public Settings(Path stateDir, Path statusFile, Path controlSocket, LogLevel logLevel, InotifyLimits inotify) {
+        this(stateDir, statusFile, controlSocket, logLevel, inotify, List.of());
+    }
 
     public enum LogLevel { ERROR, WARN, INFO, DEBUG }
 }

@@ -1,22 +1,15 @@
 package io.replagent.state;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFileAttributes;
-import java.nio.file.attribute.PosixFilePermission;
 import java.util.HashSet;
-import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiConsumer;
 import tools.jackson.databind.JsonNode;
 
 /**
  * The ssh rules a schema cannot say: a target pins a host key and names its key; keys parse as ssh would read them;
- * the key files on this host are safe to use (checked where they exist: plan checks them again after {@code --root});
- * accounts on the backup host are distinct and never the daemon's account.
+ * accounts on the backup host are distinct and never the daemon's account. (Whether the key files on this host are
+ * safe to use: {@link SshHostCheck}.)
  */
 final class SshChecks {
 
@@ -25,11 +18,9 @@ final class SshChecks {
     static final Set<String> SSH_KEYS = Set.of("identity_file", "host_key", "known_hosts", "ssh_options");
 
     private final Problems problems;
-    private final String agentUser;
 
-    SshChecks(Problems problems, String agentUser) {
+    SshChecks(Problems problems) {
         this.problems = problems;
-        this.agentUser = agentUser;
     }
 
     /** A target whose url is not ssh:// carries none of the ssh keys. */
@@ -39,11 +30,8 @@ final class SshChecks {
         }
     }
 
-    /**
-     * @param stateDir     where the agent's known_hosts and control sockets go (the schema's default when not given)
-     * @param generatedKeys private keys client.ssh_keys creates: they need not exist yet
-     */
-    void target(JsonNode target, String at, String url, String stateDir, Set<String> generatedKeys) {
+    /** @param stateDir where the agent's known_hosts and control sockets go (the schema's default when not given) */
+    void target(JsonNode target, String at, String url, String stateDir) {
         if (target.has("password") || target.has("password_file")) {
             problems.error(at, "an ssh target logs in with identity_file: password and password_file are for rsync:// targets");
         }
@@ -52,7 +40,6 @@ final class SshChecks {
             problems.error(at, "ssh target " + url + " needs identity_file (client.ssh_keys can generate one)");
         } else if (identity != null) {
             path(at + "/identity_file", identity);
-            if (!generatedKeys.contains(identity)) file(at + "/identity_file", identity, SshFiles::identityProblem);
         }
         if (!target.has("host_key") && !target.has("known_hosts")) {
             problems.error(at, "ssh target " + url + " pins no host key: give host_key (the backup host's "
@@ -64,7 +51,6 @@ final class SshChecks {
         String knownHosts = text(target.path("known_hosts"));
         if (knownHosts != null) {
             path(at + "/known_hosts", knownHosts);
-            file(at + "/known_hosts", knownHosts, SshFiles::knownHostsProblem);
         }
         if (stateDir != null) {
             if (SshFiles.expandable(stateDir)) {
@@ -82,15 +68,11 @@ final class SshChecks {
         }
     }
 
-    void keys(JsonNode keys, String pointer, Set<String> passwordFiles) {
-        Set<String> paths = new HashSet<>();
+    /** (Two keys at one path, or a key at a password file's path: {@link HostCheck}'s shared paths.) */
+    void keys(JsonNode keys, String pointer) {
         forEach(keys, pointer, (key, at) -> {
             String path = text(key.path("path"));
-            if (path == null) return;
-            if (!paths.add(path)) problems.error(at + "/path", "ssh key " + path + " is listed twice");
-            if (passwordFiles.contains(path)) problems.error(at + "/path", path + " is also a password file");
-            path(at + "/path", path);
-            if (!key.path("generate").asBoolean(true)) file(at + "/path", path, SshFiles::identityProblem);
+            if (path != null) path(at + "/path", path);
         });
     }
 
@@ -105,11 +87,9 @@ final class SshChecks {
                         + "give the ssh account a user of its own");
             }
             String path = text(account.path("path"));
-            if ("/".equals(path) || (path != null && path.replaceAll("/+", "/").equals("/"))) {
-                problems.error(at + "/path", "an ssh account must not reach '/'");
-            } else if (path != null && path.startsWith("/")) {
+            if (path != null && path.startsWith("/")) {
                 try {
-                    TargetUrl.plainPath(path, "a path");
+                    if (StatePath.normalize(path, "a path").equals("/")) problems.error(at + "/path", "an ssh account must not reach '/'");
                 } catch (IllegalArgumentException e) {
                     problems.error(at + "/path", e.getMessage());
                 }
@@ -137,31 +117,6 @@ final class SshChecks {
 
     private void path(String pointer, String path) {
         if (SshFiles.expandable(path)) problems.error(pointer, "ssh would expand '${' in this path: rename the file");
-    }
-
-    private interface Rule {
-        Optional<String> problem(Path path, boolean regularFile, int mode, String owner, String agentUser);
-    }
-
-    /** Checks a file where it exists; a missing one is plan's to report (the state may be applied under --root). */
-    private void file(String pointer, String path, Rule rule) {
-        if (!path.startsWith("/")) return;
-        Path file = Path.of(path);
-        try {
-            PosixFileAttributes a = Files.readAttributes(file, PosixFileAttributes.class);
-            rule.problem(file, a.isRegularFile(), mode(a.permissions()), a.owner().getName(), agentUser)
-                    .ifPresent(p -> problems.error(pointer, p));
-        } catch (NoSuchFileException e) {
-            // not there yet
-        } catch (IOException | UnsupportedOperationException e) {
-            problems.error(pointer, "cannot read " + path + ": " + e.getMessage());
-        }
-    }
-
-    private static int mode(Set<PosixFilePermission> permissions) {
-        int mode = 0;
-        for (PosixFilePermission p : permissions) mode |= 1 << (8 - p.ordinal());
-        return mode;
     }
 
     private static void forEach(JsonNode list, String pointer, BiConsumer<JsonNode, String> visitor) {

@@ -30,6 +30,10 @@ class AuthorizedKeysTest {
     static final Path RRSYNC = Path.of("/usr/bin/rrsync");
     @TempDir Path root;
 
+    private Ownership ownership() {
+        return new Ownership(root.resolve("state"), List.of(), new HostFiles());
+    }
+
     static Server.SshAccount account(Path home, String path, boolean readOnly, boolean writeOnly, String... keys) {
         return new Server.SshAccount(System.getProperty("user.name"), home, Path.of(path), 0755, List.of(keys), readOnly, writeOnly);
     }
@@ -46,14 +50,14 @@ class AuthorizedKeysTest {
         """)
     void everyKeyRunsOnlyRrsyncInTheAccountsDirectory(String what, boolean readOnly, boolean writeOnly, String path, String line) {
         AuthorizedKeys keys = new AuthorizedKeys(account(root, path, readOnly, writeOnly, PublicKeyFixture.ED25519 + " nfs-31"),
-                "/usr/bin", new HostFiles());
+                "/usr/bin", new HostFiles(), ownership());
         assertEquals(List.of(line.replace("KEY", PublicKeyFixture.ED25519)), keys.lines(RRSYNC), what);
     }
 
     @Test void aKeyAddedByHandIsSecurityDriftAndApplyRemovesIt() throws Exception {
         Files.createDirectories(root.resolve(".ssh"));
         AuthorizedKeys keys = new AuthorizedKeys(account(root, "/data", false, false, PublicKeyFixture.ED25519 + " nfs-31"),
-                "/usr/bin", new HostFiles());
+                "/usr/bin", new HostFiles(), ownership());
         assertEquals(Action.CREATE, keys.plan().get(0).action());
         keys.apply();
         Path file = root.resolve(".ssh/authorized_keys");
@@ -74,7 +78,7 @@ class AuthorizedKeysTest {
     }
 
     @Test void withoutRrsyncTheAccountIsBlocked() throws Exception {
-        AuthorizedKeys keys = new AuthorizedKeys(account(root, "/data", false, false, PublicKeyFixture.ED25519), "/nonexistent", new HostFiles());
+        AuthorizedKeys keys = new AuthorizedKeys(account(root, "/data", false, false, PublicKeyFixture.ED25519), "/nonexistent", new HostFiles(), ownership());
         assertEquals(Action.BLOCKED, keys.plan().get(0).action());
         assertEquals(Optional.of(RRSYNC), AuthorizedKeys.rrsync("/nonexistent:/usr/bin"));
     }

@@ -158,7 +158,7 @@ class ConvergerTest {
         String runAs = users.unique();
         port = Ports.free();
         Files.createDirectories(root.resolve("etc"));
-        Files.writeString(root.resolve("etc/rsyncd.conf"), "hand written\n");
+        Files.writeString(root.resolve("etc/rsyncd.conf"), Ownership.HEADER + " (an older version)\n");
         State state = bothRoles(runAs, port);
         Converger converger = Converger.of(state, host);
         Plan plan = converger.plan();

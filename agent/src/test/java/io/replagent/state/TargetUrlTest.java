@@ -65,8 +65,8 @@ class TargetUrlTest {
         rsync://u:hunter2@h/m          | a password in the url would show in process listings: use password_file or password
         rsync://h_x/m                  | invalid host 'h_x' (IPv6 addresses go in brackets)
         rsync://h/.m                   | invalid module name '.m'
-        rsync://h/m/../x               | the path in the module must not contain '.' or '..' segments
-        /data/../etc                   | a path must not contain '.' or '..' segments
+        rsync://h/m/../x               | the path in the module must not contain '..' (it is resolved after symlinks): write the path it means
+        /data/../etc                   | a path must not contain '..' (it is resolved after symlinks): write the path it means
         RSYNC://h/m                    | must be rsync://[user@]host[:port]/module[/path], ssh://user@host[:port]/path or an absolute path
         sftp://u@h/m                   | must be rsync://[user@]host[:port]/module[/path], ssh://user@host[:port]/path or an absolute path
         ssh://h/data                   | the url names no account: ssh://USER@host/path
@@ -76,7 +76,7 @@ class TargetUrlTest {
         ssh://u:hunter2@h/data         | a password in the url would show in process listings: use identity_file
         ssh://-oProxyCommand=x@h/data  | invalid user '-oProxyCommand=x' in the url
         ssh://u@-oProxyCommand=x/data  | invalid host '-oProxyCommand=x' (IPv6 addresses go in brackets)
-        ssh://u@h/data/../etc          | the path must not contain '.' or '..' segments
+        ssh://u@h/data/../etc          | the path must not contain '..' (it is resolved after symlinks): write the path it means
         """)
     void refusesWithAReason(String url, String reason) {
         assertEquals(reason, assertThrows(IllegalArgumentException.class, () -> TargetUrl.parse(url)).getMessage());
