@@ -53,7 +53,8 @@ final class Binder {
                         inotify.path("max_queued_events").asLong(0),
                         inotify.path("max_user_instances").asLong(0),
                         path(inotify, "sysctl_file", SYSCTL_FILE)),
-                strings(s.path("adopt")).stream().map(p -> Path.of(StatePath.normalize(p, "a path"))).toList());
+                strings(s.path("adopt")).stream().map(p -> Path.of(StatePath.normalize(p, "a path"))).toList(),
+                enumOf(Settings.WatchBackend.class, s, "watch_backend", "auto"));
     }
 
     private static Server server(JsonNode s) {
@@ -154,7 +155,8 @@ final class Binder {
                 new Watch.RsyncOptions(rsync.path("compress").asBoolean(false), rsync.path("bwlimit_kbps").asInt(0),
                         duration(rsync, "timeout", "0"), rsync.path("checksum").asBoolean(false), strings(rsync.path("extra"))),
                 duration(w, "full_sync_interval", "0"),
-                deleteGuard(w.path("max_delete")));
+                deleteGuard(w.path("max_delete")),
+                duration(w, "audit_interval", "0"));
     }
 
     private static Target target(JsonNode t) {
@@ -181,7 +183,7 @@ final class Binder {
             String percent = guard.stringValue();
             return new Watch.DeleteGuard(0, Integer.parseInt(percent.substring(0, percent.length() - 1)));
         }
-        return guard.isMissingNode() ? Watch.DeleteGuard.NONE : new Watch.DeleteGuard(guard.asLong(), 0);
+        return guard.isMissingNode() ? Watch.DeleteGuard.DEFAULT : new Watch.DeleteGuard(guard.asLong(), 0);
     }
 
     static Secret secret(JsonNode s) {

@@ -20,7 +20,8 @@ final class Reroot {
         InotifyLimits limits = st.inotify();
         Settings settings = new Settings(r.of(st.stateDir()), r.of(st.statusFile()), r.of(st.controlSocket()), st.logLevel(),
                 new InotifyLimits(limits.ensure(), limits.maxUserWatches(), limits.maxQueuedEvents(),
-                        limits.maxUserInstances(), r.of(limits.sysctlFile())), st.adopt().stream().map(r::of).toList());
+                        limits.maxUserInstances(), r.of(limits.sysctlFile())), st.adopt().stream().map(r::of).toList(),
+                st.watchBackend());
         return new State(s.version(), settings, s.server().map(r::server), s.client().map(r::client),
                 s.watches().stream().map(r::watch).toList());
     }
@@ -68,8 +69,7 @@ final class Reroot {
         Watch watch(Watch w) {
             List<Target> targets = w.targets().stream().map(t -> new Target(t.name(), endpoint(t.endpoint()),
                     t.passwordFile().map(this::of), t.password().map(this::secret))).toList();
-            return new Watch(w.name(), of(w.source()), targets, w.events(), w.delay(), w.maxDelays(), w.maxProcesses(),
-                    w.delete(), w.exclude(), w.init(), w.rsync(), w.fullSyncInterval(), w.maxDelete());
+            return w.withSource(of(w.source())).withTargets(targets);
         }
     }
 }

@@ -12,18 +12,22 @@ import java.util.List;
  * @param logLevel      error, warn, info or debug
  * @param inotify       kernel limits the watches need, checked or raised
  * @param adopt         existing files the agent did not write that the state takes over (it replaces only its own)
+ * @param watchBackend  how the watches see changes: fanotify where it works (auto), or one of them by name
  */
 public record Settings(Path stateDir, Path statusFile, Path controlSocket, LogLevel logLevel, InotifyLimits inotify,
-                       List<Path> adopt) {
+                       List<Path> adopt, WatchBackend watchBackend) {
 
     public Settings {
         adopt = List.copyOf(adopt);
     }
 
-    /** Settings that adopt no file. */
+    /** Settings that adopt no file and watch with the default backend. */
     public Settings(Path stateDir, Path statusFile, Path controlSocket, LogLevel logLevel, InotifyLimits inotify) {
-        this(stateDir, statusFile, controlSocket, logLevel, inotify, List.of());
+        this(stateDir, statusFile, controlSocket, logLevel, inotify, List.of(), WatchBackend.AUTO);
     }
 
     public enum LogLevel { ERROR, WARN, INFO, DEBUG }
+
+    /** auto: fanotify when it can watch the source's filesystem, else inotify (and the log says why). */
+    public enum WatchBackend { AUTO, INOTIFY, FANOTIFY }
 }

@@ -1,5 +1,6 @@
 package io.replagent.converge;
 
+import org.junit.jupiter.api.Tag;
 import io.replagent.testing.Ports;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Both roles end to end against the real parts: a system user, a real rsync daemon on 127.0.0.1 and a free port,
  * real rsync clients pushing with the converged password file.
  */
+@Tag("e2e")
 class ConvergerTest {
 
     @TempDir Path root;
@@ -176,7 +178,7 @@ class ConvergerTest {
         List<Target> targets = java.util.Arrays.stream(endpoints).map(e -> new Target("t", e, Optional.empty(), Optional.empty())).toList();
         return new Watch("w", source, targets, Set.of(Watch.Event.CLOSE_WRITE), Duration.ofSeconds(1), 1000, maxProcesses,
                 Watch.DeleteMode.TRUE, List.of(), true, new Watch.RsyncOptions(false, 0, Duration.ZERO, false, List.of()),
-                Duration.ZERO, Watch.DeleteGuard.NONE);
+                Duration.ZERO, Watch.DeleteGuard.NONE, Duration.ZERO);
     }
 
     @Test void raisedInotifyLimitsAreWrittenAndPersistedThenConverged() throws Exception {
@@ -243,7 +245,8 @@ class ConvergerTest {
         Watch w = state.watches().get(0);
         state = new State(1, state.settings(), state.server(), state.client(), List.of(new Watch(w.name(), w.source(),
                 List.of(w.targets().get(0), new Target("kept", kept, Optional.empty(), Optional.empty())), w.events(), w.delay(),
-                w.maxDelays(), w.maxProcesses(), w.delete(), w.exclude(), w.init(), w.rsync(), w.fullSyncInterval(), w.maxDelete())));
+                w.maxDelays(), w.maxProcesses(), w.delete(), w.exclude(), w.init(), w.rsync(), w.fullSyncInterval(), w.maxDelete(),
+                w.auditInterval())));
         Plan plan = Converger.of(state, host).plan();
         assertEquals(List.of("ssh_key[" + key + "]", "transport[w/t]", "transport[w/kept]", "ssh_identity[" + operatorsKey + "]",
                 "ssh_known_hosts[" + knownHosts + "]"), List.copyOf(plan.byResource().keySet()));

@@ -20,38 +20,53 @@ public final class Watches {
     public static Watch watch(Path source, Target... targets) {
         return new Watch("w", source, List.of(targets), Set.of(), Duration.ofMillis(100), 1000, 4,
                 Watch.DeleteMode.TRUE, List.of(), true,
-                new Watch.RsyncOptions(false, 0, Duration.ZERO, false, List.of()), Duration.ZERO, Watch.DeleteGuard.NONE);
+                new Watch.RsyncOptions(false, 0, Duration.ZERO, false, List.of()), Duration.ZERO, Watch.DeleteGuard.DEFAULT, Duration.ZERO);
     }
 
     public static Watch withDelete(Watch w, Watch.DeleteMode mode) {
         return new Watch(w.name(), w.source(), w.targets(), w.events(), w.delay(), w.maxDelays(), w.maxProcesses(), mode,
-                w.exclude(), w.init(), w.rsync(), w.fullSyncInterval(), w.maxDelete());
+                w.exclude(), w.init(), w.rsync(), w.fullSyncInterval(), w.maxDelete(), w.auditInterval());
     }
 
     public static Watch withExclude(Watch w, List<String> exclude) {
         return new Watch(w.name(), w.source(), w.targets(), w.events(), w.delay(), w.maxDelays(), w.maxProcesses(),
-                w.delete(), exclude, w.init(), w.rsync(), w.fullSyncInterval(), w.maxDelete());
+                w.delete(), exclude, w.init(), w.rsync(), w.fullSyncInterval(), w.maxDelete(), w.auditInterval());
     }
 
     public static Watch withInit(Watch w, boolean init) {
         return new Watch(w.name(), w.source(), w.targets(), w.events(), w.delay(), w.maxDelays(), w.maxProcesses(),
-                w.delete(), w.exclude(), init, w.rsync(), w.fullSyncInterval(), w.maxDelete());
+                w.delete(), w.exclude(), init, w.rsync(), w.fullSyncInterval(), w.maxDelete(), w.auditInterval());
     }
 
     public static Watch withMaxDelete(Watch w, Watch.DeleteGuard guard) {
         return new Watch(w.name(), w.source(), w.targets(), w.events(), w.delay(), w.maxDelays(), w.maxProcesses(),
-                w.delete(), w.exclude(), w.init(), w.rsync(), w.fullSyncInterval(), guard);
+                w.delete(), w.exclude(), w.init(), w.rsync(), w.fullSyncInterval(), guard, w.auditInterval());
     }
 
     public static Watch withFullSyncInterval(Watch w, Duration interval) {
         return new Watch(w.name(), w.source(), w.targets(), w.events(), w.delay(), w.maxDelays(), w.maxProcesses(),
-                w.delete(), w.exclude(), w.init(), w.rsync(), interval, w.maxDelete());
+                w.delete(), w.exclude(), w.init(), w.rsync(), interval, w.maxDelete(), w.auditInterval());
     }
 
-    /** A state with these watches; its state dir and status file under {@code dir}. */
+    public static Watch withAuditInterval(Watch w, Duration interval) {
+        return new Watch(w.name(), w.source(), w.targets(), w.events(), w.delay(), w.maxDelays(), w.maxProcesses(),
+                w.delete(), w.exclude(), w.init(), w.rsync(), w.fullSyncInterval(), w.maxDelete(), interval);
+    }
+
+    public static Watch withRsync(Watch w, Watch.RsyncOptions rsync) {
+        return new Watch(w.name(), w.source(), w.targets(), w.events(), w.delay(), w.maxDelays(), w.maxProcesses(),
+                w.delete(), w.exclude(), w.init(), rsync, w.fullSyncInterval(), w.maxDelete(), w.auditInterval());
+    }
+
+    /** A state with these watches; its state dir and status file under {@code dir}; the default watch backend (auto). */
     public static State state(Path dir, Watch... watches) {
+        return state(dir, Settings.WatchBackend.AUTO, watches);
+    }
+
+    /** A state whose watches use this backend (a test of inotify's own behaviour, overflow or watch counts, asks for it). */
+    public static State state(Path dir, Settings.WatchBackend backend, Watch... watches) {
         Settings settings = new Settings(dir.resolve("state"), dir.resolve("status.json"), dir.resolve("agent.sock"),
-                Settings.LogLevel.INFO, new InotifyLimits(InotifyLimits.Ensure.CHECK, 0, 0, 0, null));
+                Settings.LogLevel.INFO, new InotifyLimits(InotifyLimits.Ensure.CHECK, 0, 0, 0, null), List.of(), backend);
         return new State(1, settings, Optional.empty(), Optional.empty(), List.of(watches));
     }
 }
