@@ -110,7 +110,6 @@ public final class Converger {
         for (Watch w : state.watches())
             for (Target t : w.targets())
                 if (t.endpoint() instanceof Target.Ssh ssh) {
-                    resources.add(new SshTransportPending(w.name() + "/" + t.name()));
                     ssh.access().identityFile().filter(p -> !managed.contains(p)).ifPresent(identities::add);
                     ssh.access().knownHosts().ifPresent(knownHosts::add);
                 }

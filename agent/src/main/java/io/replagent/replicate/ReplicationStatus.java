@@ -34,13 +34,36 @@ public record ReplicationStatus(Instant at, List<WatchStatus> watches) {
      * @param failures        paths that a failed rsync did not deliver, with its error (at most 100 shown)
      * @param failureCount    how many paths are in the failure queue
      * @param lastAudit       the last audit's time and result, or null when none ran
+     * @param transport       how the target is reached
      */
     public record TargetStatus(String name, String destination, String state, String pauseReason, String alert,
                                int queueDepth, double oldestPendingSeconds, int inFlight, Instant lastSuccess, int attempt,
                                long retries, Instant nextRetry, List<Failure> failures, int failureCount,
-                               long bytesSent, long filesSent, long rsyncRuns, long batches, AuditStatus lastAudit) {
+                               long bytesSent, long filesSent, long rsyncRuns, long batches, AuditStatus lastAudit,
+                               Transport transport) {
         public TargetStatus {
             failures = List.copyOf(failures);
+        }
+
+        /** The same status with its transport. */
+        public TargetStatus with(Transport how) {
+            return new TargetStatus(name, destination, state, pauseReason, alert, queueDepth, oldestPendingSeconds, inFlight,
+                    lastSuccess, attempt, retries, nextRetry, failures, failureCount, bytesSent, filesSent, rsyncRuns, batches,
+                    lastAudit, how);
+        }
+    }
+
+    /** {@code kind}: rsyncd (the daemon protocol, clear text), ssh or local; {@code ssh}: the connection, for ssh only. */
+    public record Transport(String kind, SshStatus ssh) {}
+
+    /**
+     * An ssh target's connection: the fingerprints of the pinned host keys (empty when only a known_hosts file is
+     * trusted), the fingerprint of the key the host presented at the last handshake and when that was (null before
+     * the first), and how many handshakes the agent made since it started (one per burst, not per batch).
+     */
+    public record SshStatus(List<String> pinned, String hostKey, Instant lastHandshake, long handshakes) {
+        public SshStatus {
+            pinned = List.copyOf(pinned);
         }
     }
 

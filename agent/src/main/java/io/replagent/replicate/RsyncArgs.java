@@ -33,21 +33,38 @@ final class RsyncArgs {
     private final String source;
     private final String destination;
     private final String tempDir;
+    private final Target.Endpoint endpoint;
+    /** {@code -e SSH} of an ssh target, else empty: every rsync of the target goes through the same ssh. */
+    private final List<String> remoteShell;
     private final List<String> common = new ArrayList<>();
     private final boolean writesInPlace;
 
     RsyncArgs(String rsync, Watch watch, Target target) {
+        this(rsync, watch, target, null);
+    }
+
+    /**
+     * @param remoteShell rsync's {@code -e} of an ssh target ({@link SshCommand#rsyncShell}); an ssh target has one
+     *                    (rsync's default ssh would trust whatever ~/.ssh says)
+     */
+    RsyncArgs(String rsync, Watch watch, Target target, String remoteShell) {
         String root = watch.source().toAbsolutePath().normalize().toString();
         this.source = root.endsWith("/") ? root : root + "/";
         this.destination = target.endpoint().rsyncDestination();
+        this.endpoint = target.endpoint();
         this.tempDir = tempDir(target.endpoint());
+        if (endpoint instanceof Target.Ssh && remoteShell == null) throw new IllegalArgumentException("an ssh target needs its ssh command");
+        this.remoteShell = endpoint instanceof Target.Ssh ? List.of("-e", remoteShell) : List.of();
         Watch.RsyncOptions o = watch.rsync();
         common.add(rsync);
+        common.addAll(this.remoteShell);
         common.add("-a");
         common.add("--stats");
         // quick check with nanoseconds: a same-size rewrite within the second of the last push is not "unchanged"
         // (whole-second comparison lost such a change in the churn benchmark). Receivers older than 3.1.3 ignore it.
-        common.add("--modify-window=-1");
+        // Not over ssh: rsync sends it to the server as "-@-1", which rrsync's option table refuses (a number, no sign);
+        // paths an event named are sent regardless (--ignore-times), so only a full sync compares by whole seconds.
+        if (!(endpoint instanceof Target.Ssh)) common.add("--modify-window=-1");
         if (o.compress()) common.add("-z");
         if (o.bwlimitKbps() > 0) common.add("--bwlimit=" + o.bwlimitKbps());
         if (!o.timeout().isZero()) common.add("--timeout=" + Math.max(1, o.timeout().toSeconds()));
@@ -62,12 +79,18 @@ final class RsyncArgs {
      * The target's {@code .agent/tmp/}, absolute: rsync then writes every file into it and renames it into place (a
      * rename on the same file system), so a receiver killed mid-file leaves its temp file there, never in the mirror.
      * A daemon takes an absolute temp dir as relative to its module (a relative one is resolved against the
-     * destination directory, and a daemon strips its "..": it could not serve a push into a subdirectory).
+     * destination directory, and a daemon strips its "..": it could not serve a push into a subdirectory); over ssh
+     * the path is the remote one, which rrsync reads inside the account's directory (and refuses "..", too).
      */
     private static String tempDir(Target.Endpoint endpoint) {
         if (endpoint instanceof Target.Daemon d) return "/" + (d.path().isEmpty() ? "" : d.path() + "/") + RESERVED + "/tmp";
-        String root = ((Target.Local) endpoint).path().toString();
-        return (root.endsWith("/") ? root : root + "/") + RESERVED + "/tmp";
+        return remoteRoot(endpoint) + RESERVED + "/tmp";
+    }
+
+    /** The target's root as an absolute path on its side, ending in '/' (not for a daemon: its paths are the module's). */
+    private static String remoteRoot(Target.Endpoint endpoint) {
+        String root = endpoint instanceof Target.Ssh s ? s.path() : ((Target.Local) endpoint).path().toString();
+        return root.endsWith("/") ? root : root + "/";
     }
 
     /**
@@ -78,6 +101,7 @@ final class RsyncArgs {
     List<String> prepare() {
         List<String> argv = new ArrayList<>();
         argv.add(common.get(0));
+        argv.addAll(remoteShell);
         argv.add("-r");
         argv.add("--mkpath");
         argv.add("--delete");
@@ -112,6 +136,12 @@ final class RsyncArgs {
     List<String> probe() {
         List<String> argv = new ArrayList<>();
         argv.add(common.get(0));
+        if (endpoint instanceof Target.Ssh) {
+            // a dry push of the source's root alone: an account that may only write (rrsync -wo) refuses a listing
+            argv.addAll(remoteShell);
+            argv.addAll(List.of("--dry-run", "-d", "--exclude=*", "--timeout=10", source, destination));
+            return argv;
+        }
         argv.add("--list-only");
         argv.add("--exclude=*");
         argv.add("--timeout=10");
@@ -176,8 +206,9 @@ final class RsyncArgs {
         List<String> argv = new ArrayList<>(common);
         argv.add("--temp-dir=" + tempDir);
         if (delete) argv.add("--delete");
-        int depth = to.split("/").length;
-        argv.add((writesInPlace ? "--copy-dest=" : "--link-dest=") + "../".repeat(depth) + from);
+        // relative to the destination; over ssh absolute on its side: rrsync refuses "..", and reads "/" as its root
+        String basis = endpoint instanceof Target.Ssh ? remoteRoot(endpoint) + from : "../".repeat(to.split("/").length) + from;
+        argv.add((writesInPlace ? "--copy-dest=" : "--link-dest=") + basis);
         argv.add(source + to + "/");
         argv.add(destination + to + "/");
         return argv;

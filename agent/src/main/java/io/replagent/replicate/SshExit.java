@@ -62,9 +62,9 @@ enum SshExit {
     }
 
     /** The alert of a paused target: cause, ssh's line that says so, fix. */
-    String alert(String target, String stderr) {
+    String alert(String stderr) {
         String evidence = evidence(stderr);
-        return target + ": " + cause + (evidence.isEmpty() ? "" : " [" + evidence + "]") + ": " + fix;
+        return "ssh: " + cause + (evidence.isEmpty() ? "" : " [" + evidence + "]") + ": " + fix;
     }
 
     /** The first line of the output that matched, for the alert. */

@@ -65,7 +65,23 @@ final class StatusJson {
                 .append(",\"batches\":").append(t.batches())
                 .append(",\"last_audit\":");
         audit(t.lastAudit());
+        transport(t.transport());
         out.append('}');
+    }
+
+    private void transport(ReplicationStatus.Transport t) {
+        out.append(",\"transport\":").append(quote(t == null ? null : t.kind())).append(",\"ssh\":");
+        ReplicationStatus.SshStatus s = t == null ? null : t.ssh();
+        if (s == null) {
+            out.append("null");
+            return;
+        }
+        out.append("{\"pinned\":[");
+        for (int i = 0; i < s.pinned().size(); i++) out.append(i > 0 ? "," : "").append(quote(s.pinned().get(i)));
+        out.append("],\"host_key\":").append(quote(s.hostKey()))
+                .append(",\"last_handshake\":").append(quote(instant(s.lastHandshake())))
+                .append(",\"handshakes\":").append(s.handshakes())
+                .append('}');
     }
 
     private void audit(ReplicationStatus.AuditStatus a) {

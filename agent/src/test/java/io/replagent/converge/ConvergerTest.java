@@ -248,9 +248,9 @@ class ConvergerTest {
                 w.maxDelays(), w.maxProcesses(), w.delete(), w.exclude(), w.init(), w.rsync(), w.fullSyncInterval(), w.maxDelete(),
                 w.auditInterval())));
         Plan plan = Converger.of(state, host).plan();
-        assertEquals(List.of("ssh_key[" + key + "]", "transport[w/t]", "transport[w/kept]", "ssh_identity[" + operatorsKey + "]",
+        assertEquals(List.of("ssh_key[" + key + "]", "ssh_identity[" + operatorsKey + "]",
                 "ssh_known_hosts[" + knownHosts + "]"), List.copyOf(plan.byResource().keySet()));
-        assertEquals(List.of(Action.CREATE, Action.BLOCKED, Action.BLOCKED, Action.BLOCKED, Action.BLOCKED),
+        assertEquals(List.of(Action.CREATE, Action.BLOCKED, Action.BLOCKED),
                 plan.changes().stream().map(Change::action).toList());
         assertEquals(Map.of("ssh_key[" + key + "]", SshKey.KNOWN_AFTER_APPLY), plan.outputs());
         assertFalse(Files.exists(key), "plan writes nothing");

@@ -64,6 +64,42 @@ class RsyncArgsTest {
                 "--password-file=/etc/pw", "/src/", dest + ".agent/tmp/"), a.prepare());
     }
 
+    /** Over ssh, every rsync (pushes, moves, the temp dir, the audit, the probe) goes through the target's one ssh. */
+    @SuppressWarnings("unchecked")
+    @Test void anSshTargetsArgvTable() {
+        Target ssh = new Target("s", new Target.Ssh("backup", "h", 2222, "/srv/nfs", Target.SshAccess.NONE), Optional.empty(), Optional.empty());
+        RsyncArgs a = new RsyncArgs("rsync", watch(ssh), ssh, "ssh -F /cfg -p 2222");
+        List<String> common = List.of("rsync", "-e", "ssh -F /cfg -p 2222", "-a", "--stats", "-z", "--bwlimit=500",
+                "--timeout=30", "--numeric-ids", "--exclude=*.swp", "--exclude=-x");
+        String dest = "backup@h:/srv/nfs/";
+        String temp = "--temp-dir=/srv/nfs/.agent/tmp";
+        Object[][] cases = {
+                {a.full(true, -1, true), List.of(temp, "--delete", "/src/", dest)},
+                {a.list(true, RsyncArgs.Check.NAMED, false), List.of(temp, "--ignore-times", "-r", "--from0", "--files-from=-",
+                        "--delete", "--delete-missing-args", "/src/", dest)},
+                // the basis absolute on the remote side: rrsync refuses "..", and reads it inside the account
+                {a.moved("a/b", "c/d e", true), List.of(temp, "--delete", "--link-dest=/srv/nfs/a/b", "/src/c/d e/", dest + "c/d e/")},
+                {a.audit(), List.of("--checksum", "--dry-run", "--delete", "--out-format=%i %n", "/src/", dest)},
+        };
+        for (Object[] c : cases) {
+            List<String> argv = new java.util.ArrayList<>((List<String>) c[0]);
+            argv.remove("--exclude=/.agent/");
+            assertEquals(common, argv.subList(0, common.size()));
+            assertEquals(c[1], argv.subList(common.size(), argv.size()));
+        }
+        assertEquals(List.of("rsync", "-e", "ssh -F /cfg -p 2222", "-r", "--mkpath", "--delete", "--delete-excluded", "--exclude=*",
+                "--timeout=30", "/src/", dest + ".agent/tmp/"), a.prepare());
+        // a dry push of nothing: an account that may only write (rrsync -wo) refuses the daemon's --list-only
+        assertEquals(List.of("rsync", "-e", "ssh -F /cfg -p 2222", "--dry-run", "-d", "--exclude=*", "--timeout=10", "/src/", dest),
+                a.probe());
+        Target root = new Target("r", new Target.Ssh("backup", "h", 22, "/", Target.SshAccess.NONE), Optional.empty(), Optional.empty());
+        RsyncArgs atRoot = new RsyncArgs("rsync", watch(root), root, "ssh");
+        assertTrue(atRoot.moved("a", "b", false).containsAll(List.of("--temp-dir=/.agent/tmp", "--link-dest=/a")));
+        assertEquals("an ssh target needs its ssh command",
+                org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new RsyncArgs("rsync", watch(root), root)).getMessage(),
+                "never rsync's default ssh");
+    }
+
     @Test void theTempDirIsTheTargetRootsReservedDirectory() {
         Target sub = new Target("t", new Target.Daemon("u", "h", 873, "data", "a/b"), Optional.empty(), Optional.empty());
         Target local = new Target("l", new Target.Local(Path.of("/backup/x")), Optional.empty(), Optional.empty());

@@ -75,11 +75,11 @@ class SshExitTest {
     }
 
     @Test void theAlertNamesTheTargetTheCauseSshsWordsAndTheFix() {
-        assertEquals("backup@h:/data/: the host presents a different key than the one pinned (REMOTE HOST IDENTIFICATION HAS CHANGED) "
+        assertEquals("ssh: the host presents a different key than the one pinned (REMOTE HOST IDENTIFICATION HAS CHANGED) "
                 + "[@    WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!     @]: if the backup host's key was rotated, pin its new key "
                 + "(/etc/ssh/ssh_host_ed25519_key.pub there) in host_key and apply; otherwise the connection may be intercepted: nothing was sent",
-                SshExit.HOST_KEY_CHANGED.alert("backup@h:/data/", CHANGED + CLOSED));
-        assertEquals("t: the account refused the key (Permission denied (publickey)) [backup@127.0.0.1: Permission denied (publickey).]: "
-                + SshExit.AUTH_REFUSED.fix, SshExit.AUTH_REFUSED.alert("t", "backup@127.0.0.1: Permission denied (publickey)." + CLOSED));
+                SshExit.HOST_KEY_CHANGED.alert(CHANGED + CLOSED));
+        assertEquals("ssh: the account refused the key (Permission denied (publickey)) [backup@127.0.0.1: Permission denied (publickey).]: "
+                + SshExit.AUTH_REFUSED.fix, SshExit.AUTH_REFUSED.alert("backup@127.0.0.1: Permission denied (publickey)." + CLOSED));
     }
 }

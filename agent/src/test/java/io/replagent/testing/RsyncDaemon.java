@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -95,14 +96,21 @@ public final class RsyncDaemon implements AutoCloseable {
         process = null;
     }
 
-    /** Kills a server a test started, with the processes it forked for its connections, and waits for it. */
+    /**
+     * Kills a server a test started, with the processes it forked for its connections, and waits for all of them (an
+     * sshd session still running as a test account would make deleting the account fail).
+     */
     static void kill(Process process) {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        List<ProcessHandle> children = process.descendants().toList();
+        children.forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
         try {
             process.waitFor();
+            for (ProcessHandle child : children) child.onExit().get(5, java.util.concurrent.TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            // gone already, or it will be: nothing more to do for it
         }
     }
 
