@@ -100,6 +100,54 @@ class RsyncArgsTest {
                 "never rsync's default ssh");
     }
 
+    /**
+     * rrsync checks every option the client sends against its table and refuses the whole run for one it does not know
+     * (-@-1 of --modify-window=-1 was one): each argv this class builds, with every rsync option a state can set,
+     * runs through a real sshd into an rrsync account.
+     */
+    @Test @org.junit.jupiter.api.Tag("e2e")
+    void rrsyncAcceptsEveryRsyncThisClassBuilds(@org.junit.jupiter.api.io.TempDir Path root) throws Exception {
+        io.replagent.testing.Sshd.traversable(root);
+        io.replagent.system.Processes processes = new io.replagent.system.Processes();
+        Path key = root.resolve("id");
+        assertTrue(processes.run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key.toString())).ok());
+        Path data = java.nio.file.Files.createDirectories(root.resolve("data"));
+        Path src = java.nio.file.Files.createDirectories(root.resolve("src/top/sub"));
+        java.nio.file.Files.writeString(src.resolve("f"), "content");
+        java.nio.file.Files.writeString(root.resolve("src/g"), "more");
+        try (io.replagent.testing.Sshd sshd = io.replagent.testing.Sshd.start(root.resolve("sshd"))) {
+            String user = sshd.account(root.resolve("home"), "restrict,command=\"/usr/bin/rrsync -no-lock " + data + "\" "
+                    + java.nio.file.Files.readString(Path.of(key + ".pub")).strip());
+            java.nio.file.Files.setOwner(data, data.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(user));
+            for (List<String> extra : List.of(List.of("--numeric-ids", "--hard-links", "--acls", "--xattrs", "--sparse"), List.of("--inplace"))) {
+                Target target = new Target("s", new Target.Ssh(user, "127.0.0.1", sshd.port(), "/", new Target.SshAccess(Optional.of(key),
+                        List.of(sshd.hostKey()), Optional.empty(), java.util.Map.of())), Optional.empty(), Optional.empty());
+                Watch w = Watches.withExclude(Watches.watch(root.resolve("src"), target), List.of("*.swp"));
+                w = Watches.withRsync(w, new Watch.RsyncOptions(true, 10_000, Duration.ofSeconds(30), true, extra));
+                SshCommand ssh = new SshCommand((Target.Ssh) target.endpoint(), root.resolve("state"));
+                ssh.writeFiles();
+                RsyncArgs a = new RsyncArgs("rsync", w, target, ssh.rsyncShell());
+                byte[] paths = RsyncArgs.pathList(List.of("g", "top/sub/f", "gone"));
+                Object[][] runs = {
+                        {"prepare", a.prepare(), null}, {"probe", a.probe(), null}, {"initial", a.full(true, 0, false), null},
+                        {"full", a.full(true, -1, true), null}, {"named", a.list(true, RsyncArgs.Check.NAMED, true), paths},
+                        {"collapsed", a.list(true, RsyncArgs.Check.CHECKSUM, true), paths},
+                        {"no deletes", a.list(false, RsyncArgs.Check.NAMED, false), paths},
+                        {"move", a.moved("top", "top", true), null}, {"audit", a.audit(), null}};
+                try {
+                    for (Object[] run : runs) {
+                        @SuppressWarnings("unchecked") List<String> argv = (List<String>) run[1];
+                        RsyncRunner.Result r = new RsyncRunner(java.util.Map.of("PATH", System.getenv("PATH"))).run(argv, (byte[]) run[2]);
+                        assertEquals(0, r.exit(), run[0] + " " + extra + ": " + r.error());
+                    }
+                } finally {
+                    processes.run(ssh.control("exit"));
+                }
+            }
+            assertEquals("content", java.nio.file.Files.readString(data.resolve("top/sub/f")));
+        }
+    }
+
     @Test void theTempDirIsTheTargetRootsReservedDirectory() {
         Target sub = new Target("t", new Target.Daemon("u", "h", 873, "data", "a/b"), Optional.empty(), Optional.empty());
         Target local = new Target("l", new Target.Local(Path.of("/backup/x")), Optional.empty(), Optional.empty());
