@@ -37,6 +37,11 @@ final class SshCommand {
     static final int CONTROL_PERSIST_SECONDS = 60;
     /** The agent's defaults; ssh_options may set others. */
     static final Map<String, String> DEFAULTS = Map.of("ConnectTimeout", "10", "ServerAliveInterval", "15", "ServerAliveCountMax", "3");
+    /**
+     * On the command line, not in the config: ssh reaches the jump host with a second ssh that reads the same config
+     * ({@code -F}: the same pinned known_hosts and key), which must not jump again.
+     */
+    static final String JUMP = "ProxyJump";
 
     private final Target.Ssh target;
     private final Path dir;
@@ -110,7 +115,10 @@ final class SshCommand {
         lines.add("PermitLocalCommand no");
         Map<String, String> options = new TreeMap<>(DEFAULTS);
         options.putAll(target.access().options());
-        options.forEach((name, value) -> lines.add(name + " " + quoted(value)));
+        options.remove(JUMP);
+        // as written: the schema admits only plain words, and ssh reads some values (ProxyJump, RekeyLimit "1G 1h")
+        // from the rest of the line, where quotes would stay
+        options.forEach((name, value) -> lines.add(name + " " + value));
         return String.join("\n", lines) + "\n";
     }
 
@@ -157,6 +165,8 @@ final class SshCommand {
 
     private List<String> words() {
         List<String> words = new ArrayList<>(List.of(SSH, "-F", configFile().toString(), "-p", Integer.toString(target.port())));
+        String jump = target.access().options().get(JUMP);
+        if (jump != null) words.add("-o" + JUMP + "=" + jump);
         if (shared) {
             words.addAll(List.of("-oControlMaster=auto", "-oControlPath=" + path(controlSocket().toString()),
                     "-oControlPersist=" + CONTROL_PERSIST_SECONDS));

@@ -5,11 +5,11 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributes;
-import java.nio.file.attribute.PosixFilePermission;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiConsumer;
+import io.replagent.system.HostFiles;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -59,19 +59,13 @@ final class SshHostCheck {
         Path onHost = StatePath.under(root, path);
         try {
             PosixFileAttributes a = Files.readAttributes(onHost, PosixFileAttributes.class);
-            rule.problem(path, a.isRegularFile(), mode(a.permissions()), a.owner().getName(), agentUser)
+            rule.problem(path, a.isRegularFile(), HostFiles.toMode(a.permissions()), a.owner().getName(), agentUser)
                     .ifPresent(p -> problems.error(pointer, p));
         } catch (NoSuchFileException e) {
             // not there yet
         } catch (IOException | UnsupportedOperationException e) {
             problems.error(pointer, "cannot read " + path + ": " + e.getMessage());
         }
-    }
-
-    private static int mode(Set<PosixFilePermission> permissions) {
-        int mode = 0;
-        for (PosixFilePermission p : permissions) mode |= 1 << (8 - p.ordinal());
-        return mode;
     }
 
     private static void each(JsonNode list, String pointer, BiConsumer<JsonNode, String> visitor) {

@@ -60,10 +60,10 @@ class SshCommandTest {
                 ForwardX11 no
                 ClearAllForwardings yes
                 PermitLocalCommand no
-                Ciphers "aes256-gcm@openssh.com"
-                ConnectTimeout "5"
-                ServerAliveCountMax "3"
-                ServerAliveInterval "15"
+                Ciphers aes256-gcm@openssh.com
+                ConnectTimeout 5
+                ServerAliveCountMax 3
+                ServerAliveInterval 15
                 """.replace("ID", id), ssh.config());
         assertEquals("# written by agent from host_key: the keys it accepts for [127.0.0.1]:2222\n[127.0.0.1]:2222 " + HOST_KEY + "\n",
                 ssh.knownHosts());
@@ -72,6 +72,16 @@ class SshCommandTest {
                 ssh.argv(List.of("true")));
         assertEquals("ssh -F /var/lib/agent/ssh/" + id + ".config -p 2222 -oControlMaster=auto '-oControlPath=\"/var/lib/agent/ssh/"
                 + id + ".sock\"' -oControlPersist=60", ssh.rsyncShell());
+    }
+
+    @Test void aJumpHostGoesOnTheCommandLineSoThatTheJumpDoesNotJumpAgain() {
+        Target.Ssh target = target(22, Path.of("/k"), List.of(HOST_KEY), Optional.empty(), Map.of("ProxyJump", "jump@bastion:2200",
+                "RekeyLimit", "1G 1h"));
+        SshCommand ssh = new SshCommand(target, Path.of("/s"));
+        assertFalse(ssh.config().contains("ProxyJump"), ssh.config());
+        assertTrue(ssh.config().contains("\nRekeyLimit 1G 1h\n"), "two words, as ssh_config takes them: " + ssh.config());
+        assertTrue(ssh.argv(List.of()).contains("-oProxyJump=jump@bastion:2200"), ssh.argv(List.of()).toString());
+        assertTrue(ssh.rsyncShell().contains(" -oProxyJump=jump@bastion:2200 "), ssh.rsyncShell());
     }
 
     @ParameterizedTest(name = "{0}")
@@ -158,6 +168,52 @@ class SshCommandTest {
             assertEquals(Optional.of(SshExit.HOST_KEY_CHANGED), SshExit.classify(refused.exit(), refused.err()), refused.err());
             assertFalse(Files.exists(data.resolve("not-sent")), "nothing sent to a host with another key");
             assertEquals(1, sshd.logins(user), "no login either");
+        }
+    }
+
+    /**
+     * A jump host (ProxyJump) is reached with the same config, so it is checked against the same pinned keys: through
+     * a jump account the push arrives; a jump host whose key is not pinned refuses it, and nothing is sent.
+     */
+    @Test @Tag("e2e")
+    void aJumpHostIsCheckedAgainstTheSamePins(@TempDir Path root) throws Exception {
+        Sshd.traversable(root);
+        Processes processes = new Processes();
+        Path key = root.resolve("id");
+        assertTrue(processes.run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key.toString())).ok());
+        String publicKey = Files.readString(Path.of(key + ".pub")).strip();
+        Path data = Files.createDirectories(root.resolve("data"));
+        Path source = Files.createDirectories(root.resolve("source"));
+        Files.writeString(source.resolve("f"), "via the jump host");
+        try (Sshd jumpHost = Sshd.start(root.resolve("jump")); Sshd backup = Sshd.start(root.resolve("backup"))) {
+            String jumper = jumpHost.account(root.resolve("jump-home"), publicKey); // may forward: a jump account
+            String user = backup.account(root.resolve("home"), "restrict,command=\"/usr/bin/rrsync -no-lock " + data + "\" " + publicKey);
+            Files.setOwner(data, data.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(user));
+            Path knownHosts = Files.writeString(root.resolve("jump_known_hosts"), "[127.0.0.1]:" + jumpHost.port() + " " + jumpHost.hostKey() + "\n");
+            Map<String, String> jump = Map.of("ProxyJump", jumper + "@127.0.0.1:" + jumpHost.port());
+            Target.Ssh target = new Target.Ssh(user, "127.0.0.1", backup.port(), "/", new Target.SshAccess(Optional.of(key),
+                    List.of(backup.hostKey()), Optional.of(knownHosts), jump));
+            SshCommand ssh = new SshCommand(target, root.resolve("state"));
+            ssh.writeFiles();
+            try {
+                Processes.Result push = processes.run(List.of("rsync", "-a", "-e", ssh.rsyncShell(), source + "/", target.rsyncDestination()),
+                        Map.of(), Duration.ofSeconds(60));
+                assertEquals(0, push.exit(), push.err());
+            } finally {
+                processes.run(ssh.control("exit"));
+            }
+            assertEquals("via the jump host", Files.readString(data.resolve("f")));
+            assertEquals(1, jumpHost.logins(jumper), "through the jump host");
+
+            Files.writeString(knownHosts, "[127.0.0.1]:" + jumpHost.port() + " " + OTHER_KEY + "\n");
+            Files.writeString(source.resolve("g"), "not sent");
+            SshCommand unpinned = new SshCommand(target.withAccess(new Target.SshAccess(Optional.of(key), List.of(backup.hostKey()),
+                    Optional.of(knownHosts), jump)), root.resolve("state2"), false);
+            unpinned.writeFiles();
+            Processes.Result refused = processes.run(List.of("rsync", "-a", "-e", unpinned.rsyncShell(), source + "/",
+                    target.rsyncDestination()), Map.of(), Duration.ofSeconds(60));
+            assertEquals(Optional.of(SshExit.HOST_KEY_CHANGED), SshExit.classify(refused.exit(), refused.err()), refused.err());
+            assertFalse(Files.exists(data.resolve("g")));
         }
     }
 }
