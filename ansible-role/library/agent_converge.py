@@ -72,8 +72,15 @@ version:
   description: The agent's version, as C(agent version) prints it.
   type: str
   returned: always
+ssh_public_keys:
+  description:
+    - The public halves of the state's C(client.ssh_keys), by private key path (plan's outputs), for a playbook to
+      hand to the backup host's C(server.ssh_accounts). Read again after an apply that generated a key.
+  type: dict
+  returned: always
 """
 
+import json
 import os
 import re
 
@@ -83,6 +90,34 @@ NO_CHANGES = 0
 CHANGES = 2
 # The plan's last line counts changes apply will not make on its own, e.g. "..., 1 blocked."
 BLOCKED = re.compile(r"\b[1-9][0-9]* blocked")
+# The plan's outputs block (after the summary): "  ssh_key[/etc/agent/id_ed25519] = ssh-ed25519 AAAA... comment"
+OUTPUTS = "\nOutputs:\n"
+SSH_KEY_OUTPUT = re.compile(r"^  ssh_key\[(.+)\] = (.+)$")
+KNOWN_AFTER_APPLY = "(known after apply)"
+
+
+def ssh_public_keys(outputs_text):
+    keys = {}
+    for line in outputs_text.splitlines():
+        m = SSH_KEY_OUTPUT.match(line)
+        if m:
+            keys[m.group(1)] = m.group(2)
+    return keys
+
+
+def ssh_public_keys_json(plan_json):
+    keys = {}
+    for line in plan_json.splitlines():
+        try:
+            message = json.loads(line)
+        except ValueError:
+            continue
+        if message.get("type") == "outputs":
+            for name, output in message.get("outputs", {}).items():
+                m = re.match(r"^ssh_key\[(.+)\]$", name)
+                if m:
+                    keys[m.group(1)] = output.get("value")
+    return keys
 
 
 def main():
@@ -131,8 +166,11 @@ def main():
         fail("plan", code, plan, err)
     changed = code == CHANGES
     plan = plan.rstrip("\n")
-    lines = [line for line in plan.splitlines() if line.strip()]
-    result = dict(changed=changed, plan=plan, summary=lines[-1].strip() if lines else "", version=version)
+    body, _, outputs = plan.partition(OUTPUTS)
+    lines = [line for line in body.splitlines() if line.strip()]
+    keys = ssh_public_keys(outputs)
+    result = dict(changed=changed, plan=plan, summary=lines[-1].strip() if lines else "", version=version,
+                  ssh_public_keys=keys)
     if module.check_mode and BLOCKED.search(result["summary"]):
         module.warn("apply would refuse this plan: %s (see the changes marked !)" % result["summary"])
     if changed and module._diff:
@@ -146,6 +184,11 @@ def main():
             fail("apply", code, out, err)
         result["apply_output"] = out.rstrip("\n")
         result["apply_log"] = err.rstrip("\n")
+        if KNOWN_AFTER_APPLY in keys.values():
+            code, out, err = run(["plan", params["state_file"], "--json"] + root)
+            if code != NO_CHANGES:
+                fail("plan --json (after apply)", code, out, err)
+            result["ssh_public_keys"] = ssh_public_keys_json(out)
 
     module.exit_json(**result)
 

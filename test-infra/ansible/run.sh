@@ -5,7 +5,7 @@
 #   0. the Terraform example: its templates, rendered as templatefile() would, give valid states and user-data
 #   1. the role's filters (table tests), ansible-lint --profile production
 #   2. --check on fresh hosts: changed, nothing touched; then the first run converges both hosts and a file in
-#      the source reaches the backup
+#      the source reaches the backup; the source's generated ssh key is in its local facts
 #   3. second run: changed=0, and a new file still reaches the backup (mode once syncs on every play); a hand
 #      edit of rsyncd.conf is changed on that host only, and undone; the systemd unit passes systemd-analyze
 #      verify and its ExecStart, run by hand, replicates a live change
@@ -143,7 +143,14 @@ done
 [ "$(sha256sum <"$scratch/rsync-41/etc/agent/state.yaml" | cut -d' ' -f1)" = \
   "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["state_sha256"])' "$scratch/rsync-41/etc/ansible/facts.d/agent.fact")" ] \
   || fail "the fact's state hash is not the state file's"
-pass "state files 0600; local facts hold version, state hash, last apply"
+python3 - "$scratch/nfs-31/etc/ansible/facts.d/agent.fact" "$scratch/nfs-31/etc/agent/id_ed25519" <<'EOF' || fail "nfs-31's ssh key in its facts"
+import json, os, sys
+fact, key = json.load(open(sys.argv[1])), sys.argv[2]
+assert oct(os.stat(key).st_mode & 0o777) == "0o600", "private key mode"
+public = open(key + ".pub").read().split()
+assert fact["ssh_public_keys"] == {key: " ".join(public)}, fact["ssh_public_keys"]
+EOF
+pass "state files 0600; local facts hold version, state hash, last apply, and the generated ssh key's public half"
 
 echo "=== second run: idempotent"
 echo "written between runs" >"$scratch/nfs-31/data/second.txt"

@@ -50,12 +50,16 @@ def call(sock, op, args=None, timeout=30):
 
 
 class Backup:
-    """The backup host: `agent apply --converge-only` of its state starts the rsync daemon."""
+    """The backup host: `agent apply --converge-only` of its state starts the rsync daemon (daemon: when the state
+    has modules; an ssh account only needs no daemon) and makes the ssh account; sshd: its sshd.Sshd, when a watch
+    goes over ssh."""
 
-    def __init__(self, ident, host, state):
+    def __init__(self, ident, host, state, daemon=True):
         self.ident = ident
         self.host = host
         self.state = state
+        self.daemon = daemon
+        self.sshd = None
         self.pid_file = os.path.join(host.root, "run/rsyncd.pid")
 
     def converge(self, password=None):
@@ -63,7 +67,7 @@ class Backup:
         r = self.host.run(AGENT, "apply", self.state, "--root", self.host.root, "--auto-approve", "--converge-only",
                           env=states.agent_env(self.ident, os.environ, password), check=False)
         assert r.returncode == 0, "backup converge: " + r.stdout.decode() + r.stderr.decode()
-        return await_("rsync daemon running", self.daemon_pid, 30, 0.05)
+        return await_("rsync daemon running", self.daemon_pid, 30, 0.05) if self.daemon else None
 
     def daemon_pid(self):
         try:

@@ -96,6 +96,8 @@ class Context:
         self.topo.link(True)
         self.source.cont()
         self.backup.converge()
+        if self.backup.sshd and not self.backup.sshd.alive():
+            self.backup.sshd.start()
         if not self.source.alive():
             self.source.start(synced=False)
 

@@ -19,6 +19,11 @@ class Ident:
         return self.net + ".2"
 
     @property
+    def ssh_user(self):
+        """The backup host's ssh account of the run (a system user: removed at teardown)."""
+        return self.tag + "ssh"
+
+    @property
     def secrets(self):
         return [self.password.encode(), self.password2.encode()]
 

@@ -10,6 +10,7 @@ import traceback
 
 from . import cases, leaks, states
 from .agent import Backup, Source
+from .sshd import Sshd
 from .fault import Context, Knobs
 from .ident import ident
 from .table import render
@@ -63,11 +64,20 @@ def write_state(path, text):
     os.chmod(path, 0o600)
 
 
-def set_up(idn, topo, layout, backend):
-    """The two hosts with the layout's state files, directories and mounts; the daemon converged, the agent synced."""
+def set_up(idn, topo, layout, backend, scan=None):
+    """The two hosts with the layout's state files, directories and mounts; the daemon converged (and the ssh
+    account, with the backup host's sshd, when a watch goes over ssh), the agent synced. scan: the /proc scan, which
+    looks for the ssh key too."""
     topo.up()
-    for h, text in ((topo.bak, states.backup_state(idn, layout)), (topo.src, states.source_state(idn, layout, backend))):
+    for h in (topo.src, topo.bak):
         os.makedirs(h.root)
+    ssh = Sshd(idn, topo.bak, topo.src) if states.ssh_watches(layout) else None
+    if ssh:
+        ssh.make_keys()
+        if scan:
+            scan.secrets.extend(ssh.secret_lines())
+    for h, text in ((topo.bak, states.backup_state(idn, layout, ssh and ssh.public_key())),
+                    (topo.src, states.source_state(idn, layout, backend, ssh and ssh.host_key()))):
         write_state(os.path.join(idn.work, h.name + ".yaml"), text)
     for h in (topo.src, topo.bak):
         h.mount_tmpfs("srv", SRV_SIZE)
@@ -75,9 +85,13 @@ def set_up(idn, topo, layout, backend):
         os.makedirs(topo.src.path("srv/" + w.name))
     for m in layout.mounts:
         topo.hosts[m.host].mount_tmpfs(m.rel, m.size)
-    backup = Backup(idn, topo.bak, os.path.join(idn.work, "backup.yaml"))
+    daemon = bool(layout.modules) or any(not w.ssh for w in layout.watches)
+    backup = Backup(idn, topo.bak, os.path.join(idn.work, "backup.yaml"), daemon)
     source = Source(idn, topo.src, os.path.join(idn.work, "source.yaml"))
     backup.converge()
+    if ssh:
+        ssh.start()
+        backup.sshd = ssh
     source.start()
     return backup, source
 
@@ -92,7 +106,7 @@ def run_variant(idn, faults, backend, knobs, rows):
     try:
         scan = leaks.ProcScan(idn.secrets).start()  # from the first converge on: its rsyncs are scanned too
         try:
-            backup, source = set_up(idn, topo, layout, backend)
+            backup, source = set_up(idn, topo, layout, backend, scan)
         except Exception as e:
             log("%ssetting up the hosts FAILED: %s" % (label, e))
             traceback.print_exc()
@@ -130,6 +144,8 @@ def run_variant(idn, faults, backend, knobs, rows):
             keep_logs(idn, topo, backend)
             started = time.monotonic()
             topo.down()
+            if states.ssh_watches(layout):
+                Sshd(idn, topo.bak, topo.src).remove_account()  # its processes went with the backup namespace
             log("%shosts torn down in %.1f s" % (label, time.monotonic() - started))
     return failures
 

@@ -1,11 +1,15 @@
 """The two hosts' state files, rendered from what the selected faults declare (pure: text in, text out).
 
 A watch W replicates the source host's /srv/W to the backup host's module W (path /srv/W) as user `backup` (password
-FAULTS_PASSWORD) or `other` (FAULTS_PASSWORD2). Both hosts keep their agent files at the same re-rooted places."""
+FAULTS_PASSWORD) or `other` (FAULTS_PASSWORD2); a watch over ssh goes to the backup host's ssh account of the run
+(ident.ssh_user, path /srv/W, the source's key SSH_IDENTITY) through its sshd (SSH_PORT), the host key pinned. Both
+hosts keep their agent files at the same re-rooted places."""
 from dataclasses import dataclass, field
 
 USERS = {"backup": ("FAULTS_PASSWORD", "/etc/rsync.backup"), "other": ("FAULTS_PASSWORD2", "/etc/rsync.other")}
 SOCKET = "run/agent/agent.sock"  # relative to a host's root, as every path below
+SSH_PORT = 2222
+SSH_IDENTITY = "/etc/agent/id_ed25519"
 SETTINGS = """settings:
   state_dir: /var/lib/agent
   status_file: /var/lib/agent/status.json
@@ -19,6 +23,7 @@ class Watch:
     user: str = "backup"
     max_delete: int = 0
     bwlimit_kbps: int = 0  # slows a transfer down so that a fault lands while it is in flight
+    ssh: bool = False  # to the backup host's ssh account instead of its rsync daemon
 
 
 @dataclass(frozen=True)
@@ -65,9 +70,16 @@ def _addresses(names, source_ip, net):
     return [source_ip if a == "SOURCE" else a.replace("NET", net) for a in names]
 
 
-def backup_state(ident, layout):
+def ssh_watches(layout):
+    return [w for w in layout.watches if w.ssh]
+
+
+def backup_state(ident, layout, public_key=None):
+    """public_key: the source's key, which the ssh account takes (needed when a watch goes over ssh)."""
     modules = []
     for w in layout.watches:
+        if w.ssh:
+            continue
         modules.append("    - { name: %s, path: /srv/%s, auth_users: [%s], hosts_allow: [%s] }"
                        % (w.name, w.name, w.user, ident.src_ip))
     for m in layout.modules:
@@ -92,21 +104,30 @@ def backup_state(ident, layout):
 %s
   modules:
 %s
-""" % (SETTINGS, ident.bak_ip, "\n".join("    - { name: %s, password: { env: %s } }" % (u, env)
-                                       for u, (env, _) in USERS.items()), "\n".join(modules) or "    []")
+%s""" % (SETTINGS, ident.bak_ip, "\n".join("    - { name: %s, password: { env: %s } }" % (u, env)
+                                       for u, (env, _) in USERS.items()), "\n".join(modules) or "    []",
+       "".join('  ssh_accounts:\n    - { user: %s, path: /srv/%s, authorized_keys: ["%s"] }\n' % (ident.ssh_user, w.name, public_key)
+               for w in ssh_watches(layout)))
 
 
-def source_state(ident, layout, backend=None):
-    """backend: the watch backend to ask for (settings.watch_backend), None for the agent's default."""
+def _target(ident, w, host_key):
+    if w.ssh:
+        return '{ name: %s, url: "ssh://%s@%s:%d/", identity_file: %s, host_key: "%s" }' % (
+            w.name, ident.ssh_user, ident.bak_ip, SSH_PORT, SSH_IDENTITY, host_key)
+    return '{ name: %s, url: "rsync://%s@%s/%s", password_file: %s }' % (w.name, w.user, ident.bak_ip, w.name, USERS[w.user][1])
+
+
+def source_state(ident, layout, backend=None, host_key=None):
+    """backend: the watch backend to ask for (settings.watch_backend), None for the agent's default. host_key: the
+    backup host's sshd key the ssh watches pin."""
     settings = SETTINGS + ("  watch_backend: %s\n" % backend if backend else "")
     watches = "".join("""  - name: %s
     source: /srv/%s
-    targets: [ { name: %s, url: "rsync://%s@%s/%s", password_file: %s } ]
+    targets: [ %s ]
     delay: 200ms
     max_delete: %d
     rsync: { timeout: 10s, bwlimit_kbps: %d }
-""" % (w.name, w.name, w.name, w.user, ident.bak_ip, w.name, USERS[w.user][1], w.max_delete, w.bwlimit_kbps)
-                      for w in layout.watches)
+""" % (w.name, w.name, _target(ident, w, host_key), w.max_delete, w.bwlimit_kbps) for w in layout.watches)
     return """version: 1
 %sclient:
   password_files:

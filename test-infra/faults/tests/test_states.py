@@ -46,6 +46,18 @@ class StatesTest(unittest.TestCase):
         self.assertNotIn("watch_backend", text)
         self.assertNotIn(self.idn.password, text)
 
+    def test_an_ssh_watch_goes_to_the_runs_ssh_account_with_the_host_key_pinned_and_no_module(self):
+        layout = Layout().add(Watch("w"), Watch("s", ssh=True, bwlimit_kbps=2000))
+        backup = states.backup_state(self.idn, layout, "ssh-ed25519 AAAA source")
+        self.assertNotIn("name: s, path", backup)
+        self.assertIn('  ssh_accounts:\n    - { user: flt4242ssh, path: /srv/s, authorized_keys: ["ssh-ed25519 AAAA source"] }\n',
+                      backup)
+        source = states.source_state(self.idn, layout, host_key="ssh-ed25519 BBBB")
+        self.assertIn('targets: [ { name: s, url: "ssh://flt4242ssh@%s:2222/", identity_file: /etc/agent/id_ed25519, '
+                      'host_key: "ssh-ed25519 BBBB" } ]' % self.idn.bak_ip, source)
+        self.assertEqual(states.ssh_watches(layout), [Watch("s", ssh=True, bwlimit_kbps=2000)])
+        self.assertNotIn("ssh_accounts", states.backup_state(self.idn, Layout().add(Watch("w"))))
+
     def test_a_backend_asked_for_goes_into_the_settings(self):
         text = states.source_state(self.idn, Layout().add(Watch("w")), backend="fanotify")
         self.assertIn("  control_socket: /run/agent/agent.sock\n  watch_backend: fanotify\n", text)

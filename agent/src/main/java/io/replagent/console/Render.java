@@ -44,6 +44,12 @@ final class Render {
                         String.valueOf(target.path("failure_count").asInt()),
                         target.path("files_sent").asLong() + " files, " + bytes(target.path("bytes_sent").asLong()),
                 });
+                JsonNode ssh = target.path("ssh");
+                if (ssh.isObject()) {
+                    notes.add(style.dim("target " + watchName + "/" + target.path("name").asString() + ": ssh, host key "
+                            + (ssh.path("host_key").isString() ? ssh.path("host_key").asString() + ", last handshake "
+                            + since(ssh.path("last_handshake"), now) : "not seen yet (no handshake)")));
+                }
             }
             notes.add(style.dim("watch " + watchName + ": " + watch.path("source").asString() + ", "
                     + watch.path("watched_directories").asInt() + " directories watched, " + watch.path("events").asLong()

@@ -6,6 +6,7 @@ import io.replagent.state.InotifyLimits;
 import io.replagent.state.Secret;
 import io.replagent.state.Secrets;
 import io.replagent.state.Server;
+import io.replagent.state.SshFiles;
 import io.replagent.state.State;
 import io.replagent.state.Target;
 import io.replagent.state.Watch;
@@ -17,14 +18,17 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
  * Makes a host match a state: the resources of both roles in dependency order (rsync ▶ user ▶ directories ▶ secrets
- * ▶ rsyncd.conf ▶ daemon ▶ password files ▶ kernel limits), planned without side effects and applied one by one.
+ * ▶ rsyncd.conf ▶ daemon ▶ ssh accounts ▶ password files ▶ ssh keys ▶ the ssh targets' key files ▶ kernel limits),
+ * planned without side effects and applied one by one.
  */
 public final class Converger {
 
@@ -47,11 +51,25 @@ public final class Converger {
             resources.add(new RsyncBinary(host.processes(), "rsync"));
         state.server().ifPresent(server -> addServer(state, server, host, ownership, resources, problems));
         state.client().ifPresent(client -> addClient(client, host, ownership, resources, problems));
+        addSshTargets(state, host, resources);
         if (!state.watches().isEmpty()) addLimits(state, host, ownership, resources);
         return new Converger(resources, problems);
     }
 
     private static void addServer(State state, Server server, Host host, Ownership ownership, List<Resource> resources,
+                                  List<Diagnostic> problems) {
+        if (!server.modules().isEmpty() || server.sshAccounts().isEmpty()) addDaemon(state, server, host, ownership, resources, problems);
+        for (Server.SshAccount a : server.sshAccounts()) {
+            resources.add(new SshAccountUser(a.user(), a.home(), host.users()));
+            resources.add(new Directory(a.home(), 0700, a.user(), host.files()));
+            resources.add(new Directory(a.home().resolve(".ssh"), 0700, a.user(), host.files()));
+            resources.add(new AuthorizedKeys(a, AuthorizedKeys.searchPath(host.env()), host.files(), ownership));
+            resources.add(new Directory(a.path(), a.mode(), a.user(), host.files()));
+        }
+    }
+
+    /** The rsync daemon's part: a server of ssh accounts only runs no daemon. */
+    private static void addDaemon(State state, Server server, Host host, Ownership ownership, List<Resource> resources,
                                   List<Diagnostic> problems) {
         resources.add(new SystemUser(server.runAs(), host.users()));
         for (Server.Module m : server.modules())
@@ -81,6 +99,23 @@ public final class Converger {
         for (Client.PasswordFile f : client.passwordFiles())
             resolve(f.password(), host.env(), "client.password_files." + f.path(), problems).ifPresent(password ->
                     resources.add(new ManagedFile("password", f.path(), bytes(password + "\n"), 0600, ROOT, true, host.files(), ownership)));
+        for (Client.SshKey k : client.sshKeys()) resources.add(new SshKey(k, SshFiles.agentUser(), host.files(), host.processes()));
+    }
+
+    /** The key files ssh targets read that the state does not manage: checked, never changed. */
+    private static void addSshTargets(State state, Host host, List<Resource> resources) {
+        List<Path> managed = state.client().map(c -> c.sshKeys().stream().map(Client.SshKey::path).toList()).orElse(List.of());
+        Set<Path> identities = new LinkedHashSet<>();
+        Set<Path> knownHosts = new LinkedHashSet<>();
+        for (Watch w : state.watches())
+            for (Target t : w.targets())
+                if (t.endpoint() instanceof Target.Ssh ssh) {
+                    ssh.access().identityFile().filter(p -> !managed.contains(p)).ifPresent(identities::add);
+                    ssh.access().knownHosts().ifPresent(knownHosts::add);
+                }
+        String user = SshFiles.agentUser();
+        identities.forEach(p -> resources.add(new SshFileCheck(SshFileCheck.Kind.IDENTITY, p, user, host.files())));
+        knownHosts.forEach(p -> resources.add(new SshFileCheck(SshFileCheck.Kind.KNOWN_HOSTS, p, user, host.files())));
     }
 
     private static void addLimits(State state, Host host, Ownership ownership, List<Resource> resources) {
@@ -128,16 +163,18 @@ public final class Converger {
     public Plan plan() {
         List<Change> changes = new ArrayList<>();
         List<Diagnostic> diagnostics = new ArrayList<>(problems);
+        Map<String, String> outputs = new java.util.HashMap<>();
         for (Resource r : resources) {
             try {
                 changes.addAll(r.plan());
                 for (String w : r.warnings())
                     diagnostics.add(new Diagnostic(Diagnostic.Severity.WARNING, r.address(), 0, 0, 0, 0, w, null));
+                outputs.putAll(r.outputs());
             } catch (IOException e) {
                 diagnostics.add(error(r.address(), "cannot read: " + describe(e)));
             }
         }
-        return new Plan(changes, diagnostics);
+        return new Plan(changes, diagnostics, outputs);
     }
 
     /** What an apply did: the resources changed, the one that failed (with why) and those not reached. */

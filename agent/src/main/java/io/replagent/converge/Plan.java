@@ -5,19 +5,27 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The changes that would make the host match the state, in apply order, and what was noticed on the way. */
-public record Plan(List<Change> changes, List<Diagnostic> diagnostics) {
+/**
+ * The changes that would make the host match the state, in apply order, what was noticed on the way, and the
+ * outputs (values for people and tools, such as a generated key's public half).
+ */
+public record Plan(List<Change> changes, List<Diagnostic> diagnostics, Map<String, String> outputs) {
 
     public Plan {
         changes = List.copyOf(changes);
         diagnostics = List.copyOf(diagnostics);
+        outputs = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(outputs));
+    }
+
+    public Plan(List<Change> changes, List<Diagnostic> diagnostics) {
+        this(changes, diagnostics, Map.of());
     }
 
     /** The same plan with earlier diagnostics (the state file's warnings) first. */
     public Plan withDiagnosticsBefore(List<Diagnostic> earlier) {
         List<Diagnostic> all = new java.util.ArrayList<>(earlier);
         all.addAll(diagnostics);
-        return new Plan(changes, all);
+        return new Plan(changes, all, outputs);
     }
 
     public boolean hasErrors() {

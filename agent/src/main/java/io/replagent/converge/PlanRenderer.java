@@ -31,6 +31,7 @@ public final class PlanRenderer {
             (d.severity() == Diagnostic.Severity.ERROR ? err : out).println(d);
         if (!plan.hasChanges()) {
             out.println("No changes. The host matches the state.");
+            outputs(plan, out);
             return;
         }
         out.println("The agent will perform the following actions:");
@@ -44,6 +45,15 @@ public final class PlanRenderer {
         }
         out.println();
         out.println(plan.summary().planned());
+        outputs(plan, out);
+    }
+
+    /** As Terraform's "Outputs:" block: {@code name = value}. */
+    private static void outputs(Plan plan, PrintStream out) {
+        if (plan.outputs().isEmpty()) return;
+        out.println();
+        out.println("Outputs:");
+        plan.outputs().forEach((name, value) -> out.println("  " + name + " = " + value));
     }
 
     /** {@code before -> after}, only {@code after} for a creation, {@code (sensitive)} for secret content. */
@@ -81,6 +91,12 @@ public final class PlanRenderer {
             change.put("before", c.sensitive() ? SENSITIVE : c.before()).put("after", c.sensitive() ? SENSITIVE : c.after());
             change.put("sensitive", c.sensitive());
             c.detail().forEach(change.putArray("detail")::add);
+            out.println(line);
+        }
+        if (!plan.outputs().isEmpty()) {
+            ObjectNode line = line("info", "Outputs: " + plan.outputs().size(), "outputs");
+            ObjectNode outputs = line.putObject("outputs");
+            plan.outputs().forEach((name, value) -> outputs.putObject(name).put("sensitive", false).put("value", value));
             out.println(line);
         }
         Plan.Summary s = plan.summary();

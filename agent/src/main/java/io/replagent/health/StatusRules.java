@@ -107,6 +107,32 @@ final class StatusRules {
                             + minutes(t.oldestPending()) + "; last success " + t.lastSuccess(),
                     t -> "'events' in agent console shows whether a long sync is running, 'failures " + t.id() + "' any errors"));
 
+    /**
+     * An ssh target's connection, shown by status and doctor: the host key that passed at the last handshake (pinned by
+     * host_key, or found in known_hosts) and when. A target with no handshake yet says so; nothing here is a problem
+     * (a refused key pauses the target: the pause rows above).
+     */
+    static final List<Rule<Target>> TRANSPORT = List.of(
+            new Rule<>("transport.ssh", "transport", t -> text(t.json(), "transport").equals("ssh")
+                            && !text(t.json().path("ssh"), "last_handshake").isEmpty(), Verdict.OK,
+                    t -> "ssh, host key " + text(t.json().path("ssh"), "host_key") + pinning(t.json().path("ssh"))
+                            + ", last handshake " + text(t.json().path("ssh"), "last_handshake") + " ("
+                            + t.json().path("ssh").path("handshakes").asLong() + " since the agent started)", t -> ""),
+            new Rule<>("transport.ssh.none_yet", "transport", t -> text(t.json(), "transport").equals("ssh"), Verdict.OK,
+                    t -> "ssh, no handshake yet; pinned host key(s): " + String.join(", ", strings(t.json().path("ssh").path("pinned"))),
+                    t -> ""));
+
+    private static String pinning(JsonNode ssh) {
+        List<String> pinned = strings(ssh.path("pinned"));
+        return pinned.contains(text(ssh, "host_key")) ? " (pinned by host_key)" : " (from known_hosts)";
+    }
+
+    private static List<String> strings(JsonNode list) {
+        List<String> out = new ArrayList<>();
+        list.forEach(v -> out.add(v.asString()));
+        return out;
+    }
+
     static List<Finding> of(JsonNode status, JsonNode limits) {
         List<Finding> found = new ArrayList<>(Rule.evaluate(AGENT, new Agent(status, limits), null));
         for (JsonNode watch : status.path("watches")) {
@@ -120,6 +146,7 @@ final class StatusRules {
                             + ", " + target.path("queue_depth").asInt() + " waiting"));
                 }
                 found.addAll(forTarget);
+                found.addAll(Rule.evaluate(TRANSPORT, t, "transport " + t.id()));
             }
         }
         return found;

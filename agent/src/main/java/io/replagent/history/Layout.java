@@ -59,7 +59,7 @@ public final class Layout {
      * rsync's {@code --backup-dir} for a push of batch {@code batch} whose destination is the target root
      * ({@code prefix} empty) or the directory {@code prefix} below it (a moved directory). Absolute, so that a daemon
      * with {@code use chroot = no} does not strip a {@code ../} and put the versions inside the mirror: a module-absolute
-     * path over a daemon, the file-system path for a local target.
+     * path over a daemon, the file-system path for a local target, the remote one over ssh.
      */
     public static String backupDir(Target.Endpoint endpoint, String batch, String prefix) {
         return reserved(endpoint, "history/" + batch + (prefix.isEmpty() ? "" : "/" + prefix));
@@ -70,7 +70,7 @@ public final class Layout {
         String root;
         if (endpoint instanceof Target.Daemon d) root = d.path().isEmpty() ? "" : "/" + d.path();
         else if (endpoint instanceof Target.Local l) root = l.path().toString().replaceAll("/+$", "");
-        else throw new IllegalArgumentException("no reserved directory for " + endpoint);
+        else root = ((Target.Ssh) endpoint).path().replaceAll("/+$", ""); // the remote path, read by rrsync in its root
         return root + "/" + RESERVED + "/" + below;
     }
 }

@@ -7,9 +7,11 @@ import io.replagent.state.Target;
 import io.replagent.state.Watch;
 import io.replagent.tree.RawNames;
 
+import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Future;
 import java.util.function.BiConsumer;
 
@@ -53,8 +55,22 @@ final class Delivery {
         if (target.endpoint() instanceof Target.Local l) roots.add(RawNames.of(l.path().toAbsolutePath().normalize()) + "/");
     }
 
+    /**
+     * An ssh target's shared connection, made before anything is sent; empty when it is up, else ssh's failure as a
+     * result that stands for every job of the batch (none runs: a changed host key or a refused key sends nothing).
+     */
+    static Optional<RsyncRunner.Result> connect(SshConnection ssh) {
+        try {
+            return ssh.ensure().map(f -> new RsyncRunner.Result(f.exit() == 0 ? SshExit.SSH_FAILED : f.exit(), 0, "", f.error()));
+        } catch (IOException e) {
+            return Optional.of(RsyncRunner.Result.failed("cannot run ssh: " + e.getMessage()));
+        }
+    }
+
     /** Sends {@code work}; returns the most serious outcome. */
     RsyncExit deliver(JobPlanner.Work work) {
+        Optional<RsyncRunner.Result> unconnected = parts.ssh() == null ? Optional.empty() : connect(parts.ssh());
+        if (unconnected.isPresent()) return unconnected(work, unconnected.get());
         // the first push of a run, a full sync (which never touches .agent/), goes while .agent/tmp/ is made, without
         // it: preparing first would cost every start one more rsync session (~0.1 s); later ones wait for it
         boolean beside = state.needsPrepare && firstPush && work.batch().full();
@@ -119,6 +135,27 @@ final class Delivery {
     /** When the last batch ended, null before the first. */
     Instant lastBatchEnd() {
         return lastBatchEnd;
+    }
+
+    /** A batch whose ssh connection could not be made: settled as if each job had failed so (back to the queue, or paused). */
+    private RsyncExit unconnected(JobPlanner.Work work, RsyncRunner.Result failure) {
+        TargetState.Decision d;
+        synchronized (lock) {
+            d = state.decide(watch, work, SourceTree.files(watch.source()), parts.nanos().getAsLong());
+        }
+        if (d.held() != null) return RsyncExit.DELETES_REFUSED;
+        List<JobPlanner.Job> jobs = planner.plan(work, d.delete(), d.fullMaxDelete(), !state.needsPrepare);
+        Settlement.Settled settled = Settlement.settle(jobs, jobs.stream().map(j -> failure).toList(), d.guard(), roots);
+        synchronized (lock) {
+            state.settle(List.of(settled), List.of(failure), false, parts.backoff(), parts.nanos().getAsLong(), parts.clock().instant());
+        }
+        parts.activity().record(watchName, target.name(), "unconnected", work.batch().entries().size(), failure.error());
+        synchronized (lock) {
+            if (state.pauses.paused()) log.accept("error", "paused: " + state.pauses.alert());
+            else log.accept("warn", "ssh: " + Settlement.lastLine(failure.error()) + "; retry " + state.attempt + " in "
+                    + (state.retryAtNanos - parts.nanos().getAsLong()) / 1_000_000 / 1000.0 + " s");
+        }
+        return settled.worst();
     }
 
     /** Makes the target's .agent/tmp/ exist and empty; no other push to this target runs now (batches are serial). */

@@ -20,7 +20,8 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Builds every watch's target pipelines: rsync's environment per target, the queue file (and the queue an older agent
- * left under the old naming, read once), the backoff.
+ * left under the old naming, read once), the backoff, and an ssh target's command files and shared connection (one per
+ * account reached the same way: targets that share it share the handshake).
  */
 final class Pipelines {
 
@@ -38,6 +39,7 @@ final class Pipelines {
         for (Watch w : state.watches()) for (Target t : w.targets()) legacyClaims.merge(QueueName.legacy(w.name(), t.name()), 1, Integer::sum);
         List<Path> legacyRead = new ArrayList<>();
         List<WatchRun> watches = new ArrayList<>();
+        Map<String, SshConnection> connections = new HashMap<>();
         for (Watch watch : state.watches()) {
             WatchRun run = new WatchRun(watch, log, activity);
             for (Target target : watch.targets()) {
@@ -49,7 +51,8 @@ final class Pipelines {
                                 + target.name() + ": " + message)).orElse(null);
                 TargetPipeline pipeline = new TargetPipeline(watch.name(), watch, target, new TargetPipeline.Parts(runner,
                         new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(5), ThreadLocalRandom.current()::nextDouble),
-                        log, activity, queue, System::nanoTime, Clock.systemUTC()), history);
+                        log, activity, queue, System::nanoTime, Clock.systemUTC(), connection(state, target, connections)),
+                        history);
                 String legacyName = QueueName.legacy(watch.name(), target.name());
                 Path legacy = queues == null ? null : queues.resolve(legacyName);
                 boolean hasLegacy = legacy != null && !legacy.equals(queue.path()) && Files.exists(legacy) && !Files.exists(queue.path());
@@ -68,6 +71,18 @@ final class Pipelines {
         }
         for (Path legacy : legacyRead) Files.deleteIfExists(legacy); // read once: the queue lives under its new name now
         return watches;
+    }
+
+    /** An ssh target's connection, its config and known_hosts written now; null for the other targets. */
+    private static SshConnection connection(State state, Target target, Map<String, SshConnection> connections) throws IOException {
+        if (!(target.endpoint() instanceof Target.Ssh ssh)) return null;
+        SshConnection known = connections.get(SshCommand.id(ssh));
+        if (known != null) return known;
+        SshCommand command = new SshCommand(ssh, state.settings().stateDir());
+        command.writeFiles();
+        SshConnection connection = new SshConnection(command, new Processes(), Clock.systemUTC());
+        connections.put(SshCommand.id(ssh), connection);
+        return connection;
     }
 
     /** Not the agent's environment: it holds every {env: NAME} secret of the state, for all targets. */

@@ -103,6 +103,7 @@ public final class Replication {
         Map<String, ReplicationStatus.AuditStatus> results = r.audit(watch, null, repair);
         boolean delivered = true;
         if (repair) for (WatchRun w : r.watches) if (w.watch.name().equals(watch)) for (TargetPipeline t : w.targets) delivered &= t.syncNow();
+        r.closeConnections();
         if (!delivered) throw new IOException("the repair did not deliver every difference (see the log above)");
         return results;
     }
@@ -117,7 +118,13 @@ public final class Replication {
             }
         }
         housekeeping.writeStatus();
+        closeConnections();
         return ok;
+    }
+
+    /** Ends the ssh targets' shared connections (they would outlive a one-off run by their idle timeout). */
+    private void closeConnections() {
+        for (WatchRun w : watches) for (TargetPipeline t : w.targets) t.closeConnection();
     }
 
     /**

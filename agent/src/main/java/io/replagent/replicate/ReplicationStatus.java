@@ -46,24 +46,46 @@ public record ReplicationStatus(Instant at, List<WatchStatus> watches, List<Modu
      * @param lastAudit       the last audit's time and result, or null when none ran
      * @param history         the target's version history (retention, who prunes, size and oldest version as last
      *                        measured), or null when it keeps none
+     * @param transport       how the target is reached
      */
     public record TargetStatus(String name, String destination, String state, String pauseReason, String alert,
                                int queueDepth, double oldestPendingSeconds, int inFlight, Instant lastSuccess, int attempt,
                                long retries, Instant nextRetry, List<Failure> failures, int failureCount,
                                long bytesSent, long filesSent, long rsyncRuns, long batches, AuditStatus lastAudit,
-                               TargetHistory.Status history) {
+                               TargetHistory.Status history, Transport transport) {
         public TargetStatus {
             failures = List.copyOf(failures);
         }
 
-        /** A target without history. */
+        /** A target without history, reached over the daemon protocol. */
         public TargetStatus(String name, String destination, String state, String pauseReason, String alert,
                             int queueDepth, double oldestPendingSeconds, int inFlight, Instant lastSuccess, int attempt,
                             long retries, Instant nextRetry, List<Failure> failures, int failureCount,
                             long bytesSent, long filesSent, long rsyncRuns, long batches, AuditStatus lastAudit) {
             this(name, destination, state, pauseReason, alert, queueDepth, oldestPendingSeconds, inFlight, lastSuccess,
                     attempt, retries, nextRetry, failures, failureCount, bytesSent, filesSent, rsyncRuns, batches, lastAudit,
-                    null);
+                    null, null);
+        }
+
+        /** The same status with its transport. */
+        public TargetStatus with(Transport how) {
+            return new TargetStatus(name, destination, state, pauseReason, alert, queueDepth, oldestPendingSeconds, inFlight,
+                    lastSuccess, attempt, retries, nextRetry, failures, failureCount, bytesSent, filesSent, rsyncRuns, batches,
+                    lastAudit, history, how);
+        }
+    }
+
+    /** {@code kind}: rsyncd (the daemon protocol, clear text), ssh or local; {@code ssh}: the connection, for ssh only. */
+    public record Transport(String kind, SshStatus ssh) {}
+
+    /**
+     * An ssh target's connection: the fingerprints of the pinned host keys (empty when only a known_hosts file is
+     * trusted), the fingerprint of the key the host presented at the last handshake and when that was (null before
+     * the first), and how many handshakes the agent made since it started (one per burst, not per batch).
+     */
+    public record SshStatus(List<String> pinned, String hostKey, Instant lastHandshake, long handshakes) {
+        public SshStatus {
+            pinned = List.copyOf(pinned);
         }
     }
 

@@ -35,6 +35,8 @@ final class RsyncArgs {
     private final String source;
     private final String destination;
     private final String tempDir;
+    /** {@code -e SSH} of an ssh target, else empty: every rsync of the target goes through the same ssh. */
+    private final List<String> remoteShell;
     private final List<String> common;
     private final boolean writesInPlace;
     private final Target.Endpoint endpoint;
@@ -51,26 +53,40 @@ final class RsyncArgs {
         this.destination = of.destination;
         this.tempDir = of.tempDir;
         this.common = of.common;
+        this.remoteShell = of.remoteShell;
         this.writesInPlace = of.writesInPlace;
         this.endpoint = of.endpoint;
         this.batch = batch;
     }
 
     RsyncArgs(String rsync, Watch watch, Target target) {
+        this(rsync, watch, target, null);
+    }
+
+    /**
+     * @param remoteShell rsync's {@code -e} of an ssh target ({@link SshCommand#rsyncShell}); an ssh target has one
+     *                    (rsync's default ssh would trust whatever ~/.ssh says)
+     */
+    RsyncArgs(String rsync, Watch watch, Target target, String remoteShell) {
         this.common = new ArrayList<>();
-        this.endpoint = target.endpoint();
         this.batch = null;
         String root = watch.source().toAbsolutePath().normalize().toString();
         this.source = root.endsWith("/") ? root : root + "/";
         this.destination = target.endpoint().rsyncDestination();
+        this.endpoint = target.endpoint();
         this.tempDir = tempDir(target.endpoint());
+        if (endpoint instanceof Target.Ssh && remoteShell == null) throw new IllegalArgumentException("an ssh target needs its ssh command");
+        this.remoteShell = endpoint instanceof Target.Ssh ? List.of("-e", remoteShell) : List.of();
         Watch.RsyncOptions o = watch.rsync();
         common.add(rsync);
+        common.addAll(this.remoteShell);
         common.add("-a");
         common.add("--stats");
         // quick check with nanoseconds: a same-size rewrite within the second of the last push is not "unchanged"
         // (whole-second comparison lost such a change in the churn benchmark). Receivers older than 3.1.3 ignore it.
-        common.add("--modify-window=-1");
+        // Not over ssh: rsync sends it to the server as "-@-1", which rrsync's option table refuses (a number, no sign);
+        // paths an event named are sent regardless (--ignore-times), so only a full sync compares by whole seconds.
+        if (!(endpoint instanceof Target.Ssh)) common.add("--modify-window=-1");
         if (o.compress()) common.add("-z");
         if (o.bwlimitKbps() > 0) common.add("--bwlimit=" + o.bwlimitKbps());
         if (!o.timeout().isZero()) common.add("--timeout=" + Math.max(1, o.timeout().toSeconds()));
@@ -85,7 +101,8 @@ final class RsyncArgs {
      * The target's {@code .agent/tmp/}, absolute: rsync then writes every file into it and renames it into place (a
      * rename on the same file system), so a receiver killed mid-file leaves its temp file there, never in the mirror.
      * A daemon takes an absolute temp dir as relative to its module (a relative one is resolved against the
-     * destination directory, and a daemon strips its "..": it could not serve a push into a subdirectory).
+     * destination directory, and a daemon strips its "..": it could not serve a push into a subdirectory); over ssh
+     * the path is the remote one, which rrsync reads inside the account's directory (and refuses "..", too).
      */
     private static String tempDir(Target.Endpoint endpoint) {
         return Layout.reserved(endpoint, "tmp");
@@ -102,6 +119,12 @@ final class RsyncArgs {
         argv.add("--out-format=" + Itemized.OUT_FORMAT);
     }
 
+    /** The target's root as an absolute path on its side, ending in '/' (not for a daemon: its paths are the module's). */
+    private static String remoteRoot(Target.Endpoint endpoint) {
+        String root = endpoint instanceof Target.Ssh s ? s.path() : ((Target.Local) endpoint).path().toString();
+        return root.endsWith("/") ? root : root + "/";
+    }
+
     /**
      * Makes the target's {@code .agent/tmp/} exist (rsync does not create a temp dir) and empty (a killed receiver's
      * temp files): the source root alone, every name excluded, sent into it with --delete-excluded. Run only while no
@@ -110,6 +133,7 @@ final class RsyncArgs {
     List<String> prepare() {
         List<String> argv = new ArrayList<>();
         argv.add(common.get(0));
+        argv.addAll(remoteShell);
         argv.add("-r");
         argv.add("--mkpath");
         argv.add("--delete");
@@ -144,6 +168,12 @@ final class RsyncArgs {
     List<String> probe() {
         List<String> argv = new ArrayList<>();
         argv.add(common.get(0));
+        if (endpoint instanceof Target.Ssh) {
+            // a dry push of the source's root alone: an account that may only write (rrsync -wo) refuses a listing
+            argv.addAll(remoteShell);
+            argv.addAll(List.of("--dry-run", "-d", "--exclude=*", "--timeout=10", source, destination));
+            return argv;
+        }
         argv.add("--list-only");
         argv.add("--exclude=*");
         argv.add("--timeout=10");
@@ -221,8 +251,9 @@ final class RsyncArgs {
         } else if (delete) {
             argv.add("--delete");
         }
-        int depth = to.split("/").length;
-        argv.add((writesInPlace ? "--copy-dest=" : "--link-dest=") + "../".repeat(depth) + from);
+        // relative to the destination; over ssh absolute on its side: rrsync refuses "..", and reads "/" as its root
+        String basis = endpoint instanceof Target.Ssh ? remoteRoot(endpoint) + from : "../".repeat(to.split("/").length) + from;
+        argv.add((writesInPlace ? "--copy-dest=" : "--link-dest=") + basis);
         argv.add(source + to + "/");
         argv.add(destination + to + "/");
         return argv;

@@ -24,6 +24,9 @@ enum RsyncExit {
             return DELETES_REFUSED;
         // the target's .agent/tmp/ is gone (removed by hand, a fresh module): the next attempt prepares it again
         if (exit == 1 && stderr != null && stderr.contains("The temp-dir does not exist")) return TRANSIENT;
+        // over ssh, rsync reports every failure of the connection alike (255, 12): ssh's own words tell them apart
+        java.util.Optional<SshExit> ssh = SshExit.classify(exit, stderr);
+        if (ssh.isPresent()) return ssh.get().permanent() ? PERMANENT : TRANSIENT;
         switch (exit) {
             case 0:
             case 24:

@@ -100,7 +100,7 @@ final class Settlement {
                 pauseAlert = DeleteGuard.HELD + "a full sync stopped deleting at max_delete (" + lastLine(r.error()) + ")";
             } else if (outcome == RsyncExit.PERMANENT && pause == null) {
                 pause = PauseState.Reason.ERROR;
-                pauseAlert = error;
+                pauseAlert = SshExit.classify(r.exit(), r.rawError()).map(k -> k.alert(r.error())).orElse(error);
             } else if (RsyncExit.needsAttention(r.exit(), r.rawError())) {
                 attention = error;
             }

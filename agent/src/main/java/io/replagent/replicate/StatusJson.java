@@ -77,6 +77,7 @@ final class StatusJson {
         audit(t.lastAudit());
         out.append(",\"history\":");
         history(t.history());
+        transport(t.transport());
         out.append('}');
     }
 
@@ -93,6 +94,21 @@ final class StatusJson {
                 .append(",\"oldest\":").append(quote(h.oldest()))
                 .append(",\"measured_at\":").append(quote(instant(h.measuredAt())))
                 .append(",\"error\":").append(quote(h.error()))
+                .append('}');
+    }
+
+    private void transport(ReplicationStatus.Transport t) {
+        out.append(",\"transport\":").append(quote(t == null ? null : t.kind())).append(",\"ssh\":");
+        ReplicationStatus.SshStatus s = t == null ? null : t.ssh();
+        if (s == null) {
+            out.append("null");
+            return;
+        }
+        out.append("{\"pinned\":[");
+        for (int i = 0; i < s.pinned().size(); i++) out.append(i > 0 ? "," : "").append(quote(s.pinned().get(i)));
+        out.append("],\"host_key\":").append(quote(s.hostKey()))
+                .append(",\"last_handshake\":").append(quote(instant(s.lastHandshake())))
+                .append(",\"handshakes\":").append(s.handshakes())
                 .append('}');
     }
 

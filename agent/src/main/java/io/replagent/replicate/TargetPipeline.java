@@ -5,9 +5,11 @@ import io.replagent.state.Target;
 import io.replagent.state.Watch;
 import io.replagent.tree.Change;
 
+import io.replagent.state.PublicKey;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.LongSupplier;
 
@@ -22,9 +24,17 @@ final class TargetPipeline {
     static final int PER_DIRECTORY = 1000;
     static final int TOTAL = 100_000;
 
-    /** What the shell needs around it: how rsync runs, time, logging, the live tail, the queue file. */
+    /**
+     * What the shell needs around it: how rsync runs, time, logging, the live tail, the queue file, and for an ssh
+     * target its shared connection (null for the others).
+     */
     record Parts(RsyncRunner runner, Backoff backoff, Log log, ActivityLog activity, QueueFile queueFile,
-                 LongSupplier nanos, Clock clock) {}
+                 LongSupplier nanos, Clock clock, SshConnection ssh) {
+        Parts(RsyncRunner runner, Backoff backoff, Log log, ActivityLog activity, QueueFile queueFile, LongSupplier nanos,
+              Clock clock) {
+            this(runner, backoff, log, activity, queueFile, nanos, clock, null);
+        }
+    }
 
     private final String watchName;
     private final Watch watch;
@@ -49,7 +59,7 @@ final class TargetPipeline {
         this.watch = watch;
         this.target = target;
         this.parts = parts;
-        this.args = new RsyncArgs("rsync", watch, target);
+        this.args = new RsyncArgs("rsync", watch, target, parts.ssh() == null ? null : parts.ssh().command().rsyncShell());
         this.policy = new BatchPolicy(watch.delay(), watch.maxDelays());
         this.state = new TargetState(watch, parts.nanos().getAsLong());
         this.runner = new JobRunner(parts.runner(), watch.maxProcesses(), "rsync-" + watchName + "-" + target.name());
@@ -160,11 +170,13 @@ final class TargetPipeline {
         withLock(() -> { });
     }
 
-    /** Waits for the running rsyncs up to {@code grace}, then saves what is undelivered (and uploads the journal). */
+    /** Waits for the running rsyncs up to {@code grace}, then saves what is undelivered (and uploads the journal), and
+     * ends the ssh connection. */
     void finish(Duration grace) {
         runner.shutdown(grace.toMillis());
         saveQueue();
         if (history != null) history.stop();
+        closeConnection();
     }
 
     /** The history's background work (journal upload when idle, a local target's retention), every few seconds. */
@@ -175,6 +187,16 @@ final class TargetPipeline {
             busy = state.syncing || !state.delivered();
         }
         history.housekeeping(parts.clock().instant(), delivery.lastBatchEnd(), busy);
+    }
+
+    /** Ends an ssh target's shared connection (another target sharing it opens it again when it needs it). */
+    void closeConnection() {
+        if (parts.ssh() == null) return;
+        try {
+            parts.ssh().close();
+        } catch (IOException e) {
+            log("debug", "ssh -O exit: " + e.getMessage());
+        }
     }
 
     /** Saves the queue when work waits on a target that is not delivering (paused, retrying), so kill -9 loses nothing. */
@@ -222,12 +244,27 @@ final class TargetPipeline {
         synchronized (lock) {
             state.inFlight = runner.inFlight();
             return state.status(name(), target.endpoint().rsyncDestination(), stopping, nowNanos, parts.clock().instant(),
-                    history == null ? null : history.status());
+                    history == null ? null : history.status()).with(transport());
         }
+    }
+
+    /** How the target is reached, for status and doctor: the ssh connection's last handshake and host key. */
+    private ReplicationStatus.Transport transport() {
+        Target.Endpoint e = target.endpoint();
+        if (!(e instanceof Target.Ssh ssh)) return new ReplicationStatus.Transport(e instanceof Target.Daemon ? "rsyncd" : "local", null);
+        List<String> pinned = ssh.access().hostKeys().stream().map(k -> PublicKey.parse(k).fingerprint()).toList();
+        Optional<SshConnection.Handshake> last = parts.ssh().lastHandshake();
+        return new ReplicationStatus.Transport("ssh", new ReplicationStatus.SshStatus(pinned,
+                last.map(SshConnection.Handshake::fingerprint).orElse(null), last.map(SshConnection.Handshake::at).orElse(null),
+                parts.ssh().handshakes()));
     }
 
     /** Connects and authenticates as a push would, changing nothing: empty when the target answers, else rsync's error. */
     Optional<String> probe() {
+        if (parts.ssh() != null) {
+            Optional<String> down = Delivery.connect(parts.ssh()).map(r -> "ssh exit " + r.exit() + ": " + r.error());
+            if (down.isPresent()) return down;
+        }
         RsyncRunner.Result result = parts.runner().run(args.probe(), null);
         if (result.exit() == 0) return Optional.empty();
         return Optional.of("rsync exit " + result.exit() + (result.error().isEmpty() ? "" : ": " + result.error()));

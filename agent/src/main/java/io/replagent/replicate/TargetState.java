@@ -198,6 +198,7 @@ final class TargetState {
         return pending.isEmpty() && moves.isEmpty() && !pauses.paused();
     }
 
+    /** The target's status; its transport is the pipeline's to say ({@link ReplicationStatus.TargetStatus#with}). */
     ReplicationStatus.TargetStatus status(String name, String destination, boolean stopping, long nowNanos, Instant at) {
         return status(name, destination, stopping, nowNanos, at, null);
     }
@@ -219,7 +220,8 @@ final class TargetState {
         PauseState.Reason reason = pauses.reason();
         return new ReplicationStatus.TargetStatus(name, destination, state, reason == null ? null : reason.key(), alert,
                 pending.size() + moves.size(), Math.max(0, oldest), inFlight, lastSuccess, attempt, retries, nextRetry,
-                shown, failures.size(), bytes, files, runs, batches, lastAudit == null ? null : audit(lastAudit), history);
+                shown, failures.size(), bytes, files, runs, batches, lastAudit == null ? null : audit(lastAudit), history,
+                null);
     }
 
     private static ReplicationStatus.AuditStatus audit(Audit.Result a) {

@@ -21,6 +21,7 @@ final class Binder {
     static final String STATE_DIR = "/var/lib/agent";
     static final String CONTROL_SOCKET = "/run/agent/agent.sock";
     static final String SYSCTL_FILE = "/etc/sysctl.d/90-agent-inotify.conf";
+    static final String RUN_AS = "rsync";
     static final String CONFIG_FILE = "/etc/rsyncd.conf";
     static final String SECRETS_FILE = "/etc/rsync.password";
     /** Not the distribution daemon's /run/rsyncd.pid (= /var/run/rsyncd.pid): the two daemons would share it. */
@@ -70,7 +71,7 @@ final class Binder {
                 path(s, "log_file", LOG_FILE),
                 s.path("port").asInt(873),
                 string(s, "address", "0.0.0.0"),
-                string(s, "run_as", "rsync"),
+                string(s, "run_as", RUN_AS),
                 s.path("use_chroot").asBoolean(true),
                 s.path("max_connections").asInt(200),
                 duration(s, "timeout", "300s"),
@@ -78,7 +79,19 @@ final class Binder {
                 modules,
                 new Server.Daemon(enumOf(Server.Daemon.Manage.class, daemon, "manage", "process"),
                         string(daemon, "systemd_unit", Server.Daemon.DEFAULT_UNIT)),
-                extra(s.path("extra")));
+                extra(s.path("extra")),
+                sshAccounts(s.path("ssh_accounts")));
+    }
+
+    private static List<Server.SshAccount> sshAccounts(JsonNode accounts) {
+        List<Server.SshAccount> bound = new ArrayList<>();
+        accounts.forEach(a -> {
+            String user = a.path("user").stringValue();
+            bound.add(new Server.SshAccount(user, path(a, "home", "/home/" + user), path(a, "path", null),
+                    Integer.parseInt(string(a, "mode", "0755"), 8), strings(a.path("authorized_keys")),
+                    a.path("read_only").asBoolean(false), a.path("write_only").asBoolean(false)));
+        });
+        return bound;
     }
 
     private static Server.Module module(JsonNode m) {
@@ -116,7 +129,10 @@ final class Binder {
     private static Client client(JsonNode c) {
         List<Client.PasswordFile> files = new ArrayList<>();
         c.path("password_files").forEach(f -> files.add(new Client.PasswordFile(path(f, "path", null), secret(f.path("password")))));
-        return new Client(files);
+        List<Client.SshKey> keys = new ArrayList<>();
+        c.path("ssh_keys").forEach(k -> keys.add(new Client.SshKey(path(k, "path", null), k.path("generate").asBoolean(true),
+                string(k, "comment", ""))));
+        return new Client(files, keys);
     }
 
     private static Watch watch(JsonNode w) {
@@ -146,6 +162,7 @@ final class Binder {
 
     private static Target target(JsonNode t) {
         Target.Endpoint endpoint = TargetUrl.parse(t.path("url").stringValue());
+        if (endpoint instanceof Target.Ssh ssh) endpoint = ssh.withAccess(sshAccess(t));
         return new Target(t.has("name") ? t.path("name").stringValue() : TargetUrl.defaultName(endpoint),
                 endpoint,
                 t.has("password_file") ? Optional.of(path(t, "password_file", null)) : Optional.empty(),
@@ -160,6 +177,16 @@ final class Binder {
         JsonNode size = h.path("max_size");
         return Optional.of(new Retention(h.has("keep") ? Retention.age(h.path("keep").stringValue()) : Duration.ZERO,
                 h.path("max_versions").asInt(0), size.isMissingNode() ? 0 : Retention.size(size.asString())));
+    }
+
+    private static Target.SshAccess sshAccess(JsonNode t) {
+        JsonNode hostKey = t.path("host_key");
+        List<String> hostKeys = hostKey.isString() ? List.of(hostKey.stringValue()) : strings(hostKey);
+        Map<String, String> options = new LinkedHashMap<>();
+        t.path("ssh_options").forEachEntry((name, value) ->
+                options.put(name, value.isBoolean() ? (value.booleanValue() ? "yes" : "no") : value.asString()));
+        return new Target.SshAccess(Optional.of(path(t, "identity_file", null)), hostKeys,
+                t.has("known_hosts") ? Optional.of(path(t, "known_hosts", null)) : Optional.empty(), options);
     }
 
     private static Watch.DeleteGuard deleteGuard(JsonNode guard) {

@@ -166,9 +166,13 @@ final class HostCheck {
             entry(f.path("path"), at + "/path", "password file", null, true).ifPresent(own::add);
             secretFile(f.path("password"), at + "/password", own);
         });
+        each(state.path("client").path("ssh_keys"), "/client/ssh_keys", (k, at) ->
+                entry(k.path("path"), at + "/path", "ssh key", null, true).ifPresent(own::add));
         each(state.path("watches"), "/watches", (w, at) -> each(w.path("targets"), at + "/targets", (t, where) -> {
             entry(t.path("password_file"), where + "/password_file", "password_file").ifPresent(own::add);
             secretFile(t.path("password"), where + "/password", own);
+            entry(t.path("identity_file"), where + "/identity_file", "identity_file").ifPresent(own::add);
+            entry(t.path("known_hosts"), where + "/known_hosts", "known_hosts").ifPresent(own::add);
         }));
         return own;
     }

@@ -42,19 +42,32 @@ final class Reroot {
                     m.mode(), m.readOnly(), m.writeOnly(), m.list(), m.authUsers(), m.hostsAllow(), m.hostsDeny(),
                     m.maxConnections(), m.timeout(), m.uid(), m.gid(), m.useChroot(), m.refuseOptions(), m.ignoreErrors(),
                     m.fakeSuper(), m.incomingChmod(), m.exclude(), m.transferLogging(), m.extra(), m.history())).toList();
+            List<Server.SshAccount> accounts = v.sshAccounts().stream().map(a -> new Server.SshAccount(a.user(), of(a.home()),
+                    of(a.path()), a.mode(), a.authorizedKeys(), a.readOnly(), a.writeOnly())).toList();
             return new Server(of(v.configFile()), of(v.secretsFile()), of(v.pidFile()), of(v.lockFile()), of(v.logFile()),
                     v.port(), v.address(), v.runAs(), v.useChroot(), v.maxConnections(), v.timeout(), users, modules,
-                    v.daemon(), v.extra());
+                    v.daemon(), v.extra(), accounts);
         }
 
         Client client(Client c) {
             return new Client(c.passwordFiles().stream()
-                    .map(f -> new Client.PasswordFile(of(f.path()), secret(f.password()))).toList());
+                    .map(f -> new Client.PasswordFile(of(f.path()), secret(f.password()))).toList(),
+                    c.sshKeys().stream().map(k -> new Client.SshKey(of(k.path()), k.generate(), k.comment())).toList());
+        }
+
+        /** A local target's directory and an ssh target's key files are here; a remote path is not. */
+        Target.Endpoint endpoint(Target.Endpoint e) {
+            if (e instanceof Target.Local l) return new Target.Local(of(l.path()));
+            if (e instanceof Target.Ssh s) {
+                Target.SshAccess a = s.access();
+                return s.withAccess(new Target.SshAccess(a.identityFile().map(this::of), a.hostKeys(),
+                        a.knownHosts().map(this::of), a.options()));
+            }
+            return e;
         }
 
         Watch watch(Watch w) {
-            List<Target> targets = w.targets().stream().map(t -> new Target(t.name(),
-                    t.endpoint() instanceof Target.Local l ? new Target.Local(of(l.path())) : t.endpoint(),
+            List<Target> targets = w.targets().stream().map(t -> new Target(t.name(), endpoint(t.endpoint()),
                     t.passwordFile().map(this::of), t.password().map(this::secret), t.history())).toList();
             return w.withSource(of(w.source())).withTargets(targets);
         }

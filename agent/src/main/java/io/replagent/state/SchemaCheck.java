@@ -66,8 +66,14 @@ final class SchemaCheck {
         }
     }
 
-    /** With a "did you mean"; an rsyncd parameter in extra that has a first-class key is pointed to that key. */
+    /**
+     * With a "did you mean"; an rsyncd parameter in extra that has a first-class key is pointed to that key; a key the
+     * schema lists under {@code x-set-by-agent} (an annotation editors ignore) says why it cannot be given.
+     */
     private static String unknownKey(String key, JsonNode owner, JsonNode enclosing) {
+        for (String reserved : owner.path("x-set-by-agent").propertyNames()) {
+            if (reserved.equalsIgnoreCase(key)) return key + " is set by the agent: " + owner.path("x-set-by-agent").path(reserved).stringValue();
+        }
         String hint = Hints.didYouMean(key, owner.path("properties").propertyNames());
         if (hint.isEmpty() && enclosing.path("properties").path("extra").equals(owner)) {
             String firstClass = Hints.didYouMean(key, enclosing.path("properties").propertyNames());

@@ -25,11 +25,14 @@ final class SemanticCheck {
     private final Problems problems;
     private final Map<String, String> env;
     private final boolean readableByOthers;
+    private final SshChecks ssh;
+    private String stateDir;
 
     private SemanticCheck(Problems problems, Map<String, String> env, boolean readableByOthers) {
         this.problems = problems;
         this.env = env;
         this.readableByOthers = readableByOthers;
+        this.ssh = new SshChecks(problems);
     }
 
     /**
@@ -47,12 +50,16 @@ final class SemanticCheck {
             problems.error("/settings/control_socket", "a Unix socket path is limited to " + MAX_SOCKET_PATH_BYTES + " bytes");
         }
         server(root.path("server"));
+        ssh.accounts(root.path("server"), "/server/ssh_accounts");
         Set<String> passwordFiles = new HashSet<>();
         forEach(root.path("client").path("password_files"), "/client/password_files", (file, at) -> {
             secret(file.path("password"), at + "/password");
             String path = text(file.path("path"));
             if (path != null && StatePath.lexical(path) != null) passwordFiles.add(StatePath.lexical(path).toString());
         });
+        ssh.keys(root.path("client").path("ssh_keys"), "/client/ssh_keys");
+        JsonNode dir = root.path("settings").path("state_dir");
+        stateDir = dir.isMissingNode() ? Binder.STATE_DIR : text(dir);
         watches(root.path("watches"), passwordFiles);
         HistoryCheck.check(root, problems);
     }
@@ -114,7 +121,7 @@ final class SemanticCheck {
         Set<String> names = new HashSet<>();
         forEach(targets, pointer, (target, at) -> {
             String url = text(target.path("url"));
-            if (url == null || !(url.startsWith("rsync://") || url.startsWith("/"))) return;
+            if (url == null || !(url.startsWith("rsync://") || url.startsWith("ssh://") || url.startsWith("/"))) return;
             Target.Endpoint endpoint;
             try {
                 endpoint = TargetUrl.parse(url);
@@ -126,6 +133,11 @@ final class SemanticCheck {
             if (name != null && !names.add(name)) {
                 problems.error(at, "two targets named '" + name + "' in this watch: set distinct names");
             }
+            if (endpoint instanceof Target.Ssh) {
+                ssh.target(target, at, url, stateDir);
+                return;
+            }
+            ssh.notSsh(target, at);
             boolean hasPassword = target.has("password") || target.has("password_file");
             if (target.has("password") && target.has("password_file")) {
                 problems.error(at + "/password", "give password or password_file, not both");

@@ -13,6 +13,7 @@ import java.util.Optional;
  * @param maxConnections daemon-wide cap, 0 = unlimited
  * @param timeout        I/O timeout of daemon connections, {@link Duration#ZERO} = none
  * @param extra          other rsyncd global parameters, by their rsyncd.conf name
+ * @param sshAccounts    restricted ssh accounts: the ssh counterpart of modules (the host's sshd is not configured)
  */
 public record Server(
         Path configFile,
@@ -29,12 +30,38 @@ public record Server(
         List<User> users,
         List<Module> modules,
         Daemon daemon,
-        Map<String, String> extra) {
+        Map<String, String> extra,
+        List<SshAccount> sshAccounts) {
 
     public Server {
         users = List.copyOf(users);
         modules = List.copyOf(modules);
         extra = Map.copyOf(extra);
+        sshAccounts = List.copyOf(sshAccounts);
+    }
+
+    /** A server without ssh accounts. */
+    public Server(Path configFile, Path secretsFile, Path pidFile, Path lockFile, Path logFile, int port, String address,
+                  String runAs, boolean useChroot, int maxConnections, Duration timeout, List<User> users,
+                  List<Module> modules, Daemon daemon, Map<String, String> extra) {
+        this(configFile, secretsFile, pidFile, lockFile, logFile, port, address, runAs, useChroot, maxConnections, timeout,
+                users, modules, daemon, extra, List.of());
+    }
+
+    /**
+     * A system account whose every key may only run rsync restricted to {@code path} ({@code rrsync}).
+     *
+     * @param home           its home directory, 0700 (sshd reads {@code .ssh/authorized_keys} there)
+     * @param path           the directory its keys may reach, created and owned by it like a module directory
+     * @param mode           the mode of {@code path}
+     * @param authorizedKeys public keys ({@code type base64 [comment]}); the agent adds the restrictions
+     * @param readOnly       the keys may only read (restores, audits); with writeOnly they may only write
+     */
+    public record SshAccount(String user, Path home, Path path, int mode, List<String> authorizedKeys,
+                             boolean readOnly, boolean writeOnly) {
+        public SshAccount {
+            authorizedKeys = List.copyOf(authorizedKeys);
+        }
     }
 
     /** An rsync daemon user (a line of the secrets file). */

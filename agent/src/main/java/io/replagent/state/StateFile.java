@@ -91,6 +91,7 @@ public final class StateFile {
         SchemaCheck.check(parsed.root(), problems);
         SemanticCheck.check(parsed.root(), problems, env, readableByOthers);
         HostCheck.check(parsed.root(), problems, root, kernel);
+        SshHostCheck.check(parsed.root(), problems, root);
         if (problems.hasErrors()) throw new InvalidStateException(problems.sorted());
         return new Loaded(resolveSources(Reroot.apply(Binder.bind(parsed.root()), root)), problems.warnings(), content);
     }

@@ -84,7 +84,8 @@ public final class HostFiles {
             PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_READ,
             PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_READ};
 
-    static int toMode(Set<PosixFilePermission> permissions) {
+    /** The permission bits as a mode number (0600). */
+    public static int toMode(Set<PosixFilePermission> permissions) {
         int mode = 0;
         for (int bit = 0; bit < BITS.length; bit++) if (permissions.contains(BITS[bit])) mode |= 1 << bit;
         return mode;

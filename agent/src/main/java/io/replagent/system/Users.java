@@ -17,6 +17,13 @@ public final class Users {
     /** The shell and home a daemon account gets: it never logs in and owns no files outside the modules. */
     public static final String NO_LOGIN_SHELL = "/usr/sbin/nologin";
     public static final String NO_HOME = "/nonexistent";
+    /**
+     * The shell of an ssh account: sshd runs even a forced command through the login shell, so nologin would refuse
+     * it ("This account is currently not available"); the forced command is what keeps the account from a shell.
+     */
+    public static final String SSH_ACCOUNT_SHELL = "/bin/sh";
+    /** A password field that matches no password and is not "locked" ('!'): sshd without PAM refuses locked accounts. */
+    public static final String NO_PASSWORD = "*";
 
     private final Processes processes;
 
@@ -36,6 +43,26 @@ public final class Users {
         Processes.Result r = processes.run(List.of("useradd", "--system", "--user-group", "--no-create-home",
                 "--home-dir", NO_HOME, "--shell", NO_LOGIN_SHELL, "--comment", "rsync daemon (agent)", "--", name));
         if (!r.ok()) throw new IOException("useradd " + name + ": " + r.firstLine());
+    }
+
+    /**
+     * Creates a system user for ssh key logins: its own group, {@link #SSH_ACCOUNT_SHELL}, the given home (not
+     * created: the converger makes it with its mode), and no password that could ever match.
+     */
+    public void createSshAccount(String name, String home) throws IOException {
+        Processes.Result r = processes.run(List.of("useradd", "--system", "--user-group", "--no-create-home",
+                "--home-dir", home, "--shell", SSH_ACCOUNT_SHELL, "--password", NO_PASSWORD,
+                "--comment", "ssh account for rsync (agent)", "--", name));
+        if (!r.ok()) throw new IOException("useradd " + name + ": " + r.firstLine());
+    }
+
+    /** The password field of the shadow entry ({@code *}, {@code !...} when locked, a hash), empty when there is none. */
+    public Optional<String> passwordField(String name) throws IOException {
+        Processes.Result r = processes.run(List.of("getent", "shadow", "--", name));
+        if (r.exit() == 2) return Optional.empty();
+        if (!r.ok()) throw new IOException("getent shadow " + name + ": " + r.firstLine());
+        String[] f = r.out().strip().split(":", -1);
+        return f.length > 1 ? Optional.of(f[1]) : Optional.empty();
     }
 
     static User parse(String passwdLine) throws IOException {

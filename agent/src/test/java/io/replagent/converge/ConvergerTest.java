@@ -228,4 +228,31 @@ class ConvergerTest {
         assertEquals("server.users.a.password: secret env:NOT_SET_ANYWHERE is not set", errors.get(0).toString());
         assertFalse(plan.toString().contains("literal-value"));
     }
+
+    /** The ssh side of a source host: its key planned and output, the key files it does not manage checked, never written. */
+    @Test void aClientWithSshTargetsPlansItsKeyAndChecksTheFilesItDoesNotManage() {
+        host = Fixtures.host(root.resolve("proc-sys"));
+        Path key = root.resolve("etc/agent/id_ed25519");
+        Path operatorsKey = root.resolve("home/op/id");
+        Path knownHosts = root.resolve("etc/agent/known_hosts");
+        Target.Endpoint generated = new Target.Ssh("backup", "127.0.0.1", 22, "/",
+                new Target.SshAccess(Optional.of(key), List.of(PublicKeyFixture.ED25519), Optional.empty(), Map.of()));
+        Target.Endpoint kept = new Target.Ssh("backup", "127.0.0.1", 2222, "/",
+                new Target.SshAccess(Optional.of(operatorsKey), List.of(), Optional.of(knownHosts), Map.of()));
+        State state = new State(1, Fixtures.settings(root, Fixtures.checkLimits()), Optional.empty(),
+                Optional.of(new io.replagent.state.Client(List.of(), List.of(new io.replagent.state.Client.SshKey(key, true, "")))),
+                List.of(watch(root.resolve("src"), 2, generated)));
+        Watch w = state.watches().get(0);
+        state = new State(1, state.settings(), state.server(), state.client(), List.of(new Watch(w.name(), w.source(),
+                List.of(w.targets().get(0), new Target("kept", kept, Optional.empty(), Optional.empty())), w.events(), w.delay(),
+                w.maxDelays(), w.maxProcesses(), w.delete(), w.exclude(), w.init(), w.rsync(), w.fullSyncInterval(), w.maxDelete(),
+                w.auditInterval())));
+        Plan plan = Converger.of(state, host).plan();
+        assertEquals(List.of("ssh_key[" + key + "]", "ssh_identity[" + operatorsKey + "]",
+                "ssh_known_hosts[" + knownHosts + "]"), List.copyOf(plan.byResource().keySet()));
+        assertEquals(List.of(Action.CREATE, Action.BLOCKED, Action.BLOCKED),
+                plan.changes().stream().map(Change::action).toList());
+        assertEquals(Map.of("ssh_key[" + key + "]", SshKey.KNOWN_AFTER_APPLY), plan.outputs());
+        assertFalse(Files.exists(key), "plan writes nothing");
+    }
 }

@@ -69,6 +69,18 @@ class PlanRendererTest {
         assertEquals("No changes. The host matches the state.\n", text(out));
     }
 
+    @Test void outputsFollowThePlanAsTerraformShowsThem() {
+        Plan plan = new Plan(List.of(), List.of(), java.util.Map.of("ssh_key[/etc/agent/id_ed25519]", PublicKeyFixture.ED25519 + " nfs-31"));
+        renderer.text(plan, new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
+        assertEquals("No changes. The host matches the state.\n\nOutputs:\n  ssh_key[/etc/agent/id_ed25519] = "
+                + PublicKeyFixture.ED25519 + " nfs-31\n", text(out));
+        out.reset();
+        renderer.json(plan, new PrintStream(out, true, StandardCharsets.UTF_8));
+        assertEquals("{\"@level\":\"info\",\"@message\":\"Outputs: 1\",\"@module\":\"agent\",\"@timestamp\":\"2026-01-02T03:04:05Z\","
+                + "\"type\":\"outputs\",\"outputs\":{\"ssh_key[/etc/agent/id_ed25519]\":{\"sensitive\":false,\"value\":\""
+                + PublicKeyFixture.ED25519 + " nfs-31\"}}}", text(out).lines().toList().get(1));
+    }
+
     @Test void jsonIsAVersionLineThenChangesThenASummary() {
         renderer.json(new Plan(PLAN.changes().subList(0, 4), List.of()), new PrintStream(out, true, StandardCharsets.UTF_8));
         List<String> lines = text(out).lines().toList();

@@ -64,6 +64,24 @@ class StatusRulesTest {
         assertEquals(expected, found.stream().filter(f -> f.startsWith("target.")).toList());
     }
 
+    /** An ssh target's connection is a finding of its own, for status and doctor: the key that passed, and when. */
+    @Test
+    void anSshTargetNamesItsHostKeyAndLastHandshake() {
+        String ssh = "\"transport\":\"ssh\",\"ssh\":{\"pinned\":[\"SHA256:a\"],\"host_key\":\"SHA256:a\","
+                + "\"last_handshake\":\"2026-11-27T02:00:00Z\",\"handshakes\":2}";
+        List<Finding> found = StatusRules.of(status(ssh), LIMITS);
+        assertEquals(List.of("target.ok ok", "transport.ssh ok"), verdicts(status(ssh), LIMITS));
+        assertEquals("transport data/b", found.get(1).check());
+        assertEquals("ssh, host key SHA256:a (pinned by host_key), last handshake 2026-11-27T02:00:00Z (2 since the agent started)",
+                found.get(1).cause());
+        assertEquals("ssh, host key SHA256:c (from known_hosts), last handshake 2026-11-27T02:00:00Z (2 since the agent started)",
+                StatusRules.of(status(ssh.replace("\"host_key\":\"SHA256:a\"", "\"host_key\":\"SHA256:c\"")), LIMITS).get(1).cause());
+        String none = "\"transport\":\"ssh\",\"ssh\":{\"pinned\":[\"SHA256:a\",\"SHA256:b\"],\"host_key\":null,"
+                + "\"last_handshake\":null,\"handshakes\":0}";
+        assertEquals("ssh, no handshake yet; pinned host key(s): SHA256:a, SHA256:b", StatusRules.of(status(none), LIMITS).get(1).cause());
+        assertEquals(List.of("target.ok ok"), verdicts(status("\"transport\":\"rsyncd\",\"ssh\":null"), LIMITS), "a daemon: nothing more");
+    }
+
     @Test
     void causesAndFixesNameTheTargetAndCarryRsyncsWords() {
         Finding f = StatusRules.of(status("\"state\":\"paused\",\"pause_reason\":\"error\",\"alert\":\"@ERROR: auth failed on module data\""),

@@ -91,6 +91,90 @@ class RsyncArgsTest {
         assertTrue(off.full(true, -1, true).stream().noneMatch(x -> x.startsWith("--backup")), "no history: no backup");
     }
 
+    /** Over ssh, every rsync (pushes, moves, the temp dir, the audit, the probe) goes through the target's one ssh. */
+    @SuppressWarnings("unchecked")
+    @Test void anSshTargetsArgvTable() {
+        Target ssh = new Target("s", new Target.Ssh("backup", "h", 2222, "/srv/nfs", Target.SshAccess.NONE), Optional.empty(), Optional.empty());
+        RsyncArgs a = new RsyncArgs("rsync", watch(ssh), ssh, "ssh -F /cfg -p 2222");
+        List<String> common = List.of("rsync", "-e", "ssh -F /cfg -p 2222", "-a", "--stats", "-z", "--bwlimit=500",
+                "--timeout=30", "--numeric-ids", "--exclude=*.swp", "--exclude=-x");
+        String dest = "backup@h:/srv/nfs/";
+        String temp = "--temp-dir=/srv/nfs/.agent/tmp";
+        Object[][] cases = {
+                {a.full(true, -1, true), List.of(temp, "--delete", "/src/", dest)},
+                {a.list(true, RsyncArgs.Check.NAMED, false), List.of(temp, "--ignore-times", "-r", "--from0", "--files-from=-",
+                        "--delete", "--delete-missing-args", "/src/", dest)},
+                // the basis absolute on the remote side: rrsync refuses "..", and reads it inside the account
+                {a.moved("a/b", "c/d e", true), List.of(temp, "--delete", "--link-dest=/srv/nfs/a/b", "/src/c/d e/", dest + "c/d e/")},
+                {a.audit(), List.of("--checksum", "--dry-run", "--delete", "--out-format=%i %n", "/src/", dest)},
+        };
+        for (Object[] c : cases) {
+            List<String> argv = new java.util.ArrayList<>((List<String>) c[0]);
+            argv.remove("--exclude=/.agent/");
+            assertEquals(common, argv.subList(0, common.size()));
+            assertEquals(c[1], argv.subList(common.size(), argv.size()));
+        }
+        assertEquals(List.of("rsync", "-e", "ssh -F /cfg -p 2222", "-r", "--mkpath", "--delete", "--delete-excluded", "--exclude=*",
+                "--timeout=30", "/src/", dest + ".agent/tmp/"), a.prepare());
+        // a dry push of nothing: an account that may only write (rrsync -wo) refuses the daemon's --list-only
+        assertEquals(List.of("rsync", "-e", "ssh -F /cfg -p 2222", "--dry-run", "-d", "--exclude=*", "--timeout=10", "/src/", dest),
+                a.probe());
+        Target root = new Target("r", new Target.Ssh("backup", "h", 22, "/", Target.SshAccess.NONE), Optional.empty(), Optional.empty());
+        RsyncArgs atRoot = new RsyncArgs("rsync", watch(root), root, "ssh");
+        assertTrue(atRoot.moved("a", "b", false).containsAll(List.of("--temp-dir=/.agent/tmp", "--link-dest=/a")));
+        assertEquals("an ssh target needs its ssh command",
+                org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new RsyncArgs("rsync", watch(root), root)).getMessage(),
+                "never rsync's default ssh");
+    }
+
+    /**
+     * rrsync checks every option the client sends against its table and refuses the whole run for one it does not know
+     * (-@-1 of --modify-window=-1 was one): each argv this class builds, with every rsync option a state can set,
+     * runs through a real sshd into an rrsync account.
+     */
+    @Test @org.junit.jupiter.api.Tag("e2e")
+    void rrsyncAcceptsEveryRsyncThisClassBuilds(@org.junit.jupiter.api.io.TempDir Path root) throws Exception {
+        io.replagent.testing.Sshd.traversable(root);
+        io.replagent.system.Processes processes = new io.replagent.system.Processes();
+        Path key = root.resolve("id");
+        assertTrue(processes.run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key.toString())).ok());
+        Path data = java.nio.file.Files.createDirectories(root.resolve("data"));
+        Path src = java.nio.file.Files.createDirectories(root.resolve("src/top/sub"));
+        java.nio.file.Files.writeString(src.resolve("f"), "content");
+        java.nio.file.Files.writeString(root.resolve("src/g"), "more");
+        try (io.replagent.testing.Sshd sshd = io.replagent.testing.Sshd.start(root.resolve("sshd"))) {
+            String user = sshd.account(root.resolve("home"), "restrict,command=\"/usr/bin/rrsync -no-lock " + data + "\" "
+                    + java.nio.file.Files.readString(Path.of(key + ".pub")).strip());
+            java.nio.file.Files.setOwner(data, data.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(user));
+            for (List<String> extra : List.of(List.of("--numeric-ids", "--hard-links", "--acls", "--xattrs", "--sparse"), List.of("--inplace"))) {
+                Target target = new Target("s", new Target.Ssh(user, "127.0.0.1", sshd.port(), "/", new Target.SshAccess(Optional.of(key),
+                        List.of(sshd.hostKey()), Optional.empty(), java.util.Map.of())), Optional.empty(), Optional.empty());
+                Watch w = Watches.withExclude(Watches.watch(root.resolve("src"), target), List.of("*.swp"));
+                w = Watches.withRsync(w, new Watch.RsyncOptions(true, 10_000, Duration.ofSeconds(30), true, extra));
+                SshCommand ssh = new SshCommand((Target.Ssh) target.endpoint(), root.resolve("state"));
+                ssh.writeFiles();
+                RsyncArgs a = new RsyncArgs("rsync", w, target, ssh.rsyncShell());
+                byte[] paths = RsyncArgs.pathList(List.of("g", "top/sub/f", "gone"));
+                Object[][] runs = {
+                        {"prepare", a.prepare(), null}, {"probe", a.probe(), null}, {"initial", a.full(true, 0, false), null},
+                        {"full", a.full(true, -1, true), null}, {"named", a.list(true, RsyncArgs.Check.NAMED, true), paths},
+                        {"collapsed", a.list(true, RsyncArgs.Check.CHECKSUM, true), paths},
+                        {"no deletes", a.list(false, RsyncArgs.Check.NAMED, false), paths},
+                        {"move", a.moved("top", "top", true), null}, {"audit", a.audit(), null}};
+                try {
+                    for (Object[] run : runs) {
+                        @SuppressWarnings("unchecked") List<String> argv = (List<String>) run[1];
+                        RsyncRunner.Result r = new RsyncRunner(java.util.Map.of("PATH", System.getenv("PATH"))).run(argv, (byte[]) run[2]);
+                        assertEquals(0, r.exit(), run[0] + " " + extra + ": " + r.error());
+                    }
+                } finally {
+                    processes.run(ssh.control("exit"));
+                }
+            }
+            assertEquals("content", java.nio.file.Files.readString(data.resolve("top/sub/f")));
+        }
+    }
+
     @Test void theTempDirIsTheTargetRootsReservedDirectory() {
         Target sub = new Target("t", new Target.Daemon("u", "h", 873, "data", "a/b"), Optional.empty(), Optional.empty());
         Target local = new Target("l", new Target.Local(Path.of("/backup/x")), Optional.empty(), Optional.empty());

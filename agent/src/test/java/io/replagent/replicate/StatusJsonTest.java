@@ -17,7 +17,9 @@ class StatusJsonTest {
                                 Instant.parse("2026-01-02T03:04:00Z"), 1, 4, null,
                                 List.of(new ReplicationStatus.Failure("a \"q\"\n", "rsync exit 10: refused")), 1,
                                 100, 5, 7, 6, new ReplicationStatus.AuditStatus(Instant.parse("2026-01-02T03:00:00Z"),
-                                        "differences", 1, 2, 0, List.of("missing a", "differs b"), true, null))))));
+                                        "differences", 1, 2, 0, List.of("missing a", "differs b"), true, null), null,
+                                new ReplicationStatus.Transport("ssh", new ReplicationStatus.SshStatus(List.of("SHA256:a", "SHA256:b"),
+                                        "SHA256:b", Instant.parse("2026-01-02T02:00:00Z"), 3)))))));
         assertEquals("{\"at\":\"2026-01-02T03:04:05Z\",\"watches\":[{\"name\":\"w\",\"source\":\"/src\","
                 + "\"watched_directories\":3,\"events\":10,\"overflows\":1,\"error\":null,\"backend\":\"inotify\","
                 + "\"backend_reason\":\"settings.watch_backend is inotify\",\"targets\":[{\"name\":\"t\","
@@ -27,7 +29,9 @@ class StatusJsonTest {
                 + "\"error\":\"rsync exit 10: refused\"}],\"bytes_sent\":100,\"files_sent\":5,\"rsync_runs\":7,"
                 + "\"batches\":6,\"last_audit\":{\"at\":\"2026-01-02T03:00:00Z\",\"result\":\"differences\",\"missing\":1,"
                 + "\"differs\":2,\"extra\":0,\"first\":[\"missing a\",\"differs b\"],\"repaired\":true,\"error\":null},"
-                + "\"history\":null}]}],\"modules\":[]}\n",
+                + "\"history\":null,"
+                + "\"transport\":\"ssh\",\"ssh\":{\"pinned\":[\"SHA256:a\",\"SHA256:b\"],\"host_key\":\"SHA256:b\","
+                + "\"last_handshake\":\"2026-01-02T02:00:00Z\",\"handshakes\":3}}]}],\"modules\":[]}\n",
                 StatusJson.of(s));
     }
 

@@ -102,19 +102,19 @@ class BinderTest {
     static final String WATCH = "/properties/watches/items/properties/";
 
     static Arguments row(String pointer, Function<State, Object> model) {
-        return Arguments.of(pointer, model);
+        return Arguments.of(pointer, model, MINIMAL);
     }
 
     static Server server(State s) { return s.server().orElseThrow(); }
     static Server.Module module(State s) { return server(s).modules().get(0); }
     static Watch watch(State s) { return s.watches().get(0); }
 
-    /** The defaults the schema documents are the ones the model gets. */
+    /** The defaults the schema documents are the ones the model gets (of the smallest document that has the key). */
     @ParameterizedTest(name = "{0}")
-    @MethodSource("defaults")
-    void theModelTakesTheDefaultTheSchemaDocuments(String pointer, Function<State, Object> model) throws Exception {
+    @MethodSource({"defaults", "sshDefaults"})
+    void theModelTakesTheDefaultTheSchemaDocuments(String pointer, Function<State, Object> model, String minimal) throws Exception {
         JsonNode documented = schema().at(pointer).path("default");
-        Object bound = model.apply(StateFileTest.valid(MINIMAL));
+        Object bound = model.apply(StateFileTest.valid(minimal));
         assertEquals(inModelTerms(documented, bound), bound, pointer);
     }
 
@@ -180,6 +180,71 @@ class BinderTest {
         assertEquals(Watch.DeleteMode.STARTUP, w.delete());
         assertEquals(new Watch.DeleteGuard(0, 25), w.maxDelete());
         assertEquals(new Watch.RsyncOptions(true, 100, Duration.ofSeconds(30), true, List.of("--numeric-ids")), w.rsync());
+    }
+
+    /** The ssh parts, each with only what is required. */
+    static final String MINIMAL_SSH = """
+            version: 1
+            server:
+              ssh_accounts: [{ user: backup, path: /data, authorized_keys: ["KEY"] }]
+            client:
+              ssh_keys: [{ path: /etc/agent/id_ed25519 }]
+            watches:
+              - { name: w, source: /w, targets: [{ url: "ssh://backup@h/", identity_file: /etc/agent/id_ed25519, host_key: "KEY" }] }
+            """.replace("KEY", PublicKeyTest.ED25519);
+
+    static final String ACCOUNT = "/properties/server/properties/ssh_accounts/items/properties/";
+
+    static Stream<Arguments> sshDefaults() {
+        return Stream.of(
+                sshRow(ACCOUNT + "mode", s -> String.format("%04o", server(s).sshAccounts().get(0).mode())),
+                sshRow(ACCOUNT + "read_only", s -> server(s).sshAccounts().get(0).readOnly()),
+                sshRow(ACCOUNT + "write_only", s -> server(s).sshAccounts().get(0).writeOnly()),
+                sshRow("/properties/client/properties/ssh_keys/items/properties/generate",
+                        s -> s.client().orElseThrow().sshKeys().get(0).generate()),
+                sshRow(WATCH + "targets/items/properties/ssh_options", s -> ssh(s).access().options()));
+    }
+
+    static Arguments sshRow(String pointer, Function<State, Object> model) {
+        return Arguments.of(pointer, model, MINIMAL_SSH);
+    }
+
+    static Target.Ssh ssh(State s) {
+        return (Target.Ssh) watch(s).targets().get(0).endpoint();
+    }
+
+    @Test
+    void theSshPartsReachTheModel() throws Exception {
+        State minimal = StateFileTest.valid(MINIMAL_SSH);
+        assertEquals(new Server.SshAccount("backup", Path.of("/home/backup"), Path.of("/data"), 0755,
+                List.of(PublicKeyTest.ED25519), false, false), server(minimal).sshAccounts().get(0));
+        assertEquals(new Client.SshKey(Path.of("/etc/agent/id_ed25519"), true, ""), minimal.client().orElseThrow().sshKeys().get(0));
+        assertEquals("h:/", watch(minimal).targets().get(0).name());
+        State s = StateFileTest.valid("""
+                version: 1
+                server:
+                  ssh_accounts: [{ user: b, home: /var/lib/b, path: /srv/b, mode: "0750", authorized_keys: ["KEY c1"], read_only: true }]
+                client:
+                  ssh_keys: [{ path: /etc/agent/id, generate: false, comment: nfs-31 }]
+                watches:
+                  - name: w
+                    source: /w
+                    targets:
+                      - url: "ssh://b@[::1]:2222/srv/b"
+                        name: offsite
+                        identity_file: /etc/agent/id
+                        host_key: ["KEY one", "KEY two"]
+                        known_hosts: /etc/agent/known_hosts
+                        ssh_options: { Compression: true, ConnectTimeout: 5, Ciphers: aes256-gcm@openssh.com }
+                """.replace("KEY", PublicKeyTest.ED25519));
+        assertEquals(new Server.SshAccount("b", Path.of("/var/lib/b"), Path.of("/srv/b"), 0750,
+                List.of(PublicKeyTest.ED25519 + " c1"), true, false), server(s).sshAccounts().get(0));
+        assertEquals(new Client.SshKey(Path.of("/etc/agent/id"), false, "nfs-31"), s.client().orElseThrow().sshKeys().get(0));
+        Target t = watch(s).targets().get(0);
+        assertEquals("offsite", t.name());
+        assertEquals(new Target.Ssh("b", "::1", 2222, "/srv/b", new Target.SshAccess(Optional.of(Path.of("/etc/agent/id")),
+                List.of(PublicKeyTest.ED25519 + " one", PublicKeyTest.ED25519 + " two"), Optional.of(Path.of("/etc/agent/known_hosts")),
+                Map.of("Compression", "yes", "ConnectTimeout", "5", "Ciphers", "aes256-gcm@openssh.com"))), t.endpoint());
     }
 
     @Test

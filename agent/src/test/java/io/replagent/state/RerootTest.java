@@ -16,8 +16,10 @@ class RerootTest {
             server:
               users: [{ name: u, password: { file: /etc/pw } }, { name: v, password: { env: PW } }]
               modules: [{ name: m, path: /srv/m, auth_users: [u, v] }]
+              ssh_accounts: [{ user: b, path: /srv/b, authorized_keys: ["KEY"] }]
             client:
               password_files: [{ path: /etc/rsync.passwd, password: { env: PW } }]
+              ssh_keys: [{ path: /etc/agent/id }]
             watches:
               - name: w
                 source: /srv/w
@@ -25,7 +27,8 @@ class RerootTest {
                   - { url: /backup/w }
                   - { url: "rsync://u@h/m/x", password_file: /etc/rsync.passwd }
                   - { url: "rsync://v@h/m/y", password: { file: /etc/pw } }
-            """;
+                  - { url: "ssh://b@h/srv/b", identity_file: /etc/agent/id, known_hosts: /etc/agent/known_hosts, host_key: "KEY" }
+            """.replace("KEY", PublicKeyTest.ED25519);
 
     @Test
     void everyAbsolutePathMovesUnderTheRoot() throws Exception {
@@ -49,6 +52,13 @@ class RerootTest {
         assertEquals(Optional.of(r.resolve("etc/rsync.passwd")), w.targets().get(1).passwordFile());
         assertEquals(new Target.Daemon("u", "h", 873, "m", "x"), w.targets().get(1).endpoint());
         assertEquals(Optional.of(new Secret.FromFile(r.resolve("etc/pw"))), w.targets().get(2).password());
+        assertEquals(List.of(r.resolve("home/b"), r.resolve("srv/b")),
+                List.of(server.sshAccounts().get(0).home(), server.sshAccounts().get(0).path()));
+        assertEquals(r.resolve("etc/agent/id"), s.client().orElseThrow().sshKeys().get(0).path());
+        Target.Ssh ssh = (Target.Ssh) w.targets().get(3).endpoint();
+        assertEquals(Optional.of(r.resolve("etc/agent/id")), ssh.access().identityFile());
+        assertEquals(Optional.of(r.resolve("etc/agent/known_hosts")), ssh.access().knownHosts());
+        assertEquals("/srv/b", ssh.path(), "the remote path is the other host's");
     }
 
     @Test

@@ -24,6 +24,19 @@ class TargetUrlTest {
         assertEquals(destination, endpoint.rsyncDestination());
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+        ssh://backup@172.16.1.41/data       | backup | 172.16.1.41  | 22    | /data     | backup@172.16.1.41:/data/
+        ssh://backup@rsync-41:2222/         | backup | rsync-41     | 2222  | /         | backup@rsync-41:/
+        ssh://b@h.example/srv/backup/nfs/   | b      | h.example    | 22    | /srv/backup/nfs | b@h.example:/srv/backup/nfs/
+        ssh://b@[::1]:2222/data             | b      | ::1          | 2222  | /data     | b@[::1]:/data/
+        """)
+    void parsesSshUrls(String url, String user, String host, int port, String path, String destination) {
+        Target.Endpoint endpoint = TargetUrl.parse(url);
+        assertEquals(new Target.Ssh(user, host, port, path, Target.SshAccess.NONE), endpoint);
+        assertEquals(destination, endpoint.rsyncDestination());
+    }
+
     @Test
     void anAbsolutePathIsALocalTarget() {
         assertEquals(new Target.Local(Path.of("/backup/data")), TargetUrl.parse("/backup/data"));
@@ -31,7 +44,8 @@ class TargetUrlTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource({"rsync://u@h/m,h/m", "rsync://h:1/m/a/b,h/m/a/b", "rsync://[::1]/m,::1/m", "/backup/x,/backup/x"})
+    @CsvSource({"rsync://u@h/m,h/m", "rsync://h:1/m/a/b,h/m/a/b", "rsync://[::1]/m,::1/m", "/backup/x,/backup/x",
+            "ssh://u@h:2222/data,h:/data", "ssh://u@[::1]/,[::1]:/"})
     void aTargetWithoutNameIsNamedByWhereItGoes(String url, String name) {
         assertEquals(name, TargetUrl.defaultName(TargetUrl.parse(url)));
     }
@@ -53,8 +67,16 @@ class TargetUrlTest {
         rsync://h/.m                   | invalid module name '.m'
         rsync://h/m/../x               | the path in the module must not contain '..' (it is resolved after symlinks): write the path it means
         /data/../etc                   | a path must not contain '..' (it is resolved after symlinks): write the path it means
-        ssh://h/m                      | must be rsync://[user@]host[:port]/module[/path] or an absolute path
-        RSYNC://h/m                    | must be rsync://[user@]host[:port]/module[/path] or an absolute path
+        RSYNC://h/m                    | must be rsync://[user@]host[:port]/module[/path], ssh://user@host[:port]/path or an absolute path
+        sftp://u@h/m                   | must be rsync://[user@]host[:port]/module[/path], ssh://user@host[:port]/path or an absolute path
+        ssh://h/data                   | the url names no account: ssh://USER@host/path
+        ssh://u@h                      | the url names no path: ssh://user@host/PATH ('/' for the account's root)
+        ssh://u@h:0/data               | invalid port '0' (1-65535)
+        ssh://u@fe80::1/data           | an IPv6 address goes in brackets: ssh://user@[ADDRESS]:PORT/path
+        ssh://u:hunter2@h/data         | a password in the url would show in process listings: use identity_file
+        ssh://-oProxyCommand=x@h/data  | invalid user '-oProxyCommand=x' in the url
+        ssh://u@-oProxyCommand=x/data  | invalid host '-oProxyCommand=x' (IPv6 addresses go in brackets)
+        ssh://u@h/data/../etc          | the path must not contain '..' (it is resolved after symlinks): write the path it means
         """)
     void refusesWithAReason(String url, String reason) {
         assertEquals(reason, assertThrows(IllegalArgumentException.class, () -> TargetUrl.parse(url)).getMessage());

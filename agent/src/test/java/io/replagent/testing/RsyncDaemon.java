@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -91,14 +92,26 @@ public final class RsyncDaemon implements AutoCloseable {
     /** Kills the daemon (and the connections it serves). */
     public synchronized void stop() {
         if (process == null) return;
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        kill(process);
+        process = null;
+    }
+
+    /**
+     * Kills a server a test started, with the processes it forked for its connections, and waits for all of them (an
+     * sshd session still running as a test account would make deleting the account fail).
+     */
+    static void kill(Process process) {
+        List<ProcessHandle> children = process.descendants().toList();
+        children.forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
         try {
             process.waitFor();
+            for (ProcessHandle child : children) child.onExit().get(5, java.util.concurrent.TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            // gone already, or it will be: nothing more to do for it
         }
-        process = null;
     }
 
     @Override public void close() {
