@@ -1,5 +1,6 @@
 package io.replagent.state;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,7 +46,15 @@ final class Binder {
                         inotify.path("max_user_watches").asLong(0),
                         inotify.path("max_queued_events").asLong(0),
                         inotify.path("max_user_instances").asLong(0),
-                        path(inotify, "sysctl_file", SYSCTL_FILE)));
+                        path(inotify, "sysctl_file", SYSCTL_FILE)),
+                enumOf(Settings.LogFormat.class, s.path("log"), "format", "text"),
+                s.has("metrics") ? Optional.of(metrics(s.path("metrics"))) : Optional.empty());
+    }
+
+    private static Settings.Metrics metrics(JsonNode m) {
+        return new Settings.Metrics(m.has("listen") ? Optional.of(Listen.parse(m.path("listen").asString())) : Optional.empty(),
+                m.has("textfile") ? Optional.of(path(m, "textfile", null)) : Optional.empty(),
+                duration(m, "interval", "15s"));
     }
 
     private static Server server(JsonNode s) {
@@ -131,7 +140,14 @@ final class Binder {
                 new Watch.RsyncOptions(rsync.path("compress").asBoolean(false), rsync.path("bwlimit_kbps").asInt(0),
                         duration(rsync, "timeout", "0"), rsync.path("checksum").asBoolean(false), strings(rsync.path("extra"))),
                 duration(w, "full_sync_interval", "0"),
-                deleteGuard(w.path("max_delete")));
+                deleteGuard(w.path("max_delete")),
+                w.has("on_batch") ? Optional.of(batchHook(w.path("on_batch"))) : Optional.empty());
+    }
+
+    private static Watch.BatchHook batchHook(JsonNode h) {
+        return new Watch.BatchHook(strings(h.path("exec")),
+                h.has("webhook") ? Optional.of(URI.create(h.path("webhook").stringValue())) : Optional.empty(),
+                duration(h, "timeout", "30s"));
     }
 
     private static Target target(JsonNode t) {

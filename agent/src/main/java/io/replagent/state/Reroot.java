@@ -20,7 +20,8 @@ public final class Reroot {
         InotifyLimits limits = st.inotify();
         Settings settings = new Settings(r.of(st.stateDir()), r.of(st.statusFile()), r.of(st.controlSocket()), st.logLevel(),
                 new InotifyLimits(limits.ensure(), limits.maxUserWatches(), limits.maxQueuedEvents(),
-                        limits.maxUserInstances(), r.of(limits.sysctlFile())));
+                        limits.maxUserInstances(), r.of(limits.sysctlFile())), st.logFormat(),
+                st.metrics().map(m -> new Settings.Metrics(m.listen(), m.textfile().map(r::of), m.interval())));
         return new State(s.version(), settings, s.server().map(r::server), s.client().map(r::client),
                 s.watches().stream().map(r::watch).toList());
     }
@@ -56,7 +57,7 @@ public final class Reroot {
                     t.endpoint() instanceof Target.Local l ? new Target.Local(of(l.path())) : t.endpoint(),
                     t.passwordFile().map(this::of), t.password().map(this::secret))).toList();
             return new Watch(w.name(), of(w.source()), targets, w.events(), w.delay(), w.maxDelays(), w.maxProcesses(),
-                    w.delete(), w.exclude(), w.init(), w.rsync(), w.fullSyncInterval(), w.maxDelete());
+                    w.delete(), w.exclude(), w.init(), w.rsync(), w.fullSyncInterval(), w.maxDelete(), w.onBatch());
         }
     }
 }

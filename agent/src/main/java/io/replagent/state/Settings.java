@@ -1,6 +1,8 @@
 package io.replagent.state;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
 
 /**
  * Agent-wide settings.
@@ -10,8 +12,24 @@ import java.nio.file.Path;
  * @param controlSocket Unix socket of the running agent (status, console)
  * @param logLevel      error, warn, info or debug
  * @param inotify       kernel limits the watches need, checked or raised
+ * @param logFormat     text, or one JSON object per line
+ * @param metrics       Prometheus metrics: served, written to a file, or neither (empty)
  */
-public record Settings(Path stateDir, Path statusFile, Path controlSocket, LogLevel logLevel, InotifyLimits inotify) {
+public record Settings(Path stateDir, Path statusFile, Path controlSocket, LogLevel logLevel, InotifyLimits inotify,
+                       LogFormat logFormat, Optional<Metrics> metrics) {
+
+    /** Text logs and no metrics. */
+    public Settings(Path stateDir, Path statusFile, Path controlSocket, LogLevel logLevel, InotifyLimits inotify) {
+        this(stateDir, statusFile, controlSocket, logLevel, inotify, LogFormat.TEXT, Optional.empty());
+    }
 
     public enum LogLevel { ERROR, WARN, INFO, DEBUG }
+
+    public enum LogFormat { TEXT, JSON }
+
+    /**
+     * @param listen   where /metrics is served, or empty
+     * @param textfile rewritten every {@code interval} for node_exporter's textfile collector, or empty
+     */
+    public record Metrics(Optional<Listen> listen, Optional<Path> textfile, Duration interval) {}
 }

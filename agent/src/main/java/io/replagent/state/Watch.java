@@ -1,8 +1,10 @@
 package io.replagent.state;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -14,6 +16,7 @@ import java.util.Set;
  * @param init             full sync at start (covers whatever happened while the agent was not running)
  * @param fullSyncInterval periodic full sync as a safety net, {@link Duration#ZERO} = off
  * @param maxDelete        mass-delete guard: refuse to propagate more deletes than this in one batch
+ * @param onBatch          hooks called after each batch a target received in full, or empty
  */
 public record Watch(
         String name,
@@ -28,12 +31,31 @@ public record Watch(
         boolean init,
         RsyncOptions rsync,
         Duration fullSyncInterval,
-        DeleteGuard maxDelete) {
+        DeleteGuard maxDelete,
+        Optional<BatchHook> onBatch) {
 
     public Watch {
         targets = List.copyOf(targets);
         events = Set.copyOf(events);
         exclude = List.copyOf(exclude);
+    }
+
+    /** A watch without hooks. */
+    public Watch(String name, Path source, List<Target> targets, Set<Event> events, Duration delay, int maxDelays,
+                 int maxProcesses, DeleteMode delete, List<String> exclude, boolean init, RsyncOptions rsync,
+                 Duration fullSyncInterval, DeleteGuard maxDelete) {
+        this(name, source, targets, events, delay, maxDelays, maxProcesses, delete, exclude, init, rsync,
+                fullSyncInterval, maxDelete, Optional.empty());
+    }
+
+    /**
+     * What runs after a batch was delivered: a program (argv, no shell; the batch's paths on stdin), a URL the summary
+     * is POSTed to, or both; each bounded by {@code timeout}.
+     */
+    public record BatchHook(List<String> exec, Optional<URI> webhook, Duration timeout) {
+        public BatchHook {
+            exec = List.copyOf(exec);
+        }
     }
 
     /** inotify event groups the state can subscribe to. */
