@@ -48,6 +48,16 @@ public final class Watches {
                 w.delete(), w.exclude(), w.init(), w.rsync(), interval, w.maxDelete());
     }
 
+    public static Watch withName(Watch w, String name) {
+        return new Watch(name, w.source(), w.targets(), w.events(), w.delay(), w.maxDelays(), w.maxProcesses(),
+                w.delete(), w.exclude(), w.init(), w.rsync(), w.fullSyncInterval(), w.maxDelete(), w.onBatch());
+    }
+
+    public static Watch withOnBatch(Watch w, Watch.BatchHook hook) {
+        return new Watch(w.name(), w.source(), w.targets(), w.events(), w.delay(), w.maxDelays(), w.maxProcesses(),
+                w.delete(), w.exclude(), w.init(), w.rsync(), w.fullSyncInterval(), w.maxDelete(), Optional.of(hook));
+    }
+
     /** A state with these watches; its state dir and status file under {@code dir}. */
     public static State state(Path dir, Watch... watches) {
         Settings settings = new Settings(dir.resolve("state"), dir.resolve("status.json"), dir.resolve("agent.sock"),
