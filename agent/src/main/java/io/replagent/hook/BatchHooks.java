@@ -61,7 +61,7 @@ public final class BatchHooks implements AutoCloseable {
             if (webhook != null) count("webhook", "dropped");
             if (!droppedSinceWarned) {
                 droppedSinceWarned = true;
-                warn.accept("watch " + watch + ": on_batch hooks are " + QUEUE + " batches behind: calls are dropped "
+                warn.accept("watch " + watch + ": on_batch hooks are " + queue.size() + " batches behind: calls are dropped "
                         + "(counted in agent_hook_calls_total{result=\"dropped\"}) until they catch up");
             }
         }

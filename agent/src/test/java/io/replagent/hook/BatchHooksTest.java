@@ -146,7 +146,7 @@ class BatchHooksTest {
             await(() -> count(hooks, "exec", "ok") == 3, "the queued calls");
         }
         assertEquals(1, warnings.size(), "one warning per backlog, not per drop: " + warnings);
-        assertTrue(warnings.get(0).startsWith("watch " + w.name() + ": on_batch hooks are 256 batches behind"), warnings.get(0));
+        assertTrue(warnings.get(0).startsWith("watch " + w.name() + ": on_batch hooks are 2 batches behind"), warnings.get(0));
     }
 
     @Test
