@@ -28,7 +28,7 @@ client:
 YAML
 
 reset() { # stop the daemon (by its pid file), remove the user and the scratch root: the next run starts from nothing
-  local pidfile=$root/var/run/rsyncd.pid
+  local pidfile=$root/run/rsyncd-agent.pid
   if [ -f "$pidfile" ]; then kill "$(cat "$pidfile")" 2>/dev/null || true; while [ -e "$pidfile" ]; do sleep 0.05; done; fi
   userdel "$user" 2>/dev/null || true
   rm -rf "$root"

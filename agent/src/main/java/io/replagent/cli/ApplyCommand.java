@@ -8,6 +8,7 @@ import io.replagent.converge.PlanRenderer;
 import io.replagent.replicate.Replication;
 import io.replagent.state.State;
 import io.replagent.system.Host;
+import io.replagent.system.Signals;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -36,13 +37,16 @@ final class ApplyCommand implements Command {
         Duration lockTimeout = lockTimeout(a);
         Optional<State> state = a.load(io);
         if (state.isEmpty()) return ExitCode.ERROR;
-        int converged;
-        // the lock covers converging only: a replicating agent must not shut out a later `apply --converge-only`
-        try (ApplyLock lock = ApplyLock.acquire(state.get().settings().stateDir(), lockTimeout)) {
-            converged = converge(state.get(), a.has("--auto-approve"), io);
+        // one replicating agent per state, for the life of the process: a second one fails here, before it converges
+        try (ApplyLock agent = a.has("--converge-only") ? null : ApplyLock.replicating(state.get().settings().stateDir())) {
+            int converged;
+            // the converge lock covers converging only: a replicating agent must not shut out `apply --converge-only`
+            try (ApplyLock lock = ApplyLock.acquire(state.get().settings().stateDir(), lockTimeout)) {
+                converged = converge(state.get(), a.has("--auto-approve"), io);
+            }
+            if (converged == ExitCode.ERROR || a.has("--converge-only")) return detailed(converged, a);
+            return detailed(replicate(state.get(), a.has("--once"), io, converged), a);
         }
-        if (converged == ExitCode.ERROR || a.has("--converge-only")) return detailed(converged, a);
-        return detailed(replicate(state.get(), a.has("--once"), io, converged), a);
     }
 
     /** Plans, asks, applies. OK when nothing needed changing, CHANGES when something was changed, ERROR otherwise. */
@@ -104,6 +108,9 @@ final class ApplyCommand implements Command {
             closeQuietly(control);
         }, "shutdown");
         Runtime.getRuntime().addShutdownHook(shutdown);
+        // a reload request (systemctl reload, a closed terminal) must not stop replication: say so and keep going
+        Signals.onHangup(() -> io.err().println(java.time.Instant.now() + " warn SIGHUP: reload is not supported yet; "
+                + "still replicating with the state loaded at start (restart the agent to use a changed state file)"));
         try {
             replication.start();
         } catch (IOException e) {

@@ -2,7 +2,6 @@ package io.replagent.cli;
 
 import io.replagent.state.Diagnostic;
 import io.replagent.state.InvalidStateException;
-import io.replagent.state.Reroot;
 import io.replagent.state.State;
 import io.replagent.state.StateFile;
 import java.nio.file.Path;
@@ -66,9 +65,9 @@ final class StateArgs {
     /** The valid, re-rooted state; or empty after passing every problem (and warnings either way) to {@code report}. */
     Optional<State> load(Io io, Consumer<List<Diagnostic>> report) {
         try {
-            StateFile.Loaded loaded = StateArgument.load(file, io);
+            StateFile.Loaded loaded = StateArgument.load(file, io, root);
             if (!loaded.warnings().isEmpty()) report.accept(loaded.warnings());
-            return Optional.of(Reroot.apply(loaded.state(), root));
+            return Optional.of(loaded.state());
         } catch (InvalidStateException e) {
             report.accept(e.diagnostics());
             return Optional.empty();

@@ -15,9 +15,14 @@ final class StateArgument {
      *                               a literal password is refused only in a real file that others can read
      */
     static StateFile.Loaded load(String argument, Io io) throws InvalidStateException {
-        if (!argument.equals("-")) return StateFile.load(Path.of(argument), io.env());
+        return load(argument, io, Path.of("/"));
+    }
+
+    /** The state with every path under {@code root} ({@code --root DIR}). */
+    static StateFile.Loaded load(String argument, Io io, Path root) throws InvalidStateException {
+        if (!argument.equals("-")) return StateFile.load(Path.of(argument), io.env(), root);
         try {
-            return StateFile.load("-", StateFile.readAtMost(io.in()), io.env());
+            return StateFile.load("-", StateFile.readAtMost(io.in()), io.env(), root);
         } catch (IOException e) {
             throw StateFile.unreadable("-", e);
         }

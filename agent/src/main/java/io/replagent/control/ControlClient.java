@@ -18,23 +18,35 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Predicate;
 
-/** The console's and {@code agent status}'s end of the control socket. One request at a time. */
+/**
+ * The console's and {@code agent status}'s end of the control socket. One request at a time. What the agent answers
+ * a connection it does not serve ("busy", "denied") is read and thrown even when the agent closed first and sending
+ * the request failed; a connection the agent closed as idle is opened again once, transparently.
+ */
 public final class ControlClient implements AutoCloseable {
 
     private final Path socket;
-    private final SocketChannel channel;
-    private final InputStream in;
-    private final OutputStream out;
+    private SocketChannel channel;
+    private InputStream in;
+    private OutputStream out;
     private long nextId = 1;
 
     private ControlClient(Path socket, SocketChannel channel) {
         this.socket = socket;
+        use(channel);
+    }
+
+    private void use(SocketChannel channel) {
         this.channel = channel;
         this.in = Channels.newInputStream(channel);
         this.out = Channels.newOutputStream(channel);
     }
 
     public static ControlClient connect(Path socket) throws ControlException {
+        return new ControlClient(socket, open(socket));
+    }
+
+    private static SocketChannel open(Path socket) throws ControlException {
         if (!Files.exists(socket)) {
             throw new ControlException("unreachable", "no agent is listening on " + socket
                     + " (no socket there: is `agent apply` running, and with this control_socket?)");
@@ -42,7 +54,7 @@ public final class ControlClient implements AutoCloseable {
         try {
             SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
             channel.connect(UnixDomainSocketAddress.of(socket));
-            return new ControlClient(socket, channel);
+            return channel;
         } catch (ConnectException e) {
             throw new ControlException("unreachable", "no agent is listening on " + socket
                     + " (connection refused: the agent that made it has stopped)");
@@ -55,10 +67,18 @@ public final class ControlClient implements AutoCloseable {
 
     /** Sends one request and returns its result, or throws the agent's error. */
     public JsonNode call(String op, JsonNode args) throws ControlException {
-        long id = send(op, args);
-        JsonNode response = receive();
-        return result(id, response, "result");
+        try {
+            return result(send(op, args), receive(), "result");
+        } catch (ControlException e) {
+            if (!e.code().equals(IDLE)) throw e;
+            close(); // the agent never read the request: it closed the connection as idle before
+            use(open(socket));
+            return result(send(op, args), receive(), "result");
+        }
     }
+
+    /** The agent's answer to a connection it closes without reading a request. */
+    static final String IDLE = "idle";
 
     /**
      * Sends a streaming request and hands each event to {@code sink} until the sink returns false or the agent ends
@@ -82,6 +102,14 @@ public final class ControlClient implements AutoCloseable {
             out.write((request + "\n").getBytes(StandardCharsets.UTF_8));
             out.flush();
         } catch (IOException e) {
+            // the agent may have answered (busy, denied, idle) and closed before the request arrived: say what it said
+            JsonNode answer;
+            try {
+                answer = receive();
+            } catch (ControlException unreadable) {
+                answer = null;
+            }
+            if (answer != null && !answer.path("ok").asBoolean(true)) result(id, answer, "result");
             throw new ControlException("unreachable", "the agent on " + socket + " closed the connection: " + e.getMessage());
         }
         return id;

@@ -1,7 +1,6 @@
 package io.replagent.control;
 
-import jdk.net.ExtendedSocketOptions;
-import jdk.net.UnixDomainPrincipal;
+import io.replagent.system.UnixListener;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.NullNode;
@@ -12,61 +11,81 @@ import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.channels.Channels;
-import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.DirectoryStream;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongPredicate;
 
 /**
  * The running agent's end of the control socket.
  * <p>
- * The socket lives in a directory that is created 0700 (an existing one must not be writable by group or others),
- * the socket file is 0600, and every connection is checked with SO_PEERCRED: only root and the agent's own user are
- * served. A socket file left by a crashed agent is detected (connect refused) and replaced; a live one means another
- * agent owns it, and this one refuses to start.
+ * The socket lives in a directory of its own that is made 0700 (also when it existed: one owned by another user, or
+ * shared with other directories or other users' files, is refused), the socket file is 0600, and every connection is
+ * checked with SO_PEERCRED: only root and the agent's own user are served; anyone else is answered "denied".
+ * Connections cannot starve the socket: at most {@link Limits#total} at once and {@link Limits#perProcess} per client
+ * process (the peer's pid), others are answered "busy"; a connection without a request for {@link Limits#idle} is
+ * answered "idle" and closed (the client reconnects). A socket file left by a crashed agent is detected (connect
+ * refused) and replaced; a live one means another agent owns it, and this one refuses to start. Closing removes the
+ * socket file only while it is still the one this server bound.
  */
 public final class ControlServer implements AutoCloseable {
 
-    private static final int MAX_CLIENTS = 32;
+    /** How many connections are served at once, per client process, and how long one may sit idle. */
+    record Limits(int total, int perProcess, Duration idle, LongPredicate allowedUid) {
+        static Limits standard() {
+            long self = UnixListener.effectiveUid();
+            return new Limits(32, 4, Duration.ofSeconds(60), uid -> uid == 0 || uid == self);
+        }
+    }
 
     private final Path socket;
+    private final Object socketFile;
     private final Operations operations;
     private final String agentUser;
-    private final ServerSocketChannel server;
-    private final Semaphore slots = new Semaphore(MAX_CLIENTS);
-    private final Set<SocketChannel> clients = ConcurrentHashMap.newKeySet();
+    private final Limits limits;
+    private final UnixListener listener;
+    private final Map<Long, Integer> perProcess = new HashMap<>();
+    private final Set<UnixListener.Connection> clients = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private ControlServer(Path socket, Operations operations, String agentUser, ServerSocketChannel server) {
+    private ControlServer(Path socket, Object socketFile, Operations operations, Limits limits, UnixListener listener) {
         this.socket = socket;
+        this.socketFile = socketFile;
         this.operations = operations;
-        this.agentUser = agentUser;
-        this.server = server;
+        this.agentUser = System.getProperty("user.name");
+        this.limits = limits;
+        this.listener = listener;
     }
 
     /** Binds the socket and starts serving on a daemon thread. */
     public static ControlServer start(Path socket, Operations operations) throws IOException {
+        return start(socket, operations, Limits.standard());
+    }
+
+    static ControlServer start(Path socket, Operations operations, Limits limits) throws IOException {
         prepareDirectory(socket.getParent());
         removeStaleSocket(socket);
-        ServerSocketChannel channel = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        UnixListener listener;
         try {
-            channel.bind(UnixDomainSocketAddress.of(socket));
+            listener = UnixListener.bind(socket, 64);
         } catch (IOException e) {
-            channel.close();
             throw new IOException("cannot listen on control socket " + socket + ": " + e.getMessage(), e);
         }
         Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
-        ControlServer server = new ControlServer(socket, operations, System.getProperty("user.name"), channel);
+        Object identity = Files.readAttributes(socket, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+        ControlServer server = new ControlServer(socket, identity, operations, limits, listener);
         Thread acceptor = new Thread(server::acceptLoop, "control-accept");
         acceptor.setDaemon(true);
         acceptor.start();
@@ -77,17 +96,46 @@ public final class ControlServer implements AutoCloseable {
         return socket;
     }
 
+    /** Connections being served now. */
+    int connections() {
+        return clients.size();
+    }
+
+    /** Connections of process {@code pid} being served now. */
+    synchronized int connectionsOf(long pid) {
+        return perProcess.getOrDefault(pid, 0);
+    }
+
+    /**
+     * A directory only the agent's user can enter. An existing one is tightened to 0700 when it is the agent's own:
+     * owned by this user and holding no directory and nothing of another user. /run, /tmp or a home are not.
+     */
     private static void prepareDirectory(Path dir) throws IOException {
         if (Files.notExists(dir, LinkOption.NOFOLLOW_LINKS)) {
             Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             return;
         }
-        Set<PosixFilePermission> mode = Files.getPosixFilePermissions(dir);
-        if (mode.contains(PosixFilePermission.GROUP_WRITE) || mode.contains(PosixFilePermission.OTHERS_WRITE)) {
-            throw new IOException("control socket directory " + dir + " is writable by others ("
-                    + PosixFilePermissions.toString(mode) + "): another user could replace the socket; "
-                    + "use a directory only the agent's user can write (e.g. /run/agent, mode 0700)");
+        PosixFileAttributes attributes = Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        if (!attributes.isDirectory()) throw new IOException("control socket directory " + dir + " is not a directory");
+        long self = UnixListener.effectiveUid();
+        if (uid(dir) != self)
+            throw new IOException("control socket directory " + dir + " is owned by " + attributes.owner().getName()
+                    + ", not by the agent's user: another user could replace the socket; use a directory of the agent's own "
+                    + "(e.g. /run/agent, mode 0700)");
+        if (attributes.permissions().equals(PosixFilePermissions.fromString("rwx------"))) return;
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path entry : entries) {
+                if (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS) || uid(entry) != self)
+                    throw new IOException("control socket directory " + dir + " is mode "
+                            + PosixFilePermissions.toString(attributes.permissions()) + " and shared (it holds " + entry.getFileName()
+                            + "): the agent makes only a directory of its own 0700; use one (e.g. /run/agent)");
+            }
         }
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+    }
+
+    private static long uid(Path path) throws IOException {
+        return ((Number) Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS)).longValue();
     }
 
     private static void removeStaleSocket(Path socket) throws IOException {
@@ -106,15 +154,23 @@ public final class ControlServer implements AutoCloseable {
     }
 
     private void acceptLoop() {
-        while (!closed.get()) {
-            SocketChannel client;
+        while (true) {
+            UnixListener.Connection client;
             try {
-                client = server.accept();
+                client = listener.accept();
             } catch (IOException e) {
-                return; // closed
+                return;
             }
-            if (!slots.tryAcquire()) {
-                reject(client, "busy", "too many control connections (" + MAX_CLIENTS + ")");
+            if (client == null) return; // closed
+            UnixListener.Peer peer = client.peer();
+            if (!limits.allowedUid().test(peer.uid())) {
+                reject(client, "denied", "uid " + peer.uid() + " may not use the control socket (only root and "
+                        + agentUser + ")");
+                continue;
+            }
+            String busy = admit(peer.pid());
+            if (busy != null) {
+                reject(client, "busy", busy);
                 continue;
             }
             clients.add(client);
@@ -123,8 +179,8 @@ public final class ControlServer implements AutoCloseable {
                     serve(client);
                 } finally {
                     clients.remove(client);
-                    slots.release();
-                    closeQuietly(client);
+                    release(peer.pid());
+                    client.close();
                 }
             }, "control-client");
             handler.setDaemon(true);
@@ -132,27 +188,37 @@ public final class ControlServer implements AutoCloseable {
         }
     }
 
-    private void serve(SocketChannel client) {
+    /** Takes a slot for a connection of process {@code pid}; the reason it gets none, or null. */
+    private synchronized String admit(long pid) {
+        int total = perProcess.values().stream().mapToInt(Integer::intValue).sum();
+        if (total >= limits.total()) return "too many control connections (" + limits.total() + "); try again shortly";
+        int mine = perProcess.getOrDefault(pid, 0);
+        if (mine >= limits.perProcess())
+            return "process " + pid + " already holds " + mine + " control connections (at most " + limits.perProcess() + ")";
+        perProcess.put(pid, mine + 1);
+        return null;
+    }
+
+    private synchronized void release(long pid) {
+        perProcess.computeIfPresent(pid, (p, n) -> n > 1 ? n - 1 : null);
+    }
+
+    private void serve(UnixListener.Connection client) {
+        OutputStream out = client.output();
         try {
-            InputStream in = Channels.newInputStream(client);
-            OutputStream out = Channels.newOutputStream(client);
-            String peer = peerUser(client);
-            if (!peer.equals("root") && !peer.equals(agentUser)) {
-                send(out, Protocol.error(0, "denied", "user " + peer + " may not use the control socket "
-                        + "(only root and " + agentUser + ")"));
-                return;
-            }
-            String line;
-            while ((line = Protocol.readLine(in, Protocol.MAX_LINE)) != null) {
+            InputStream in = client.input();
+            while (true) {
+                client.readDeadline(System.nanoTime() + limits.idle().toNanos());
+                String line = Protocol.readLine(in, Protocol.MAX_LINE);
+                if (line == null) return;
+                client.readDeadline(Long.MAX_VALUE);
                 if (line.isBlank()) continue;
                 handle(line, out);
             }
+        } catch (UnixListener.TimeoutException e) {
+            sendQuietly(out, Protocol.error(0, "idle", "no request for " + limits.idle().toSeconds() + " s: connection closed"));
         } catch (Protocol.LineTooLongException e) {
-            try {
-                send(Channels.newOutputStream(client), Protocol.error(0, "bad_request", "request " + e.getMessage()));
-            } catch (IOException ignored) {
-                // the client is gone
-            }
+            sendQuietly(out, Protocol.error(0, "bad_request", "request " + e.getMessage()));
         } catch (IOException e) {
             // the client went away; nothing to do
         }
@@ -210,42 +276,42 @@ public final class ControlServer implements AutoCloseable {
         }
     }
 
-    private static String peerUser(SocketChannel client) throws IOException {
-        UnixDomainPrincipal principal = client.getOption(ExtendedSocketOptions.SO_PEERCRED);
-        return principal.user().getName();
-    }
-
     private static void send(OutputStream out, String line) throws IOException {
         out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
         out.flush();
     }
 
-    private static void reject(SocketChannel client, String code, String message) {
-        try (client) {
-            send(Channels.newOutputStream(client), Protocol.error(0, code, message));
+    private static void sendQuietly(OutputStream out, String line) {
+        try {
+            send(out, line);
         } catch (IOException ignored) {
             // the client is gone
         }
     }
 
-    private static void closeQuietly(SocketChannel channel) {
-        try {
-            channel.close();
-        } catch (IOException ignored) {
-            // already closed
+    /** Answers a connection that is not served, then closes it (the client reads the answer even after EPIPE). */
+    private static void reject(UnixListener.Connection client, String code, String message) {
+        try (client) {
+            sendQuietly(client.output(), Protocol.error(0, code, message));
         }
     }
 
     /**
-     * Stops accepting, disconnects every client and removes the socket file. Synchronized: the shutdown hook and the
-     * main thread both close, and the JVM may halt as soon as the hook returns, so a second caller must wait until the
-     * socket file is really gone.
+     * Stops accepting, disconnects every client and removes the socket file, unless another agent has bound a socket
+     * of its own at the path since (someone deleted this one): that one is not this server's to remove. Synchronized:
+     * the shutdown hook and the main thread both close, and the JVM may halt as soon as the hook returns, so a second
+     * caller must wait until the socket file is really gone.
      */
     @Override
     public synchronized void close() throws IOException {
         if (!closed.compareAndSet(false, true)) return;
-        server.close();
-        clients.forEach(ControlServer::closeQuietly);
-        Files.deleteIfExists(socket);
+        listener.close();
+        clients.forEach(UnixListener.Connection::shutdown);
+        try {
+            Object now = Files.readAttributes(socket, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+            if (socketFile.equals(now)) Files.deleteIfExists(socket);
+        } catch (java.nio.file.NoSuchFileException gone) {
+            // removed already
+        }
     }
 }

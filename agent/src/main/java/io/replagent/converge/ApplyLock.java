@@ -1,75 +1,67 @@
 package io.replagent.converge;
 
+import io.replagent.system.PidLock;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 
 /**
- * One apply at a time per host: an exclusive lock on {@code STATE_DIR/apply.lock}, holding the holder's pid so the
- * one who waits can be told who holds it. The kernel drops the lock when the holder dies, so a stale file blocks no one.
+ * The two locks of a state, each an exclusive flock on a file in {@code STATE_DIR} that names its holder's pid
+ * ({@link PidLock}); the kernel drops them when the holder dies, so a stale file blocks no one.
+ * <ul>
+ * <li>{@link #acquire}: one converge at a time ({@code apply.lock}), waited for up to a timeout.</li>
+ * <li>{@link #replicating}: one replicating agent per state ({@code agent.lock}), held for the life of the process,
+ *     refused at once. The control socket is not this lock: a socket file can be deleted under a running agent.</li>
+ * </ul>
  */
 public final class ApplyLock implements AutoCloseable {
 
-    private final FileChannel channel;
-    private final FileLock lock;
+    static final String CONVERGE = "apply.lock";
+    static final String REPLICATE = "agent.lock";
 
-    private ApplyLock(FileChannel channel, FileLock lock) {
-        this.channel = channel;
+    private final PidLock lock;
+
+    private ApplyLock(PidLock lock) {
         this.lock = lock;
     }
 
+    /** The converge lock, waiting up to {@code timeout} for another apply's converge to finish. */
     public static ApplyLock acquire(Path stateDir, Duration timeout) throws IOException {
-        Files.createDirectories(stateDir);
-        Path file = stateDir.resolve("apply.lock");
-        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        Path file = stateDir.resolve(CONVERGE);
         Instant deadline = Instant.now().plus(timeout);
-        try {
-            while (true) {
-                FileLock lock = tryLock(channel);
-                if (lock != null) {
-                    channel.truncate(0);
-                    channel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
-                    channel.force(false);
-                    return new ApplyLock(channel, lock);
-                }
-                if (Instant.now().isAfter(deadline)) {
-                    String holder = new String(Files.readAllBytes(file), StandardCharsets.US_ASCII).strip();
-                    throw new IOException("another apply is running (" + file + " is held by pid "
-                            + (holder.isEmpty() ? "unknown" : holder) + "); gave up after " + String.format("%.1fs", timeout.toMillis() / 1000.0));
-                }
-                Thread.sleep(100);
+        while (true) {
+            try {
+                return new ApplyLock(PidLock.tryAcquire(file));
+            } catch (PidLock.HeldException held) {
+                if (Instant.now().isAfter(deadline))
+                    throw new IOException("another apply is running (" + held.getMessage() + "); gave up after "
+                            + String.format("%.1fs", timeout.toMillis() / 1000.0));
             }
-        } catch (IOException | RuntimeException e) {
-            channel.close();
-            throw e;
-        } catch (InterruptedException e) {
-            channel.close();
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while waiting for " + file);
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for " + file);
+            }
         }
     }
 
-    private static FileLock tryLock(FileChannel channel) throws IOException {
+    /**
+     * The replication lock of a state: taken before anything else by an apply that replicates, held until it exits.
+     *
+     * @throws IOException at once when another agent replicates this state, naming its pid
+     */
+    public static ApplyLock replicating(Path stateDir) throws IOException {
         try {
-            return channel.tryLock();
-        } catch (OverlappingFileLockException e) {
-            return null; // held by this very process (another apply in the same JVM)
+            return new ApplyLock(PidLock.tryAcquire(stateDir.resolve(REPLICATE)));
+        } catch (PidLock.HeldException held) {
+            throw new IOException("another agent is already replicating this state (" + held.getMessage()
+                    + "); stop it first (apply --converge-only may run beside it)");
         }
     }
 
-    @Override public void close() throws IOException {
-        try {
-            lock.release();
-        } finally {
-            channel.close();
-        }
+    @Override public void close() {
+        lock.close();
     }
 }

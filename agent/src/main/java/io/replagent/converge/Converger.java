@@ -42,15 +42,17 @@ public final class Converger {
     public static Converger of(State state, Host host) {
         List<Resource> resources = new ArrayList<>();
         List<Diagnostic> problems = new ArrayList<>();
+        Ownership ownership = new Ownership(state.settings().stateDir(), state.settings().adopt(), host.files());
         if (state.server().isPresent() || state.client().isPresent() || !state.watches().isEmpty())
             resources.add(new RsyncBinary(host.processes(), "rsync"));
-        state.server().ifPresent(server -> addServer(state, server, host, resources, problems));
-        state.client().ifPresent(client -> addClient(client, host, resources, problems));
-        if (!state.watches().isEmpty()) addLimits(state, host, resources);
+        state.server().ifPresent(server -> addServer(state, server, host, ownership, resources, problems));
+        state.client().ifPresent(client -> addClient(client, host, ownership, resources, problems));
+        if (!state.watches().isEmpty()) addLimits(state, host, ownership, resources);
         return new Converger(resources, problems);
     }
 
-    private static void addServer(State state, Server server, Host host, List<Resource> resources, List<Diagnostic> problems) {
+    private static void addServer(State state, Server server, Host host, Ownership ownership, List<Resource> resources,
+                                  List<Diagnostic> problems) {
         resources.add(new SystemUser(server.runAs(), host.users()));
         for (Server.Module m : server.modules())
             resources.add(new Directory(m.path(), m.mode() == 0 ? DEFAULT_MODULE_MODE : m.mode(), m.uid().orElse(server.runAs()), host.files()));
@@ -59,38 +61,41 @@ public final class Converger {
             for (Server.User u : server.users())
                 resolve(u.password(), host.env(), "server.users." + u.name() + ".password", problems)
                         .ifPresent(password -> lines.append(u.name()).append(':').append(password).append('\n'));
-            resources.add(new ManagedFile("secrets", server.secretsFile(), bytes(lines.toString()), 0600, ROOT, true, host.files()));
+            resources.add(new ManagedFile("secrets", server.secretsFile(), bytes(lines.toString()), 0600, ROOT, true, host.files(), ownership));
         }
         RsyncdConf.problems(server).forEach(p -> problems.add(error(server.configFile().toString(), p)));
         String config = RsyncdConf.render(server, pushParallelism(state.watches()));
-        resources.add(new ManagedFile("rsyncd_conf", server.configFile(), bytes(config), 0644, ROOT, false, host.files()));
+        resources.add(new ManagedFile("rsyncd_conf", server.configFile(), bytes(config), 0644, ROOT, false, host.files(), ownership));
         switch (server.daemon().manage()) {
             case PROCESS -> resources.add(new RsyncDaemon(server, state.settings().stateDir(), host.files(), host.processes()));
             case SYSTEMD -> {
                 Path unit = SystemdService.UNIT_DIR.resolve(SystemdService.unitName(server));
-                resources.add(new ManagedFile("systemd_unit", unit, bytes(SystemdService.unitFile(server)), 0644, ROOT, false, host.files()));
+                resources.add(new ManagedFile("systemd_unit", unit, bytes(SystemdService.unitFile(server)), 0644, ROOT, false, host.files(), ownership));
                 resources.add(new SystemdService(server, host.processes(), "systemctl"));
             }
             case NONE -> { }
         }
     }
 
-    private static void addClient(Client client, Host host, List<Resource> resources, List<Diagnostic> problems) {
+    private static void addClient(Client client, Host host, Ownership ownership, List<Resource> resources, List<Diagnostic> problems) {
         for (Client.PasswordFile f : client.passwordFiles())
             resolve(f.password(), host.env(), "client.password_files." + f.path(), problems).ifPresent(password ->
-                    resources.add(new ManagedFile("password", f.path(), bytes(password + "\n"), 0600, ROOT, true, host.files())));
+                    resources.add(new ManagedFile("password", f.path(), bytes(password + "\n"), 0600, ROOT, true, host.files(), ownership)));
     }
 
-    private static void addLimits(State state, Host host, List<Resource> resources) {
+    private static void addLimits(State state, Host host, Ownership ownership, List<Resource> resources) {
         InotifyLimits limits = state.settings().inotify();
         List<Path> sources = state.watches().stream().map(Watch::source).toList();
+        int watches = state.watches().size();
         List<KernelLimit> kernel = List.of(
-                new KernelLimit("fs.inotify.max_user_watches", limits.maxUserWatches(), sources, limits.ensure(), host.sysctl()),
-                new KernelLimit("fs.inotify.max_user_instances", limits.maxUserInstances(), List.of(), limits.ensure(), host.sysctl()),
-                new KernelLimit("fs.inotify.max_queued_events", limits.maxQueuedEvents(), List.of(), limits.ensure(), host.sysctl()));
+                new KernelLimit("fs.inotify.max_user_watches", limits.maxUserWatches(), KernelLimit.directoriesOf(sources),
+                        limits.ensure(), host.sysctl()),
+                new KernelLimit("fs.inotify.max_user_instances", limits.maxUserInstances(), KernelLimit.Need.of(watches,
+                        watches + " watches, one inotify instance each"), limits.ensure(), host.sysctl()),
+                new KernelLimit("fs.inotify.max_queued_events", limits.maxQueuedEvents(), KernelLimit.Need.NONE, limits.ensure(), host.sysctl()));
         resources.addAll(kernel);
         if (limits.ensure() == InotifyLimits.Ensure.RAISE && limits.sysctlFile() != null)
-            resources.add(new SysctlDropIn(limits.sysctlFile(), kernel, host.files()));
+            resources.add(new SysctlDropIn(limits.sysctlFile(), kernel, host.files(), ownership));
     }
 
     /** How many rsyncs the local watches run at once against daemons: the daemon's connection cap must allow them. */

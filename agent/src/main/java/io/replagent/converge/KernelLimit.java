@@ -12,23 +12,53 @@ import java.util.List;
 
 /**
  * One inotify limit in {@code /proc/sys/fs/inotify}. Not re-rooted by {@code --root}: it is the kernel's.
- * The need of {@code max_user_watches} is one watch per directory under the watched sources; the state's value is
- * the floor. {@code ensure: check} blocks apply when the kernel gives less than the need (and only warns when it gives
+ * The need of {@code max_user_watches} is one watch per directory under the watched sources, that of
+ * {@code max_user_instances} one instance per watch; the state's value is the floor. {@code ensure: check} blocks apply when the kernel gives less than the need (and only warns when it gives
  * less than the state's floor); {@code ensure: raise} writes the larger of both. Limits are never lowered.
  */
 final class KernelLimit implements Resource {
 
+    /** What the watches need of a limit, and why, for the plan. */
+    interface Need {
+        Need NONE = of(0, "");
+
+        long count() throws IOException;
+
+        String why(long count);
+
+        static Need of(long count, String why) {
+            return new Need() {
+                @Override public long count() { return count; }
+                @Override public String why(long n) { return why; }
+            };
+        }
+    }
+
+    /** One inotify watch per directory under the watched sources. */
+    static Need directoriesOf(List<Path> sources) {
+        List<Path> copy = List.copyOf(sources);
+        return new Need() {
+            @Override public long count() throws IOException {
+                long directories = 0;
+                for (Path source : copy) directories += countDirectories(source);
+                return directories;
+            }
+
+            @Override public String why(long n) { return n + " directories are watched, one inotify watch each"; }
+        };
+    }
+
     private final String name;
     private final long floor;
-    private final List<Path> watchedSources;
+    private final Need needed;
     private final InotifyLimits.Ensure ensure;
     private final Sysctl sysctl;
     private Long need;
 
-    KernelLimit(String name, long floor, List<Path> watchedSources, InotifyLimits.Ensure ensure, Sysctl sysctl) {
+    KernelLimit(String name, long floor, Need needed, InotifyLimits.Ensure ensure, Sysctl sysctl) {
         this.name = name;
         this.floor = floor;
-        this.watchedSources = List.copyOf(watchedSources);
+        this.needed = needed;
         this.ensure = ensure;
         this.sysctl = sysctl;
     }
@@ -47,11 +77,7 @@ final class KernelLimit implements Resource {
      * (or the drop-in differ from the value written).
      */
     private long need() throws IOException {
-        if (need == null) {
-            long directories = 0;
-            for (Path source : watchedSources) directories += countDirectories(source);
-            need = directories;
-        }
+        if (need == null) need = needed.count();
         return need;
     }
 
@@ -61,7 +87,7 @@ final class KernelLimit implements Resource {
         if (ensure == InotifyLimits.Ensure.CHECK) {
             if (actual >= need) return List.of();
             return List.of(Change.of(address(), Action.BLOCKED, Reason.LIMIT_TOO_LOW, "value", String.valueOf(actual),
-                    ">= " + need).withDetail(List.of(need + " directories are watched, one inotify watch each",
+                    ">= " + need).withDetail(List.of(needed.why(need),
                     "raise it (sysctl -w " + name + "=" + Math.max(floor, need) + ") or set settings.inotify.ensure: raise")));
         }
         long target = Math.max(floor, need);

@@ -11,6 +11,10 @@ public enum Reason {
     NOT_RUNNING("not running"),
     LISTEN_CHANGED("listen address changed"),
     LIMIT_TOO_LOW("limit too low"),
+    /** An existing file or process the agent did not make: it is left alone. */
+    NOT_OURS("not the agent's"),
+    /** An existing file the agent did not write, taken over because the state adopts it. */
+    ADOPTED("adopted"),
     UNAVAILABLE("unavailable");
 
     public final String text;

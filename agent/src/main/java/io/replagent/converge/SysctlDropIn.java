@@ -15,11 +15,13 @@ final class SysctlDropIn implements Resource {
     private final Path path;
     private final List<KernelLimit> limits;
     private final HostFiles files;
+    private final Ownership ownership;
 
-    SysctlDropIn(Path path, List<KernelLimit> limits, HostFiles files) {
+    SysctlDropIn(Path path, List<KernelLimit> limits, HostFiles files, Ownership ownership) {
         this.path = path;
         this.limits = List.copyOf(limits);
         this.files = files;
+        this.ownership = ownership;
     }
 
     private ManagedFile file() throws IOException {
@@ -28,7 +30,7 @@ final class SysctlDropIn implements Resource {
             long target = limit.target();
             if (target > 0) content.append(limit.name()).append(" = ").append(target).append('\n');
         }
-        return new ManagedFile("sysctl", path, content.toString().getBytes(StandardCharsets.UTF_8), 0644, Converger.ROOT, false, files);
+        return new ManagedFile("sysctl", path, content.toString().getBytes(StandardCharsets.UTF_8), 0644, Converger.ROOT, false, files, ownership);
     }
 
     @Override public String address() { return "file.sysctl[" + path + "]"; }

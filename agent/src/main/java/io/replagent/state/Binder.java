@@ -22,6 +22,12 @@ final class Binder {
     static final String STATE_DIR = "/var/lib/agent";
     static final String CONTROL_SOCKET = "/run/agent/agent.sock";
     static final String SYSCTL_FILE = "/etc/sysctl.d/90-agent-inotify.conf";
+    static final String CONFIG_FILE = "/etc/rsyncd.conf";
+    static final String SECRETS_FILE = "/etc/rsync.password";
+    /** Not the distribution daemon's /run/rsyncd.pid (= /var/run/rsyncd.pid): the two daemons would share it. */
+    static final String PID_FILE = "/run/rsyncd-agent.pid";
+    static final String LOCK_FILE = "/var/run/rsync.lock";
+    static final String LOG_FILE = "/var/log/rsyncd.log";
 
     private Binder() {}
 
@@ -47,6 +53,7 @@ final class Binder {
                         inotify.path("max_queued_events").asLong(0),
                         inotify.path("max_user_instances").asLong(0),
                         path(inotify, "sysctl_file", SYSCTL_FILE)),
+                strings(s.path("adopt")).stream().map(p -> Path.of(StatePath.normalize(p, "a path"))).toList(),
                 enumOf(Settings.LogFormat.class, s.path("log"), "format", "text"),
                 s.has("metrics") ? Optional.of(metrics(s.path("metrics"))) : Optional.empty());
     }
@@ -64,11 +71,11 @@ final class Binder {
         s.path("modules").forEach(m -> modules.add(module(m)));
         JsonNode daemon = s.path("daemon");
         return new Server(
-                path(s, "config_file", "/etc/rsyncd.conf"),
-                path(s, "secrets_file", "/etc/rsync.password"),
-                path(s, "pid_file", "/var/run/rsyncd.pid"),
-                path(s, "lock_file", "/var/run/rsync.lock"),
-                path(s, "log_file", "/var/log/rsyncd.log"),
+                path(s, "config_file", CONFIG_FILE),
+                path(s, "secrets_file", SECRETS_FILE),
+                path(s, "pid_file", PID_FILE),
+                path(s, "lock_file", LOCK_FILE),
+                path(s, "log_file", LOG_FILE),
                 s.path("port").asInt(873),
                 string(s, "address", "0.0.0.0"),
                 string(s, "run_as", "rsync"),
@@ -168,7 +175,7 @@ final class Binder {
 
     static Secret secret(JsonNode s) {
         if (s.has("env")) return new Secret.Env(s.path("env").stringValue());
-        if (s.has("file")) return new Secret.FromFile(Path.of(s.path("file").stringValue()));
+        if (s.has("file")) return new Secret.FromFile(Path.of(StatePath.normalize(s.path("file").stringValue(), "a path")));
         return new Secret.Literal(s.path("value").stringValue());
     }
 
@@ -180,8 +187,9 @@ final class Binder {
         return values;
     }
 
+    /** In its one spelling ({@link StatePath}); the checks have refused what cannot be normalized. */
     private static Path path(JsonNode parent, String key, String fallback) {
-        return Path.of(string(parent, key, fallback));
+        return Path.of(StatePath.normalize(string(parent, key, fallback), "a path"));
     }
 
     private static String string(JsonNode parent, String key, String fallback) {

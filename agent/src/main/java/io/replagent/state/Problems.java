@@ -33,6 +33,11 @@ final class Problems {
         found.add(new Diagnostic(severity, file, at.line(), at.column(), at.endLine(), at.endColumn(), summary, null));
     }
 
+    /** The line a node was written on (its enclosing node's when it is absent). */
+    int line(String pointer) {
+        return marks.ofValue(pointer).line();
+    }
+
     boolean hasErrors() {
         return found.stream().anyMatch(d -> d.severity() == Diagnostic.Severity.ERROR);
     }

@@ -7,12 +7,12 @@ import java.util.List;
  * Moves every absolute path of a state under a root directory, so plan and apply can converge a scratch tree
  * ({@code --root DIR}). System users and {@code /proc/sys} are not paths of the state and stay as they are.
  */
-public final class Reroot {
+final class Reroot {
 
     private Reroot() {}
 
     /** The state with every path under {@code root} (relative: to the working directory); {@code /} changes nothing. */
-    public static State apply(State s, Path root) {
+    static State apply(State s, Path root) {
         Path base = root.toAbsolutePath().normalize();
         if (base.getParent() == null) return s;
         Under r = new Under(base);
@@ -20,8 +20,8 @@ public final class Reroot {
         InotifyLimits limits = st.inotify();
         Settings settings = new Settings(r.of(st.stateDir()), r.of(st.statusFile()), r.of(st.controlSocket()), st.logLevel(),
                 new InotifyLimits(limits.ensure(), limits.maxUserWatches(), limits.maxQueuedEvents(),
-                        limits.maxUserInstances(), r.of(limits.sysctlFile())), st.logFormat(),
-                st.metrics().map(m -> new Settings.Metrics(m.listen(), m.textfile().map(r::of), m.interval())));
+                        limits.maxUserInstances(), r.of(limits.sysctlFile())), st.adopt().stream().map(r::of).toList(),
+                st.logFormat(), st.metrics().map(m -> new Settings.Metrics(m.listen(), m.textfile().map(r::of), m.interval())));
         return new State(s.version(), settings, s.server().map(r::server), s.client().map(r::client),
                 s.watches().stream().map(r::watch).toList());
     }

@@ -2,7 +2,6 @@ package io.replagent.state;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -10,8 +9,8 @@ import java.util.Set;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The rules a schema cannot say: names unique, references resolved, trees not overlapping, urls that parse,
- * passwords where a target needs one. Runs on the tree, next to the schema check, so every problem is reported in one
+ * The rules a schema cannot say: names unique, references resolved, urls that parse, passwords where a target needs
+ * one, excludes that leave something to replicate (how paths relate to each other and to the host: {@link HostCheck}). Runs on the tree, next to the schema check, so every problem is reported in one
  * go; a node of the wrong shape is left to the schema's message.
  */
 final class SemanticCheck {
@@ -53,9 +52,9 @@ final class SemanticCheck {
         forEach(root.path("client").path("password_files"), "/client/password_files", (file, at) -> {
             secret(file.path("password"), at + "/password");
             String path = text(file.path("path"));
-            if (path != null && !passwordFiles.add(path)) problems.error(at + "/path", "password file " + path + " is listed twice");
+            if (path != null && StatePath.lexical(path) != null) passwordFiles.add(StatePath.lexical(path).toString());
         });
-        watches(root.path("watches"), passwordFiles, modulePaths(root.path("server")));
+        watches(root.path("watches"), passwordFiles);
     }
 
     private void metrics(JsonNode metrics) {
@@ -102,9 +101,6 @@ final class SemanticCheck {
         forEach(server.path("users"), "/server/users", (user, at) -> secret(user.path("password"), at + "/password"));
         uniqueNames(server.path("modules"), "/server/modules", "module");
         forEach(server.path("modules"), "/server/modules", (module, at) -> {
-            String path = text(module.path("path"));
-            if ("/".equals(path)) problems.error(at + "/path", "a module must not serve '/'");
-            else plain(module.path("path"), at + "/path");
             if (module.path("read_only").asBoolean(false) && module.path("write_only").asBoolean(false)) {
                 problems.error(at + "/write_only", "read_only and write_only together leave the module unusable");
             }
@@ -120,12 +116,10 @@ final class SemanticCheck {
         });
     }
 
-    private void watches(JsonNode watches, Set<String> passwordFiles, Map<Path, String> modules) {
+    private void watches(JsonNode watches, Set<String> passwordFiles) {
         uniqueNames(watches, "/watches", "watch");
-        Map<Path, String> sources = new HashMap<>();
         forEach(watches, "/watches", (watch, at) -> {
-            Path source = plain(watch.path("source"), at + "/source");
-            targets(watch.path("targets"), at + "/targets", source, passwordFiles);
+            targets(watch.path("targets"), at + "/targets", passwordFiles);
             forEach(watch.path("rsync").path("extra"), at + "/rsync/extra", (option, where) -> {
                 String managed = managedOption(option.stringValue());
                 if (managed != null) problems.error(where, managed + " is set by the agent: it cannot be given in rsync.extra");
@@ -136,24 +130,20 @@ final class SemanticCheck {
             }
             String webhook = text(hook.path("webhook"));
             if (webhook != null) webhook(webhook, at + "/on_batch/webhook");
-            if (source == null) return;
-            sources.forEach((other, where) -> {
-                if (source.startsWith(other) || other.startsWith(source)) {
-                    problems.error(at + "/source", "source " + source + " overlaps the source " + other + " of " + where);
-                }
-            });
-            String name = text(watch.path("name"));
-            sources.putIfAbsent(source, "watch '" + (name == null ? "?" : name) + "'");
-            modules.forEach((module, which) -> {
-                if (module.startsWith(source)) {
-                    problems.warning(at + "/source", "module '" + which + "' lies inside this source: what it receives is sent again");
-                }
+            forEach(watch.path("exclude"), at + "/exclude", (pattern, where) -> {
+                if (excludesEverything(pattern.stringValue()))
+                    problems.error(where, "exclude '" + pattern.stringValue() + "' matches every name: nothing under the "
+                            + "source would be replicated");
             });
         });
     }
 
-    /** @param source the watch's source, null when it is invalid (reported already) */
-    private void targets(JsonNode targets, String pointer, Path source, Set<String> passwordFiles) {
+    /** A pattern of nothing but '*' (anchored or not) matches every entry at the top of the source. */
+    static boolean excludesEverything(String pattern) {
+        return pattern.matches("/?\\*+");
+    }
+
+    private void targets(JsonNode targets, String pointer, Set<String> passwordFiles) {
         Set<String> names = new HashSet<>();
         forEach(targets, pointer, (target, at) -> {
             String url = text(target.path("url"));
@@ -175,14 +165,12 @@ final class SemanticCheck {
             }
             secret(target.path("password"), at + "/password");
             String passwordFile = text(target.path("password_file"));
-            if (passwordFile != null && !passwordFiles.contains(passwordFile)) {
+            Path normal = passwordFile == null ? null : StatePath.lexical(passwordFile);
+            if (normal != null && !passwordFiles.contains(normal.toString())) {
                 problems.warning(at + "/password_file", passwordFile + " is not one of client.password_files: it must exist on this host");
             }
-            if (endpoint instanceof Target.Local local) {
+            if (endpoint instanceof Target.Local) {
                 if (hasPassword) problems.error(at, "a local target takes no password");
-                if (source != null && (local.path().startsWith(source) || source.startsWith(local.path()))) {
-                    problems.error(at + "/url", "target " + local.path() + " overlaps the source " + source + ": replication would loop");
-                }
             } else if (endpoint instanceof Target.Daemon daemon) {
                 if (!daemon.user().isEmpty() && !hasPassword) {
                     problems.error(at, "target " + url + " names user '" + daemon.user() + "': give password_file or password");
@@ -212,28 +200,6 @@ final class SemanticCheck {
         if (secret.has("value") && readableByOthers) {
             problems.error(pointer + "/value", "a literal password in a state file others can read: "
                     + "chmod o-r the file, or use env or file");
-        }
-    }
-
-    private Map<Path, String> modulePaths(JsonNode server) {
-        Map<Path, String> paths = new HashMap<>();
-        forEach(server.path("modules"), "/server/modules", (module, at) -> {
-            String path = text(module.path("path"));
-            String name = text(module.path("name"));
-            if (path != null && path.startsWith("/") && name != null) paths.put(Path.of(path), name);
-        });
-        return paths;
-    }
-
-    /** An absolute path without '.' or '..' segments, or null (reported) when it is not. */
-    private Path plain(JsonNode node, String pointer) {
-        String path = text(node);
-        if (path == null || !path.startsWith("/")) return null;
-        try {
-            return Path.of(TargetUrl.plainPath(path, "a path"));
-        } catch (IllegalArgumentException e) {
-            problems.error(pointer, e.getMessage());
-            return null;
         }
     }
 

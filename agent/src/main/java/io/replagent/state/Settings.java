@@ -2,6 +2,7 @@ package io.replagent.state;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -12,15 +13,20 @@ import java.util.Optional;
  * @param controlSocket Unix socket of the running agent (status, console)
  * @param logLevel      error, warn, info or debug
  * @param inotify       kernel limits the watches need, checked or raised
+ * @param adopt         existing files the agent did not write that the state takes over (it replaces only its own)
  * @param logFormat     text, or one JSON object per line
  * @param metrics       Prometheus metrics: served, written to a file, or neither (empty)
  */
 public record Settings(Path stateDir, Path statusFile, Path controlSocket, LogLevel logLevel, InotifyLimits inotify,
-                       LogFormat logFormat, Optional<Metrics> metrics) {
+                       List<Path> adopt, LogFormat logFormat, Optional<Metrics> metrics) {
 
-    /** Text logs and no metrics. */
+    public Settings {
+        adopt = List.copyOf(adopt);
+    }
+
+    /** Settings that adopt no file, with text logs and no metrics. */
     public Settings(Path stateDir, Path statusFile, Path controlSocket, LogLevel logLevel, InotifyLimits inotify) {
-        this(stateDir, statusFile, controlSocket, logLevel, inotify, LogFormat.TEXT, Optional.empty());
+        this(stateDir, statusFile, controlSocket, logLevel, inotify, List.of(), LogFormat.TEXT, Optional.empty());
     }
 
     public enum LogLevel { ERROR, WARN, INFO, DEBUG }

@@ -1,5 +1,6 @@
 package io.replagent.state;
 
+import io.replagent.system.Sysctl;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -17,6 +18,8 @@ public final class StateFile {
     /** The JSON Schema of state files, as a classpath resource (the published schema/state.schema.json). */
     public static final String SCHEMA_RESOURCE = "/io/replagent/state/state.schema.json";
 
+    private static final Sysctl HOST_KERNEL = new Sysctl(Sysctl.PROC_SYS);
+
     private StateFile() {}
 
     /**
@@ -25,7 +28,12 @@ public final class StateFile {
      * @param env     environment for {@code {env: NAME}} secrets (checked for presence, not read into the model)
      */
     public static Loaded load(String label, byte[] content, Map<String, String> env) throws InvalidStateException {
-        return load(label, content, env, false);
+        return load(label, content, env, Path.of("/"));
+    }
+
+    /** As {@link #load(String, byte[], Map)}, for a state whose paths live under {@code root} ({@code --root DIR}). */
+    public static Loaded load(String label, byte[] content, Map<String, String> env, Path root) throws InvalidStateException {
+        return load(label, content, env, false, root, HOST_KERNEL);
     }
 
     /**
@@ -35,6 +43,14 @@ public final class StateFile {
      * @throws InvalidStateException also when the file cannot be read (a diagnostic without position)
      */
     public static Loaded load(Path file, Map<String, String> env) throws InvalidStateException {
+        return load(file, env, Path.of("/"));
+    }
+
+    /**
+     * As {@link #load(Path, Map)}, for a state whose paths live under {@code root} ({@code --root DIR}): the checks
+     * resolve paths there, and the state returned has every path under it.
+     */
+    public static Loaded load(Path file, Map<String, String> env, Path root) throws InvalidStateException {
         byte[] content;
         boolean readableByOthers;
         try {
@@ -43,7 +59,7 @@ public final class StateFile {
         } catch (IOException | UnsupportedOperationException e) {
             throw unreadable(file.toString(), e);
         }
-        return load(file.toString(), content, env, readableByOthers);
+        return load(file.toString(), content, env, readableByOthers, root, HOST_KERNEL);
     }
 
     /** A diagnostic without position for a file that cannot be read at all. */
@@ -64,8 +80,8 @@ public final class StateFile {
         }
     }
 
-    static Loaded load(String label, byte[] content, Map<String, String> env, boolean readableByOthers)
-            throws InvalidStateException {
+    static Loaded load(String label, byte[] content, Map<String, String> env, boolean readableByOthers, Path root,
+                       Sysctl kernel) throws InvalidStateException {
         YamlTree.Parsed parsed = YamlTree.parse(label, content);
         Problems problems = new Problems(label, parsed.marks());
         if (!parsed.root().isObject()) {
@@ -74,8 +90,16 @@ public final class StateFile {
         }
         SchemaCheck.check(parsed.root(), problems);
         SemanticCheck.check(parsed.root(), problems, env, readableByOthers);
+        HostCheck.check(parsed.root(), problems, root, kernel);
         if (problems.hasErrors()) throw new InvalidStateException(problems.sorted());
-        return new Loaded(Binder.bind(parsed.root()), problems.warnings());
+        return new Loaded(resolveSources(Reroot.apply(Binder.bind(parsed.root()), root)), problems.warnings());
+    }
+
+    /** A symlinked source is resolved once, here: the watch watches the directory, never the link (HostCheck warns). */
+    private static State resolveSources(State s) {
+        return new State(s.version(), s.settings(), s.server(), s.client(), s.watches().stream().map(w -> new Watch(w.name(),
+                StatePath.real(w.source()), w.targets(), w.events(), w.delay(), w.maxDelays(), w.maxProcesses(), w.delete(),
+                w.exclude(), w.init(), w.rsync(), w.fullSyncInterval(), w.maxDelete(), w.onBatch())).toList());
     }
 
     /** A valid state and its warnings. */

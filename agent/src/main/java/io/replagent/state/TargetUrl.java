@@ -19,7 +19,7 @@ final class TargetUrl {
 
     /** @throws IllegalArgumentException saying what is wrong with the url */
     static Target.Endpoint parse(String url) {
-        if (url.startsWith("/")) return new Target.Local(Path.of(plainPath(url, "a path")));
+        if (url.startsWith("/")) return new Target.Local(Path.of(StatePath.normalize(url, "a path")));
         Matcher m = DAEMON.matcher(url);
         if (!url.startsWith("rsync://") || !m.matches()) {
             throw new IllegalArgumentException("must be rsync://[user@]host[:port]/module[/path] or an absolute path");
@@ -49,8 +49,8 @@ final class TargetUrl {
         String module = slash < 0 ? rest : rest.substring(0, slash);
         if (module.isEmpty()) throw new IllegalArgumentException("the url names no module: rsync://host/MODULE");
         if (!NAME.matcher(module).matches()) throw new IllegalArgumentException("invalid module name '" + module + "'");
-        String path = slash < 0 ? "" : plainPath(rest.substring(slash), "the path in the module");
-        return new Target.Daemon(user, host, port, module, path.replaceAll("^/+|/+$", ""));
+        String path = slash < 0 ? "" : StatePath.normalize(rest.substring(slash), "the path in the module");
+        return new Target.Daemon(user, host, port, module, path.isEmpty() ? "" : path.substring(1));
     }
 
     /** A target's name when the state gives none: {@code host/module[/path]}, or the local path. */
@@ -68,15 +68,5 @@ final class TargetUrl {
             if (port >= 1 && port <= 65535) return port;
         }
         throw new IllegalArgumentException("invalid port '" + text + "' (1-65535)");
-    }
-
-    /** A path without '.' or '..' segments, so that containment checks mean what they say. */
-    static String plainPath(String path, String what) {
-        for (String segment : path.split("/")) {
-            if (segment.equals(".") || segment.equals("..")) {
-                throw new IllegalArgumentException(what + " must not contain '.' or '..' segments");
-            }
-        }
-        return path;
     }
 }

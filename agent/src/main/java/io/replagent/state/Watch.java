@@ -40,13 +40,6 @@ public record Watch(
         exclude = List.copyOf(exclude);
     }
 
-    /** A watch without hooks. */
-    public Watch(String name, Path source, List<Target> targets, Set<Event> events, Duration delay, int maxDelays,
-                 int maxProcesses, DeleteMode delete, List<String> exclude, boolean init, RsyncOptions rsync,
-                 Duration fullSyncInterval, DeleteGuard maxDelete) {
-        this(name, source, targets, events, delay, maxDelays, maxProcesses, delete, exclude, init, rsync,
-                fullSyncInterval, maxDelete, Optional.empty());
-    }
 
     /**
      * What runs after a batch was delivered: a program (argv, no shell; the batch's paths on stdin), a URL the summary

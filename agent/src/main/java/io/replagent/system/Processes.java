@@ -4,10 +4,13 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.commons.exec.CommandLine;
 import org.apache.commons.exec.DefaultExecutor;
@@ -72,5 +75,21 @@ public final class Processes {
 
     public Result run(List<String> argv) throws IOException {
         return run(argv, Map.of(), Duration.ofSeconds(30));
+    }
+
+    /**
+     * The command line of a running process ({@code /proc/PID/cmdline}), to tell whose a pid is before signalling it;
+     * empty when no such process runs. Never log it whole: another program's arguments may hold a secret.
+     */
+    public Optional<List<String>> commandLine(long pid) {
+        try {
+            byte[] raw = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline"));
+            if (raw.length == 0) return Optional.empty(); // a zombie, or a kernel thread
+            String text = new String(raw, StandardCharsets.UTF_8);
+            if (text.endsWith("\0")) text = text.substring(0, text.length() - 1);
+            return Optional.of(List.of(text.split("\0", -1)));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 }

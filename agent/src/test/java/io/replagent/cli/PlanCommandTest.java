@@ -74,4 +74,51 @@ class PlanCommandTest {
         assertEquals(1, r.exit());
         assertTrue(r.err().contains("NOT_SET_X"), r.err());
     }
+
+    /**
+     * Issue 11, item 2, end to end: config_file: /etc/shadow printed the file's lines as a '-' diff, in text and --json,
+     * and apply replaced it. Now plan blocks on it, shows its size and hash only, and apply leaves it as it was.
+     */
+    @Test void aFileTheAgentDidNotWriteIsShownBySizeAndHashOnlyAndLeftAlone() throws Exception {
+        Path shadow = Files.createDirectories(root.resolve("etc")).resolve("shadow");
+        String hash = "root:$6$SALTsalt$0123456789abcdefHASH:19000:0:99999:7:::";
+        Files.writeString(shadow, hash + "\n");
+        String state = CliFixture.backupServer("agtplanonly", Ports.free(), "process")
+                .replace("server:\n", "server:\n  config_file: /etc/shadow\n");
+        Path file = CliFixture.write(dir, state);
+        for (List<String> flags : List.of(List.<String>of(), List.of("--json"))) {
+            List<String> args = new java.util.ArrayList<>(List.of("plan", file.toString(), "--root", root.toString()));
+            args.addAll(flags);
+            CliFixture.Run r = CliFixture.run(args, "", false);
+            assertFalse(r.out().contains("SALTsalt") || r.err().contains("SALTsalt"), "no line of it: " + r.out());
+            assertTrue(r.out().contains("bytes, sha256 ") && r.out().contains("settings.adopt"), r.out());
+        }
+        CliFixture.Run apply = CliFixture.run(List.of("apply", file.toString(), "--root", root.toString(), "--auto-approve",
+                "--converge-only"), "", false);
+        assertEquals(1, apply.exit(), apply.out());
+        assertEquals(hash + "\n", Files.readString(shadow));
+    }
+
+    /** Issue 11, smaller: `source: /` validated, then plan and apply each answered differently. */
+    @Test void sourceRootGivesOneAnswerInValidatePlanAndApply() throws Exception {
+        Path file = CliFixture.write(dir, "version: 1\nwatches:\n  - { name: all, source: /, targets: [ { url: /backup } ] }\n");
+        String answer = file + ":3:26: a watch must not replicate '/'";
+        for (List<String> command : List.of(List.of("validate", file.toString()),
+                List.of("plan", file.toString(), "--root", root.toString()),
+                List.of("apply", file.toString(), "--root", root.toString(), "--auto-approve"))) {
+            CliFixture.Run r = CliFixture.run(command, "", false);
+            assertEquals(1, r.exit(), command + ": " + r.out() + r.err());
+            assertTrue(r.err().contains(answer), command + ": " + r.err());
+        }
+    }
+
+    /** Issue 11, item 4: with manage: systemd, `plan --root R` listed /etc/systemd/system/rsync.service on the real host. */
+    @Test void underRootNothingIsPlannedOutsideIt() throws Exception {
+        Path file = CliFixture.write(dir, CliFixture.backupServer("agtplanonly", Ports.free(), "systemd"));
+        CliFixture.Run r = CliFixture.run(List.of("plan", file.toString(), "--root", root.toString()), "", false);
+        assertEquals(1, r.exit(), r.out());
+        assertTrue(r.err().contains("manage: systemd writes a unit to the host's /etc/systemd/system and starts it there, "
+                + "outside --root " + root), r.err());
+        assertFalse(r.out().contains("/etc/systemd/system"), r.out());
+    }
 }

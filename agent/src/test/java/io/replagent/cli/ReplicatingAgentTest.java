@@ -124,7 +124,8 @@ class ReplicatingAgentTest {
 
         CliFixture.Run again = run("apply", state.toString(), "--root", root.toString(), "--auto-approve");
         assertEquals(ExitCode.ERROR, again.exit());
-        assertTrue(again.err().contains("another agent is already running"), again.err());
+        assertTrue(again.err().contains("another agent is already replicating this state")
+                && again.err().contains("held by pid " + second.pid()), again.err());
 
         second.destroy(); // SIGTERM
         assertTrue(second.waitFor(20, TimeUnit.SECONDS));

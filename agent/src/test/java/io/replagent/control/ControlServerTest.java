@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -138,13 +139,164 @@ class ControlServerTest {
         }
     }
 
+    /** Issue 11, item 12: an existing socket directory kept its mode (0755, even 0777). */
     @Test
-    void refusesADirectoryOthersCanWrite() throws IOException {
-        Path open = tmp.resolve("open");
-        Files.createDirectory(open);
+    void anExistingDirectoryOfTheAgentsOwnIsMade0700() throws IOException {
+        Path open = Files.createDirectory(tmp.resolve("open"));
         Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
-        IOException e = assertThrows(IOException.class, () -> ControlServer.start(open.resolve("agent.sock"), operations));
-        assertTrue(e.getMessage().contains("writable by others"), e.getMessage());
+        try (ControlServer own = ControlServer.start(open.resolve("agent.sock"), operations)) {
+            assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(open)));
+        }
+    }
+
+    @Test
+    void aSharedOrForeignDirectoryIsRefusedAndLeftAsItWas() throws Exception {
+        Path shared = Files.createDirectories(tmp.resolve("shared/subdirectory")).getParent();
+        Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxr-xr-x"));
+        IOException e = assertThrows(IOException.class, () -> ControlServer.start(shared.resolve("agent.sock"), operations));
+        assertTrue(e.getMessage().contains("is mode rwxr-xr-x and shared (it holds subdirectory)"), e.getMessage());
+        assertEquals("rwxr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(shared)));
+
+        Path foreign = Files.createDirectory(tmp.resolve("foreign"));
+        Files.setOwner(foreign, foreign.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody"));
+        e = assertThrows(IOException.class, () -> ControlServer.start(foreign.resolve("agent.sock"), operations));
+        assertTrue(e.getMessage().contains("is owned by nobody, not by the agent's user"), e.getMessage());
+    }
+
+    /** Issue 11, item 11: stopping an agent whose socket was deleted removed the socket of the agent started since. */
+    @Test
+    void closingNeverRemovesASocketAnotherServerBoundSince() throws Exception {
+        Files.delete(socket);
+        try (ControlServer second = ControlServer.start(socket, operations)) {
+            server.close();
+            assertTrue(Files.exists(socket), "the second server's socket stays");
+            try (ControlClient client = ControlClient.connect(socket)) {
+                assertEquals("running", client.call("status", null).path("state").asString());
+            }
+        }
+        assertFalse(Files.exists(socket), "its own socket goes with it");
+    }
+
+    /** Issue 11, item 12: connections that never send a request are answered "idle" and closed. */
+    @Test
+    void anIdleConnectionIsClosedWithAnAnswer() throws Exception {
+        try (ControlServer quick = ControlServer.start(tmp.resolve("quick/agent.sock"), operations, limits(32, 4, 300));
+             RawConnection raw = new RawConnection(quick.socket())) {
+            long start = System.nanoTime();
+            JsonNode answer = Protocol.parse(Protocol.readLine(raw.in, Integer.MAX_VALUE));
+            assertEquals("idle", answer.path("error").path("code").asString(), answer.toString());
+            assertTrue(System.nanoTime() - start >= Duration.ofMillis(250).toNanos());
+            assertEquals(-1, raw.in.read(), "closed after the answer");
+        }
+    }
+
+    @Test
+    void aClientWhoseConnectionWentIdleReconnectsOnItsNextCall() throws Exception {
+        try (ControlServer quick = ControlServer.start(tmp.resolve("quick/agent.sock"), operations, limits(32, 4, 300));
+             ControlClient client = ControlClient.connect(quick.socket())) {
+            assertEquals("running", client.call("status", null).path("state").asString());
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (quick.connections() > 0 && System.nanoTime() < deadline) Thread.sleep(20);
+            assertEquals(0, quick.connections(), "the server closed the idle connection");
+            assertEquals("running", client.call("status", null).path("state").asString());
+        }
+    }
+
+    /** Issue 11, item 12: one process holds at most a few connections; the next one reads the server's "busy". */
+    @Test
+    void oneProcessCannotHoldMoreThanAFewConnections() throws Exception {
+        List<RawConnection> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < 4; i++) {
+                held.add(new RawConnection(socket));
+                assertEquals(4, held.get(i).exchange("{\"v\":1,\"id\":4,\"op\":\"status\"}").path("id").asInt());
+            }
+            ControlException busy = assertThrows(ControlException.class, () -> {
+                try (ControlClient client = ControlClient.connect(socket)) {
+                    client.call("status", null);
+                }
+            });
+            assertEquals("busy", busy.code(), busy.getMessage());
+            assertTrue(busy.getMessage().contains("already holds 4 control connections (at most 4)"), busy.getMessage());
+        } finally {
+            for (RawConnection c : held) c.close();
+        }
+    }
+
+    /**
+     * Issue 11, item 12, as reported: 500 idle connections of one client held all 32 slots, and `agent status` failed
+     * with "Broken pipe". The idle client is a process of its own (the per-process limit counts its pid).
+     */
+    @Test
+    void fiveHundredIdleConnectionsOfOneClientDoNotStarveTheOthers() throws Exception {
+        Path hog = Files.writeString(tmp.resolve("Hog.java"), """
+                import java.net.*; import java.nio.channels.*; import java.util.*;
+                public class Hog { public static void main(String[] a) throws Exception {
+                  List<SocketChannel> open = new ArrayList<>();
+                  for (int i = 0; i < 500; i++) open.add(SocketChannel.open(UnixDomainSocketAddress.of(a[0])));
+                  System.out.println("holding " + open.size()); System.out.flush();
+                  Thread.sleep(120_000); } }
+                """);
+        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                hog.toString(), socket.toString()).redirectErrorStream(true).start();
+        try {
+            String line = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream())).readLine();
+            assertEquals("holding 500", line);
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (server.connectionsOf(process.pid()) < 4 && System.nanoTime() < deadline) Thread.sleep(20);
+            assertEquals(4, server.connectionsOf(process.pid()), "the client holds its few slots, no more");
+            try (ControlClient client = ControlClient.connect(socket)) {
+                assertEquals("running", client.call("status", null).path("state").asString());
+            }
+        } finally {
+            process.destroyForcibly();
+            process.waitFor();
+        }
+    }
+
+    /** The answer to a refused connection is shown even when the agent closed before the request could be sent. */
+    @Test
+    void theClientShowsWhatTheAgentAnsweredBeforeClosing() throws Exception {
+        Path scripted = tmp.resolve("scripted/agent.sock");
+        Files.createDirectories(scripted.getParent());
+        for (String code : List.of("busy", "denied")) {
+            Files.deleteIfExists(scripted);
+            try (ServerSocketChannel peer = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+                peer.bind(UnixDomainSocketAddress.of(scripted));
+                Thread answer = new Thread(() -> {
+                    try (SocketChannel c = peer.accept()) {
+                        Channels.newOutputStream(c).write((Protocol.error(0, code, code + " for this test") + "\n")
+                                .getBytes(StandardCharsets.UTF_8));
+                    } catch (IOException ignored) {
+                        // the assertion below fails
+                    }
+                });
+                answer.start();
+                try (ControlClient client = ControlClient.connect(scripted)) {
+                    answer.join(); // answered and closed: the request below hits a closed socket (EPIPE)
+                    ControlException e = assertThrows(ControlException.class, () -> client.call("status", null));
+                    assertEquals(code, e.code(), e.getMessage());
+                    assertEquals(code + " for this test", e.getMessage());
+                }
+            }
+        }
+    }
+
+    @Test
+    void aRefusedUserIsAnsweredDenied() throws Exception {
+        try (ControlServer nobody = ControlServer.start(tmp.resolve("closed/agent.sock"), operations,
+                new ControlServer.Limits(32, 4, Duration.ofSeconds(60), uid -> false))) {
+            ControlException e = assertThrows(ControlException.class, () -> {
+                try (ControlClient client = ControlClient.connect(nobody.socket())) {
+                    client.call("status", null);
+                }
+            });
+            assertEquals("denied", e.code(), e.getMessage());
+        }
+    }
+
+    private static ControlServer.Limits limits(int total, int perProcess, long idleMillis) {
+        return new ControlServer.Limits(total, perProcess, Duration.ofMillis(idleMillis), uid -> true);
     }
 
     @Test

@@ -29,11 +29,11 @@ class ApplyLockTest {
 
     @Test void anotherProcessHoldingItIsNamedAndItsDeathFreesTheLock() throws Exception {
         Path file = stateDir.resolve("apply.lock");
-        // a POSIX record lock, as FileChannel.lock takes it, held by a separate process that writes its pid
+        // a flock, as PidLock takes it, held by a separate process that writes its pid
         Process holder = new ProcessBuilder("python3", "-c", """
                 import fcntl, os, sys, time
                 f = open(sys.argv[1], 'a+')
-                fcntl.lockf(f, fcntl.LOCK_EX)
+                fcntl.flock(f, fcntl.LOCK_EX)
                 f.truncate(0); f.write(str(os.getpid()) + '\\n'); f.flush()
                 print('locked', flush=True)
                 time.sleep(60)
@@ -47,5 +47,21 @@ class ApplyLockTest {
             holder.waitFor();
         }
         ApplyLock.acquire(stateDir, Duration.ofSeconds(5)).close();
+    }
+
+    /** Issue 11, item 11: the replication lock is refused at once, naming the holder; the converge lock is another. */
+    @Test void oneReplicatingAgentPerStateRefusedAtOnce() throws Exception {
+        try (ApplyLock agent = ApplyLock.replicating(stateDir)) {
+            long start = System.nanoTime();
+            IOException e = assertThrows(IOException.class, () -> ApplyLock.replicating(stateDir));
+            assertTrue(System.nanoTime() - start < Duration.ofSeconds(1).toNanos(), "at once");
+            assertEquals("another agent is already replicating this state (" + stateDir.resolve("agent.lock") + " is held by pid "
+                    + ProcessHandle.current().pid() + "); stop it first (apply --converge-only may run beside it)", e.getMessage());
+            ApplyLock.acquire(stateDir, Duration.ZERO).close(); // a converge beside a replicating agent
+            // reading the holder's pid (another descriptor of the file, closed again) does not drop the lock
+            assertEquals(ProcessHandle.current().pid() + "", Files.readString(stateDir.resolve("agent.lock")).strip());
+            assertThrows(IOException.class, () -> ApplyLock.replicating(stateDir));
+        }
+        ApplyLock.replicating(stateDir).close();
     }
 }

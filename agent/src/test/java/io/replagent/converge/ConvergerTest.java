@@ -158,7 +158,7 @@ class ConvergerTest {
         String runAs = users.unique();
         port = Ports.free();
         Files.createDirectories(root.resolve("etc"));
-        Files.writeString(root.resolve("etc/rsyncd.conf"), "hand written\n");
+        Files.writeString(root.resolve("etc/rsyncd.conf"), Ownership.HEADER + " (an older version)\n");
         State state = bothRoles(runAs, port);
         Converger converger = Converger.of(state, host);
         Plan plan = converger.plan();
@@ -176,7 +176,7 @@ class ConvergerTest {
         List<Target> targets = java.util.Arrays.stream(endpoints).map(e -> new Target("t", e, Optional.empty(), Optional.empty())).toList();
         return new Watch("w", source, targets, Set.of(Watch.Event.CLOSE_WRITE), Duration.ofSeconds(1), 1000, maxProcesses,
                 Watch.DeleteMode.TRUE, List.of(), true, new Watch.RsyncOptions(false, 0, Duration.ZERO, false, List.of()),
-                Duration.ZERO, Watch.DeleteGuard.NONE);
+                Duration.ZERO, Watch.DeleteGuard.NONE, Optional.empty());
     }
 
     @Test void raisedInotifyLimitsAreWrittenAndPersistedThenConverged() throws Exception {

@@ -18,6 +18,8 @@ class KernelLimitTest {
 
     static final String WATCHES = "fs.inotify.max_user_watches";
 
+    static final String INSTANCES = "fs.inotify.max_user_instances";
+
     @TempDir Path root;
     private Sysctl sysctl;
     private Path tree;
@@ -40,7 +42,7 @@ class KernelLimitTest {
     }
 
     @Test void checkBlocksOnlyWhenTheWatchedTreesNeedMoreThanTheKernelGives() throws IOException {
-        KernelLimit limit = new KernelLimit(WATCHES, 100, List.of(tree), Ensure.CHECK, sysctl);
+        KernelLimit limit = new KernelLimit(WATCHES, 100, KernelLimit.directoriesOf(List.of(tree)), Ensure.CHECK, sysctl);
         kernel(5);
         List<Change> plan = limit.plan();
         assertEquals(1, plan.size());
@@ -55,7 +57,7 @@ class KernelLimitTest {
 
     @Test void raiseWritesTheLargerOfFloorAndNeedAndNeverLowers() throws IOException {
         kernel(5);
-        KernelLimit limit = new KernelLimit(WATCHES, 4, List.of(tree), Ensure.RAISE, sysctl);
+        KernelLimit limit = new KernelLimit(WATCHES, 4, KernelLimit.directoriesOf(List.of(tree)), Ensure.RAISE, sysctl);
         assertEquals(List.of(Change.of("sysctl[" + WATCHES + "]", Action.UPDATE, Reason.LIMIT_TOO_LOW, "value", "5", "6")), limit.plan());
         limit.apply();
         assertEquals("6", Files.readString(sysctl.path(WATCHES)).strip());
@@ -64,8 +66,20 @@ class KernelLimitTest {
         assertEquals(List.of(), limit.plan());
     }
 
+    /** Issue 11, item 8: more watches than inotify instances planned "No changes", then failed at start. */
+    @Test void checkBlocksWhenTheWatchesNeedMoreInstancesThanTheKernelGives() throws IOException {
+        Files.createDirectories(sysctl.path(INSTANCES).getParent());
+        Files.writeString(sysctl.path(INSTANCES), "128\n");
+        KernelLimit limit = new KernelLimit(INSTANCES, 0, KernelLimit.Need.of(1000, "1000 watches, one inotify instance each"),
+                Ensure.CHECK, sysctl);
+        List<Change> plan = limit.plan();
+        assertEquals(List.of(Change.of("sysctl[" + INSTANCES + "]", Action.BLOCKED, Reason.LIMIT_TOO_LOW, "value", "128", ">= 1000")
+                .withDetail(List.of("1000 watches, one inotify instance each",
+                        "raise it (sysctl -w " + INSTANCES + "=1000) or set settings.inotify.ensure: raise"))), plan);
+    }
+
     @Test void aKernelWithoutTheParameterIsAnError() {
-        KernelLimit limit = new KernelLimit("fs.inotify.max_queued_events", 1, List.of(), Ensure.CHECK, sysctl);
+        KernelLimit limit = new KernelLimit("fs.inotify.max_queued_events", 1, KernelLimit.Need.NONE, Ensure.CHECK, sysctl);
         assertThrows(IOException.class, limit::plan);
     }
 }

@@ -4,12 +4,14 @@ import io.replagent.testing.Ports;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.replagent.state.Server;
 import io.replagent.system.HostFiles;
 import io.replagent.system.Processes;
 import io.replagent.system.RsyncdProbe;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -35,7 +37,7 @@ class RsyncDaemonTest {
     private RsyncDaemon daemon(int port) throws Exception {
         Server server = Fixtures.server(root, "root", port, Server.Daemon.Manage.PROCESS);
         new ManagedFile("rsyncd_conf", server.configFile(), RsyncdConf.render(server, 0).getBytes(StandardCharsets.UTF_8),
-                0644, "root", false, files).apply();
+                0644, "root", false, files, new Ownership(root.resolve("var/lib/agent"), List.of(), files)).apply();
         return new RsyncDaemon(server, root.resolve("var/lib/agent"), files, new Processes());
     }
 
@@ -62,14 +64,68 @@ class RsyncDaemonTest {
         assertEquals(List.of(), moved.plan());
     }
 
-    @Test void aDeadDaemonWithAStalePidFileIsStartedAgain() throws Exception {
+    /** Killed (no clean-up): its pid file is left behind, holding the pid the agent recorded when it started it. */
+    @Test void aKilledDaemonsStalePidFileIsRemovedAndTheDaemonStartedAgain() throws Exception {
         RsyncDaemon daemon = daemon(Ports.free());
         daemon.apply();
-        RsyncDaemon.stop(ProcessHandle.of(daemon.runningPid().orElseThrow()).orElseThrow());
-        Files.writeString(root.resolve("run/rsyncd.pid"), "999999999\n");
+        ProcessHandle killed = ProcessHandle.of(daemon.runningPid().orElseThrow()).orElseThrow();
+        killed.destroyForcibly();
+        killed.onExit().join();
+        assertTrue(Files.exists(root.resolve("run/rsyncd.pid")), "SIGKILL leaves the pid file");
         assertEquals(Reason.NOT_RUNNING, daemon.plan().get(0).reason());
         daemon.apply();
         assertEquals(List.of(), daemon.plan());
+    }
+
+    /** Issue 11, item 2: a pid_file naming an existing file deleted it, and the plan did not say so. */
+    @Test void aPidFileTheAgentDidNotWriteIsNeverRemoved() throws Exception {
+        Path pidFile = Files.createDirectories(root.resolve("run")).resolve("rsyncd.pid");
+        for (String content : List.of("keep me: not a pid\n", "999999999\n")) {
+            Files.writeString(pidFile, content);
+            RsyncDaemon daemon = daemon(Ports.free());
+            List<Change> plan = daemon.plan();
+            assertEquals(List.of(Action.BLOCKED), plan.stream().map(Change::action).toList(), plan.toString());
+            assertTrue(plan.get(0).before().startsWith(pidFile.toString()), plan.toString());
+            assertThrows(IOException.class, daemon::apply);
+            assertEquals(content, Files.readString(pidFile));
+        }
+    }
+
+    /** Issue 11, item 3: an unrelated rsync daemon sharing the pid file was killed by apply. */
+    @Test void anotherDaemonsPidFileIsNeitherSignalledNorRemoved() throws Exception {
+        Path pidFile = Files.createDirectories(root.resolve("run")).resolve("rsyncd.pid");
+        Path otherConfig = Files.writeString(root.resolve("other.conf"), "pid file = " + pidFile + "\nuse chroot = no\n"
+                + "[x]\npath = " + root + "\n");
+        int otherPort = Ports.free();
+        Process other = new ProcessBuilder("rsync", "--daemon", "--no-detach", "--config=" + otherConfig, "--port=" + otherPort,
+                "--address=127.0.0.1").redirectErrorStream(true).redirectOutput(root.resolve("other.out").toFile()).start();
+        try {
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (RsyncdProbe.greeting("127.0.0.1", otherPort, Duration.ofMillis(200)).isEmpty() && System.nanoTime() < deadline)
+                Thread.sleep(20);
+            assertEquals(String.valueOf(other.pid()), Files.readString(pidFile).strip());
+            RsyncDaemon daemon = daemon(Ports.free());
+            List<Change> plan = daemon.plan();
+            assertEquals(List.of(Change.of("daemon[rsyncd]", Action.BLOCKED, Reason.NOT_OURS, "pid_file",
+                    pidFile + " holds pid " + other.pid() + ", a running rsync that is not rsync --daemon --config="
+                            + root.resolve("etc/rsyncd.conf"), plan.get(0).after()).withDetail(plan.get(0).detail())), plan);
+            assertThrows(IOException.class, daemon::apply);
+            assertTrue(other.isAlive(), "the other daemon still runs");
+            assertEquals(String.valueOf(other.pid()), Files.readString(pidFile).strip());
+        } finally {
+            other.destroy();
+            other.waitFor();
+        }
+    }
+
+    @Test void theDaemonOfThisConfigIsKnownByItsCommandLine() {
+        Path config = Path.of("/etc/rsyncd.conf");
+        assertTrue(RsyncDaemon.isDaemonOf(List.of("rsync", "--daemon", "--config=/etc/rsyncd.conf"), config));
+        assertTrue(RsyncDaemon.isDaemonOf(List.of("/usr/bin/rsync", "--daemon", "--no-detach", "--config", "/etc//rsyncd.conf"), config));
+        assertFalse(RsyncDaemon.isDaemonOf(List.of("/usr/bin/rsync", "--daemon", "--no-detach"), config), "Debian's rsync.service");
+        assertFalse(RsyncDaemon.isDaemonOf(List.of("rsync", "--daemon", "--config=/etc/other.conf"), config));
+        assertFalse(RsyncDaemon.isDaemonOf(List.of("rsync", "-a", "--config=/etc/rsyncd.conf", "x", "y"), config));
+        assertFalse(RsyncDaemon.isDaemonOf(List.of("sleep", "--daemon", "--config=/etc/rsyncd.conf"), config));
     }
 
     @Test void anotherDaemonOnThePortBlocks() throws Exception {

@@ -18,11 +18,11 @@ class SysctlDropInTest {
     @Test void persistsTheRaisedTargetsAndSkipsLimitsWithoutARequirement() throws Exception {
         Sysctl sysctl = new Sysctl(root.resolve("proc"));
         List<KernelLimit> limits = List.of(
-                new KernelLimit("fs.inotify.max_user_watches", 524288, List.of(), Ensure.RAISE, sysctl),
-                new KernelLimit("fs.inotify.max_user_instances", 0, List.of(), Ensure.RAISE, sysctl),
-                new KernelLimit("fs.inotify.max_queued_events", 327679, List.of(), Ensure.RAISE, sysctl));
+                new KernelLimit("fs.inotify.max_user_watches", 524288, KernelLimit.Need.NONE, Ensure.RAISE, sysctl),
+                new KernelLimit("fs.inotify.max_user_instances", 0, KernelLimit.Need.NONE, Ensure.RAISE, sysctl),
+                new KernelLimit("fs.inotify.max_queued_events", 327679, KernelLimit.Need.NONE, Ensure.RAISE, sysctl));
         Path file = root.resolve("etc/sysctl.d/90-agent-inotify.conf");
-        SysctlDropIn dropIn = new SysctlDropIn(file, limits, new HostFiles());
+        SysctlDropIn dropIn = new SysctlDropIn(file, limits, new HostFiles(), new Ownership(root.resolve("state"), List.of(), new HostFiles()));
         assertEquals(Action.CREATE, dropIn.plan().get(0).action());
         dropIn.apply();
         assertEquals("""

@@ -28,7 +28,7 @@ class RsyncArgsTest {
         Watch w = Watches.withExclude(Watches.watch(Path.of("/src"), t), List.of("*.swp", "-x"));
         return new Watch(w.name(), w.source(), w.targets(), w.events(), w.delay(), w.maxDelays(), w.maxProcesses(),
                 w.delete(), w.exclude(), w.init(), new Watch.RsyncOptions(true, 500, Duration.ofSeconds(30), false,
-                List.of("--numeric-ids")), w.fullSyncInterval(), w.maxDelete());
+                List.of("--numeric-ids")), w.fullSyncInterval(), w.maxDelete(), w.onBatch());
     }
 
     @Test void argvTable() {
@@ -56,7 +56,7 @@ class RsyncArgsTest {
         Watch w = watch(DAEMON);
         Watch inPlace = new Watch(w.name(), w.source(), w.targets(), w.events(), w.delay(), w.maxDelays(), w.maxProcesses(),
                 w.delete(), w.exclude(), w.init(), new Watch.RsyncOptions(false, 0, Duration.ZERO, false, List.of("--inplace")),
-                w.fullSyncInterval(), w.maxDelete());
+                w.fullSyncInterval(), w.maxDelete(), w.onBatch());
         assertTrue(new RsyncArgs("rsync", inPlace, DAEMON).moved("a", "b", true).contains("--copy-dest=../a"));
     }
 

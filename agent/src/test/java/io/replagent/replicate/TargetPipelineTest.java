@@ -39,7 +39,7 @@ class TargetPipelineTest {
         Target local = new Target("local", new Target.Local(dst), Optional.empty(), Optional.empty());
         Watch w = Watches.watch(src, local);
         return new Watch(w.name(), w.source(), w.targets(), w.events(), delay, maxDelays, 2, w.delete(), w.exclude(),
-                w.init(), w.rsync(), w.fullSyncInterval(), w.maxDelete());
+                w.init(), w.rsync(), w.fullSyncInterval(), w.maxDelete(), w.onBatch());
     }
 
     @Test void maxDelaysFiresABatchWithoutWaitingForTheDelay() throws Exception {

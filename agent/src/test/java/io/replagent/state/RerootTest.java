@@ -36,7 +36,7 @@ class RerootTest {
         assertEquals(r.resolve("run/a/a.sock"), s.settings().controlSocket());
         assertEquals(r.resolve("etc/sysctl.d/90-agent-inotify.conf"), s.settings().inotify().sysctlFile());
         Server server = s.server().orElseThrow();
-        assertEquals(List.of(r.resolve("etc/rsyncd.conf"), r.resolve("etc/rsync.password"), r.resolve("var/run/rsyncd.pid"),
+        assertEquals(List.of(r.resolve("etc/rsyncd.conf"), r.resolve("etc/rsync.password"), r.resolve("run/rsyncd-agent.pid"),
                         r.resolve("var/run/rsync.lock"), r.resolve("var/log/rsyncd.log"), r.resolve("srv/m")),
                 List.of(server.configFile(), server.secretsFile(), server.pidFile(), server.lockFile(), server.logFile(),
                         server.modules().get(0).path()));

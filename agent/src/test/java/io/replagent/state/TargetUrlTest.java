@@ -51,8 +51,8 @@ class TargetUrlTest {
         rsync://u:hunter2@h/m          | a password in the url would show in process listings: use password_file or password
         rsync://h_x/m                  | invalid host 'h_x' (IPv6 addresses go in brackets)
         rsync://h/.m                   | invalid module name '.m'
-        rsync://h/m/../x               | the path in the module must not contain '.' or '..' segments
-        /data/../etc                   | a path must not contain '.' or '..' segments
+        rsync://h/m/../x               | the path in the module must not contain '..' (it is resolved after symlinks): write the path it means
+        /data/../etc                   | a path must not contain '..' (it is resolved after symlinks): write the path it means
         ssh://h/m                      | must be rsync://[user@]host[:port]/module[/path] or an absolute path
         RSYNC://h/m                    | must be rsync://[user@]host[:port]/module[/path] or an absolute path
         """)

@@ -20,32 +20,32 @@ public final class Watches {
     public static Watch watch(Path source, Target... targets) {
         return new Watch("w", source, List.of(targets), Set.of(), Duration.ofMillis(100), 1000, 4,
                 Watch.DeleteMode.TRUE, List.of(), true,
-                new Watch.RsyncOptions(false, 0, Duration.ZERO, false, List.of()), Duration.ZERO, Watch.DeleteGuard.NONE);
+                new Watch.RsyncOptions(false, 0, Duration.ZERO, false, List.of()), Duration.ZERO, Watch.DeleteGuard.NONE, Optional.empty());
     }
 
     public static Watch withDelete(Watch w, Watch.DeleteMode mode) {
         return new Watch(w.name(), w.source(), w.targets(), w.events(), w.delay(), w.maxDelays(), w.maxProcesses(), mode,
-                w.exclude(), w.init(), w.rsync(), w.fullSyncInterval(), w.maxDelete());
+                w.exclude(), w.init(), w.rsync(), w.fullSyncInterval(), w.maxDelete(), w.onBatch());
     }
 
     public static Watch withExclude(Watch w, List<String> exclude) {
         return new Watch(w.name(), w.source(), w.targets(), w.events(), w.delay(), w.maxDelays(), w.maxProcesses(),
-                w.delete(), exclude, w.init(), w.rsync(), w.fullSyncInterval(), w.maxDelete());
+                w.delete(), exclude, w.init(), w.rsync(), w.fullSyncInterval(), w.maxDelete(), w.onBatch());
     }
 
     public static Watch withInit(Watch w, boolean init) {
         return new Watch(w.name(), w.source(), w.targets(), w.events(), w.delay(), w.maxDelays(), w.maxProcesses(),
-                w.delete(), w.exclude(), init, w.rsync(), w.fullSyncInterval(), w.maxDelete());
+                w.delete(), w.exclude(), init, w.rsync(), w.fullSyncInterval(), w.maxDelete(), w.onBatch());
     }
 
     public static Watch withMaxDelete(Watch w, Watch.DeleteGuard guard) {
         return new Watch(w.name(), w.source(), w.targets(), w.events(), w.delay(), w.maxDelays(), w.maxProcesses(),
-                w.delete(), w.exclude(), w.init(), w.rsync(), w.fullSyncInterval(), guard);
+                w.delete(), w.exclude(), w.init(), w.rsync(), w.fullSyncInterval(), guard, w.onBatch());
     }
 
     public static Watch withFullSyncInterval(Watch w, Duration interval) {
         return new Watch(w.name(), w.source(), w.targets(), w.events(), w.delay(), w.maxDelays(), w.maxProcesses(),
-                w.delete(), w.exclude(), w.init(), w.rsync(), interval, w.maxDelete());
+                w.delete(), w.exclude(), w.init(), w.rsync(), interval, w.maxDelete(), w.onBatch());
     }
 
     public static Watch withName(Watch w, String name) {
