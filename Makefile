@@ -5,7 +5,7 @@ PREFIX ?= /usr/local
 JAR := agent/target/agent.jar
 JSA := agent/target/agent.jsa
 
-.PHONY: build test test-unit test-faults-unit test-ansible test-deb test-fleet demo install bench cds deb clean reliability
+.PHONY: build test test-unit test-faults-unit test-ansible test-deb test-fleet demo install bench cds deb clean reliability fanotify-skips
 
 build: $(JAR)
 
@@ -34,6 +34,12 @@ test:
 	@$(MAKE) --no-print-directory reliability
 	@cat agent/target/surefire-reports/*.txt | awk -F'[ ,]+' '/^Tests run:/ { t += $$3; f += $$5 + $$7; s += $$9 } \
 	  END { printf "junit: %d passed, %d failed, %d skipped\n", t - f - s, f, s }'
+	@$(MAKE) --no-print-directory fanotify-skips
+
+# Where fanotify cannot work (no CAP_SYS_ADMIN, an old kernel), its test runs are skipped: say so, in one line.
+fanotify-skips:
+	@grep -ho 'fanotify is not available on this machine[^"]*' agent/target/surefire-reports/TEST-*.xml 2>/dev/null \
+	  | sort | uniq -c | sed -E 's/^ *([0-9]+) (.*)/\2 (\1 tests)/' || true
 
 # The fast suite: pure logic and in-process tests, no root, no daemon, no sleeps (a class that needs any of those is
 # tagged @Tag("e2e") and runs in `make test` only).

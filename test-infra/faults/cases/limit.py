@@ -8,7 +8,7 @@ from ..agent import AGENT, await_, call
 from ..fault import Fault, write
 
 STATE = """version: 1
-settings: { state_dir: /var/lib/agent-limited, status_file: /var/lib/agent-limited/status.json, control_socket: /run/agent-limited/agent.sock }
+settings: { state_dir: /var/lib/agent-limited, status_file: /var/lib/agent-limited/status.json, control_socket: /run/agent-limited/agent.sock, watch_backend: inotify }
 watches:
   - { name: limited, source: /srv/limited, targets: [ { name: copy, url: /srv/limited-copy } ], delay: 100ms }
 """

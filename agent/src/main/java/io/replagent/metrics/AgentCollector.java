@@ -75,20 +75,25 @@ final class AgentCollector implements MultiCollector {
         f.gauge("agent_info", "The running agent's version.", null, Labels.of("version", version), 1);
         // declared up front, so a family is there (empty) on an agent without watches or targets
         f.gauge("agent_watch_up", "1 while the watch sees changes, 0 while it is in error (source lost, watcher stopped).", null);
-        f.gauge("agent_watch_directories", "Directories the watch has a watch on.", null);
+        f.gauge("agent_watch_info", "The watch's source and the backend it watches with (inotify, fanotify).", null);
+        f.gauge("agent_watch_directories", "Directories under the watch (with inotify: one kernel watch each).", null);
         f.counter("agent_watch_events", "Changes the watch reported since the agent started.", null);
         f.counter("agent_watch_overflows", "Kernel event queue overflows (each one a full sync).", null);
         long directories = 0;
         for (ReplicationStatus.WatchStatus w : status.watches()) {
             Labels watch = Labels.of("watch", w.name());
-            directories += w.watchedDirectories();
+            if ("inotify".equals(w.backend())) directories += w.watchedDirectories();
+            if (w.backend() != null) {
+                f.gauge("agent_watch_info", null, null, watch.add("backend", w.backend()).add("source", w.source()), 1);
+            }
             f.gauge("agent_watch_up", null, null, watch, w.error() == null ? 1 : 0);
             f.gauge("agent_watch_directories", null, null, watch, w.watchedDirectories());
             f.counter("agent_watch_events", null, null, watch, w.events());
             f.counter("agent_watch_overflows", null, null, watch, w.overflows());
             for (ReplicationStatus.TargetStatus t : w.targets()) target(f, w.name(), t);
         }
-        f.gauge("agent_inotify_watches", "Watches the agent holds (one per watched directory).", null, Labels.EMPTY, directories);
+        f.gauge("agent_inotify_watches", "inotify watches the agent holds (one per directory of its inotify watches).", null,
+                Labels.EMPTY, directories);
         OptionalLong limit = source.maxUserWatches();
         if (limit.isPresent()) {
             f.gauge("agent_inotify_watches_limit", "The kernel's fs.inotify.max_user_watches.", null, Labels.EMPTY, limit.getAsLong());

@@ -8,8 +8,9 @@ import io.replagent.state.Target;
 import io.replagent.state.Watch;
 import io.replagent.system.AtomicFile;
 import io.replagent.system.Processes;
-import io.replagent.watch.TreeWatcher;
 import io.replagent.watch.WatchLimitException;
+import io.replagent.watch.Watcher;
+import io.replagent.watch.Watchers;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -56,13 +57,13 @@ public final class Replication {
     private Thread statusWriter;
 
     /** One watch: its watcher (once started), its targets' pipelines and its counters. */
-    private final class WatchRun implements TreeWatcher.Listener {
+    private final class WatchRun implements Watcher.Listener {
         final Watch watch;
         final List<TargetPipeline> targets = new ArrayList<>();
         final AtomicLong events = new AtomicLong();
         final AtomicLong overflows = new AtomicLong();
         volatile String error;
-        TreeWatcher watcher;
+        Watcher watcher;
 
         WatchRun(Watch watch) {
             this.watch = watch;
@@ -160,10 +161,11 @@ public final class Replication {
     public void start() throws IOException {
         try {
             for (WatchRun w : watches) {
-                w.watcher = new TreeWatcher(w.watch.source(), w.watch.exclude(), w.watch.events(), w);
-                w.watcher.start("inotify-" + w.watch.name());
-                log.info("watch " + w.watch.name() + ": watching " + w.watcher.watchedDirectories() + " directories of "
-                        + w.watch.source());
+                w.watcher = Watchers.open(w.watch.source(), w.watch.exclude(), w.watch.events(), watchBackend(), w);
+                w.watcher.start("watch-" + w.watch.name());
+                log.info("watch " + w.watch.name() + ": watching " + w.watch.source() + " with " + w.watcher.backend()
+                        + (w.watcher.backend().equals("inotify") ? " (" + w.watcher.watchedDirectories() + " directories)" : "")
+                        + ": " + w.watcher.backendReason());
             }
         } catch (IOException e) {
             for (WatchRun w : watches) if (w.watcher != null) w.watcher.close();
@@ -228,6 +230,7 @@ public final class Replication {
             for (TargetPipeline t : w.targets) targets.add(t.status(now));
             out.add(new ReplicationStatus.WatchStatus(w.watch.name(), w.watch.source().toString(),
                     w.watcher == null ? 0 : w.watcher.watchedDirectories(), w.events.get(), w.overflows.get(), w.error,
+                    w.watcher == null ? null : w.watcher.backend(), w.watcher == null ? null : w.watcher.backendReason(),
                     targets));
         }
         return new ReplicationStatus(Instant.now(), out);
@@ -309,6 +312,10 @@ public final class Replication {
         } catch (IOException e) {
             log.warn("cannot write the status file " + file + ": " + e.getMessage());
         }
+    }
+
+    private Settings.WatchBackend watchBackend() {
+        return state.settings() == null ? Settings.WatchBackend.AUTO : state.settings().watchBackend();
     }
 
     private static String fileName(String name) {

@@ -10,9 +10,15 @@ public record ReplicationStatus(Instant at, List<WatchStatus> watches) {
         watches = List.copyOf(watches);
     }
 
-    /** @param events changes reported by inotify since start; overflows: kernel queue overflows (each a full sync) */
+    /**
+     * @param watchedDirectories inotify watches held (0 on fanotify: one filesystem mark covers every directory)
+     * @param events             changes reported by the watcher since start
+     * @param overflows          kernel queue overflows (each a full sync)
+     * @param backend            inotify or fanotify (auto until a source missing since the start appears)
+     * @param backendReason      why that backend: the setting, or why auto fell back to inotify
+     */
     public record WatchStatus(String name, String source, int watchedDirectories, long events, long overflows,
-                              String error, List<TargetStatus> targets) {
+                              String error, String backend, String backendReason, List<TargetStatus> targets) {
         public WatchStatus {
             targets = List.copyOf(targets);
         }

@@ -29,6 +29,8 @@ final class StatusJson {
                 .append(",\"events\":").append(w.events())
                 .append(",\"overflows\":").append(w.overflows())
                 .append(",\"error\":").append(quote(w.error()))
+                .append(",\"backend\":").append(quote(w.backend()))
+                .append(",\"backend_reason\":").append(quote(w.backendReason()))
                 .append(",\"targets\":[");
         for (int i = 0; i < w.targets().size(); i++) {
             if (i > 0) out.append(',');

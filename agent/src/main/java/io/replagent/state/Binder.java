@@ -54,6 +54,7 @@ final class Binder {
                         inotify.path("max_user_instances").asLong(0),
                         path(inotify, "sysctl_file", SYSCTL_FILE)),
                 strings(s.path("adopt")).stream().map(p -> Path.of(StatePath.normalize(p, "a path"))).toList(),
+                enumOf(Settings.WatchBackend.class, s, "watch_backend", "auto"),
                 enumOf(Settings.LogFormat.class, s.path("log"), "format", "text"),
                 s.has("metrics") ? Optional.of(metrics(s.path("metrics"))) : Optional.empty());
     }

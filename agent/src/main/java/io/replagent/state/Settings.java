@@ -14,22 +14,27 @@ import java.util.Optional;
  * @param logLevel      error, warn, info or debug
  * @param inotify       kernel limits the watches need, checked or raised
  * @param adopt         existing files the agent did not write that the state takes over (it replaces only its own)
+ * @param watchBackend  how the watches see changes: fanotify where it works (auto), or one of them by name
  * @param logFormat     text, or one JSON object per line
  * @param metrics       Prometheus metrics: served, written to a file, or neither (empty)
  */
 public record Settings(Path stateDir, Path statusFile, Path controlSocket, LogLevel logLevel, InotifyLimits inotify,
-                       List<Path> adopt, LogFormat logFormat, Optional<Metrics> metrics) {
+                       List<Path> adopt, WatchBackend watchBackend, LogFormat logFormat, Optional<Metrics> metrics) {
 
     public Settings {
         adopt = List.copyOf(adopt);
     }
 
-    /** Settings that adopt no file, with text logs and no metrics. */
+    /** Settings that adopt no file, watch with the default backend, log text and export no metrics. */
     public Settings(Path stateDir, Path statusFile, Path controlSocket, LogLevel logLevel, InotifyLimits inotify) {
-        this(stateDir, statusFile, controlSocket, logLevel, inotify, List.of(), LogFormat.TEXT, Optional.empty());
+        this(stateDir, statusFile, controlSocket, logLevel, inotify, List.of(), WatchBackend.AUTO, LogFormat.TEXT,
+                Optional.empty());
     }
 
     public enum LogLevel { ERROR, WARN, INFO, DEBUG }
+
+    /** auto: fanotify when it can watch the source's filesystem, else inotify (and the log says why). */
+    public enum WatchBackend { AUTO, INOTIFY, FANOTIFY }
 
     public enum LogFormat { TEXT, JSON }
 

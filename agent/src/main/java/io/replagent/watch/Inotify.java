@@ -1,7 +1,7 @@
 package io.replagent.watch;
 
-import io.replagent.tree.RawNames;
 import io.replagent.system.Sysctl;
+import io.replagent.tree.RawNames;
 
 import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
@@ -10,23 +10,16 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
-/**
- * An inotify instance read without blocking forever: a non-blocking inotify fd and an eventfd polled together,
- * so {@link #wake()} ends a wait from another thread (a blocking read through jnr-ffi cannot be interrupted).
- */
+/** An inotify instance: a non-blocking descriptor (the caller polls it), its watches, its records. */
 final class Inotify implements AutoCloseable {
 
     private static final int ENOSPC = 28;
     private static final int EMFILE = 24;
-    private static final int EAGAIN = 11;
-    private static final int EINTR = 4;
     private static final int BUFFER = 64 * 1024;
 
     private final LibC libc = LibC.INSTANCE;
     private final int fd;
-    private final int wakeFd;
     private final Pointer buffer = Memory.allocateDirect(LibC.runtime(), BUFFER);
-    private final Pointer pollFds = Memory.allocateDirect(LibC.runtime(), 16);
 
     Inotify() throws IOException {
         fd = libc.inotify_init1(LibC.IN_NONBLOCK | LibC.IN_CLOEXEC);
@@ -36,13 +29,12 @@ final class Inotify implements AutoCloseable {
                 throw new WatchLimitException("cannot create an inotify instance: fs.inotify.max_user_instances ("
                         + new Sysctl(Sysctl.PROC_SYS).readOr("fs.inotify.max_user_instances", -1) + ") is reached; raise settings.inotify.max_user_instances"
                         + " with ensure: raise");
-            throw new IOException("inotify_init1 failed: errno " + errno);
+            throw new IOException("inotify_init1 failed: " + LibC.describe(errno));
         }
-        wakeFd = libc.eventfd(0, LibC.IN_NONBLOCK | LibC.IN_CLOEXEC);
-        if (wakeFd < 0) {
-            libc.close(fd);
-            throw new IOException("eventfd failed: errno " + LibC.errno());
-        }
+    }
+
+    int fd() {
+        return fd;
     }
 
     /** @return the watch descriptor, or -1 when the path is gone or not a directory (a race with a delete) */
@@ -52,33 +44,21 @@ final class Inotify implements AutoCloseable {
         int errno = LibC.errno();
         if (errno == ENOSPC) throw new WatchLimitException(null);
         if (errno == 2 || errno == 20 || errno == 13 || errno == 40) return -1; // ENOENT, ENOTDIR, EACCES, ELOOP
-        throw new IOException("inotify_add_watch " + RawNames.display(rawAbsolute) + " failed: errno " + errno);
+        throw new IOException("inotify_add_watch " + RawNames.display(rawAbsolute) + " failed: " + LibC.describe(errno));
     }
 
     void removeWatch(int wd) {
         libc.inotify_rm_watch(fd, wd);
     }
 
-    /** Waits up to {@code timeoutMillis} (-1: forever) for events; returns none when woken or timed out. */
-    List<RawEvent> read(int timeoutMillis) throws IOException {
-        pollFds.putInt(0, fd);
-        pollFds.putShort(4, (short) LibC.POLLIN);
-        pollFds.putShort(6, (short) 0);
-        pollFds.putInt(8, wakeFd);
-        pollFds.putShort(12, (short) LibC.POLLIN);
-        pollFds.putShort(14, (short) 0);
-        int ready = libc.poll(pollFds, 2, timeoutMillis);
-        if (ready < 0) {
-            if (LibC.errno() == EINTR) return List.of();
-            throw new IOException("poll failed: errno " + LibC.errno());
-        }
+    /** The records ready now (none when there are none: the descriptor does not block). */
+    List<RawEvent> read() throws IOException {
         List<RawEvent> events = new ArrayList<>();
-        if (ready == 0 || (pollFds.getShort(14) & LibC.POLLIN) != 0) return events;
         long n = libc.read(fd, buffer, BUFFER);
         if (n < 0) {
             int errno = LibC.errno();
-            if (errno == EAGAIN || errno == EINTR) return events;
-            throw new IOException("read from inotify failed: errno " + errno);
+            if (errno == LibC.EAGAIN || errno == LibC.EINTR) return events;
+            throw new IOException("read from inotify failed: " + LibC.describe(errno));
         }
         byte[] bytes = new byte[(int) n];
         buffer.get(0, bytes, 0, bytes.length);
@@ -95,13 +75,7 @@ final class Inotify implements AutoCloseable {
         return events;
     }
 
-    /** Makes a current or the next {@link #read} return at once. Safe from any thread. */
-    void wake() {
-        libc.write(wakeFd, new byte[] {1, 0, 0, 0, 0, 0, 0, 0}, 8);
-    }
-
     @Override public void close() {
         libc.close(fd);
-        libc.close(wakeFd);
     }
 }

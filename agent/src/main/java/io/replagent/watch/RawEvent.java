@@ -12,6 +12,7 @@ record RawEvent(int wd, int mask, int cookie, String name) {
     static final int IN_DELETE = 0x200;
     static final int IN_DELETE_SELF = 0x400;
     static final int IN_MOVE_SELF = 0x800;
+    static final int IN_UNMOUNT = 0x2000;
     static final int IN_Q_OVERFLOW = 0x4000;
     static final int IN_IGNORED = 0x8000;
     static final int IN_ONLYDIR = 0x01000000;

@@ -71,6 +71,8 @@ class AgentCollectorTest {
                         "agent_target_state{state=\"syncing\",target=\"backup\",watch=\"data\"} 0.0"),
                 samples(text, "agent_target_state").stream().filter(l -> l.contains("\"backup\"")).toList());
         assertEquals(List.of("agent_inotify_watches 123.0"), samples(text, "agent_inotify_watches"));
+        assertEquals(List.of("agent_watch_info{backend=\"inotify\",source=\"/srv/data\",watch=\"data\"} 1.0",
+                "agent_watch_info{backend=\"inotify\",source=\"/srv/home\",watch=\"home\"} 1.0"), samples(text, "agent_watch_info"));
         assertEquals(List.of("agent_inotify_watches_limit 8192.0"), samples(text, "agent_inotify_watches_limit"));
         assertFalse(text.contains("password") || text.contains("connection refused"), "no alert text, no secrets: " + text);
     }

@@ -1,5 +1,6 @@
 package io.replagent.replicate;
 
+import io.replagent.state.Settings;
 import io.replagent.state.State;
 import io.replagent.state.Watch;
 import io.replagent.testing.RsyncDaemon;
@@ -187,7 +188,7 @@ class ReplicationTest {
         RsyncDaemon d = daemon("d");
         Path src = source();
         Files.createDirectories(src.resolve("cache/deep"));
-        Replication r = start(Watches.state(tmp, Watches.withExclude(Watches.watch(src, d.target("t")),
+        Replication r = start(Watches.state(tmp, Settings.WatchBackend.INOTIFY, Watches.withExclude(Watches.watch(src, d.target("t")),
                 List.of("cache/", "*.swp", ".*"))));
         assertEquals(1, r.status().watches().get(0).watchedDirectories());
         Files.writeString(src.resolve("cache/deep/x"), "x");
@@ -320,7 +321,7 @@ class ReplicationTest {
         Replication r;
         sysctl(limit, "64"); // read at inotify_init: restored right after
         try {
-            r = start(Watches.state(tmp, Watches.watch(src, d.target("t"))));
+            r = start(Watches.state(tmp, Settings.WatchBackend.INOTIFY, Watches.watch(src, d.target("t"))));
         } finally {
             sysctl(limit, saved);
         }

@@ -11,13 +11,15 @@ class StatusJsonTest {
 
     @Test void rendersEveryFieldAndEscapes() {
         ReplicationStatus s = new ReplicationStatus(Instant.parse("2026-01-02T03:04:05Z"), List.of(
-                new ReplicationStatus.WatchStatus("w", "/src", 3, 10, 1, null, List.of(
+                new ReplicationStatus.WatchStatus("w", "/src", 3, 10, 1, null, "inotify",
+                        "settings.watch_backend is inotify", List.of(
                         new ReplicationStatus.TargetStatus("t", "rsync://u@h:873/m/", "retrying", null, 2, 1.5, 0,
                                 Instant.parse("2026-01-02T03:04:00Z"), 1, 4, null,
                                 List.of(new ReplicationStatus.Failure("a \"q\"\n", "rsync exit 10: refused")), 1,
                                 100, 5, 7, 6)))));
         assertEquals("{\"at\":\"2026-01-02T03:04:05Z\",\"watches\":[{\"name\":\"w\",\"source\":\"/src\","
-                + "\"watched_directories\":3,\"events\":10,\"overflows\":1,\"error\":null,\"targets\":[{\"name\":\"t\","
+                + "\"watched_directories\":3,\"events\":10,\"overflows\":1,\"error\":null,\"backend\":\"inotify\","
+                + "\"backend_reason\":\"settings.watch_backend is inotify\",\"targets\":[{\"name\":\"t\","
                 + "\"destination\":\"rsync://u@h:873/m/\",\"state\":\"retrying\",\"alert\":null,\"queue_depth\":2,"
                 + "\"oldest_pending_s\":1.500,\"in_flight\":0,\"last_success\":\"2026-01-02T03:04:00Z\",\"attempt\":1,"
                 + "\"retries\":4,\"next_retry\":null,\"failure_count\":1,\"failures\":[{\"path\":\"a \\\"q\\\"\\u000a\","

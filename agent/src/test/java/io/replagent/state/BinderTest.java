@@ -47,6 +47,7 @@ class BinderTest {
                 row("/properties/settings/properties/inotify/properties/max_queued_events", s -> s.settings().inotify().maxQueuedEvents()),
                 row("/properties/settings/properties/inotify/properties/max_user_instances", s -> s.settings().inotify().maxUserInstances()),
                 row("/properties/settings/properties/inotify/properties/sysctl_file", s -> s.settings().inotify().sysctlFile()),
+                row("/properties/settings/properties/watch_backend", s -> s.settings().watchBackend()),
                 row("/properties/server/properties/config_file", s -> server(s).configFile()),
                 row("/properties/server/properties/secrets_file", s -> server(s).secretsFile()),
                 row("/properties/server/properties/pid_file", s -> server(s).pidFile()),
@@ -138,7 +139,8 @@ class BinderTest {
     void everyValueGivenReachesTheModel() throws Exception {
         State s = StateFileTest.valid("""
                 version: 1
-                settings: { state_dir: /s, log: { level: debug }, inotify: { ensure: raise, max_user_watches: 10, sysctl_file: /etc/x.conf } }
+                settings: { state_dir: /s, log: { level: debug }, inotify: { ensure: raise, max_user_watches: 10, sysctl_file: /etc/x.conf },
+                            watch_backend: fanotify }
                 server:
                   port: 1873
                   use_chroot: false
@@ -159,6 +161,7 @@ class BinderTest {
         assertEquals(Path.of("/s/status.json"), s.settings().statusFile());
         assertEquals(Settings.LogLevel.DEBUG, s.settings().logLevel());
         assertEquals(new InotifyLimits(InotifyLimits.Ensure.RAISE, 10, 0, 0, Path.of("/etc/x.conf")), s.settings().inotify());
+        assertEquals(Settings.WatchBackend.FANOTIFY, s.settings().watchBackend());
         Server.Module m = module(s);
         assertEquals(0750, m.mode());
         assertEquals(Optional.of("nobody"), m.uid());

@@ -16,7 +16,8 @@ public final class Statuses {
 
     public static ReplicationStatus.WatchStatus watch(String name, int directories, long events, long overflows, String error,
                                                       ReplicationStatus.TargetStatus... targets) {
-        return new ReplicationStatus.WatchStatus(name, "/srv/" + name, directories, events, overflows, error, List.of(targets));
+        return new ReplicationStatus.WatchStatus(name, "/srv/" + name, directories, events, overflows, error, "inotify", null,
+                List.of(targets));
     }
 
     /** A target with the figures metrics and notify read; the rest empty. */

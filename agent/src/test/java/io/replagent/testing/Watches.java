@@ -58,10 +58,16 @@ public final class Watches {
                 w.delete(), w.exclude(), w.init(), w.rsync(), w.fullSyncInterval(), w.maxDelete(), Optional.of(hook));
     }
 
-    /** A state with these watches; its state dir and status file under {@code dir}. */
+    /** A state with these watches; its state dir and status file under {@code dir}; the default watch backend (auto). */
     public static State state(Path dir, Watch... watches) {
+        return state(dir, Settings.WatchBackend.AUTO, watches);
+    }
+
+    /** A state whose watches use this backend (a test of inotify's own behaviour, overflow or watch counts, asks for it). */
+    public static State state(Path dir, Settings.WatchBackend backend, Watch... watches) {
         Settings settings = new Settings(dir.resolve("state"), dir.resolve("status.json"), dir.resolve("agent.sock"),
-                Settings.LogLevel.INFO, new InotifyLimits(InotifyLimits.Ensure.CHECK, 0, 0, 0, null));
+                Settings.LogLevel.INFO, new InotifyLimits(InotifyLimits.Ensure.CHECK, 0, 0, 0, null), List.of(), backend,
+                Settings.LogFormat.TEXT, Optional.empty());
         return new State(1, settings, Optional.empty(), Optional.empty(), List.of(watches));
     }
 }

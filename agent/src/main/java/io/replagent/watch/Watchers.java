@@ -1,0 +1,32 @@
+package io.replagent.watch;
+
+import io.replagent.state.Settings;
+import io.replagent.state.Watch;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Makes the watcher of a source tree:
+ * <pre>
+ *   Watcher w = Watchers.open(watch.source(), watch.exclude(), watch.events(), settings.watchBackend(), listener);
+ *   w.start("watch-" + watch.name());   // watching when it returns; w.backend(), w.backendReason() say how
+ * </pre>
+ */
+public final class Watchers {
+
+    private Watchers() {}
+
+    /**
+     * @param exclude rsync-style patterns: excluded directories are not watched, excluded names not reported
+     * @param events  the kinds of change to report (empty: all); new and moved directories are always reported
+     * @param backend auto, inotify or fanotify; the choice is made when the root is set up (at start, and again
+     *                whenever a lost root is back)
+     */
+    public static Watcher open(Path source, List<String> exclude, Set<Watch.Event> events, Settings.WatchBackend backend,
+                               Watcher.Listener listener) {
+        Report report = new Report(events, listener);
+        return new RootWatcher(source, new Backends(backend, new Excludes(exclude), report), listener);
+    }
+}
