@@ -117,6 +117,15 @@ class AgentCollectorTest {
     }
 
     @Test
+    void aFanotifyWatchHoldsNoInotifyWatches() throws Exception {
+        String text = text(new FakeSource(Statuses.of(watch("data", 10, 0, 0, null),
+                new io.replagent.replicate.ReplicationStatus.WatchStatus("big", "/srv/big", 100_000, 0, 0, null, "fanotify",
+                        "auto: fanotify works on this filesystem", List.of()))));
+        assertEquals(List.of("agent_inotify_watches 10.0"), samples(text, "agent_inotify_watches"));
+        assertTrue(text.contains("agent_watch_directories{watch=\"big\"} 100000.0\n"), text);
+    }
+
+    @Test
     void aBarePortListensOnLoopbackOnly() {
         assertEquals(new Listen("127.0.0.1", 9877), Listen.parse("9877"));
         assertFalse(Listen.parse("9877").external());
