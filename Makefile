@@ -4,8 +4,9 @@ MVN ?= mvn -B -ntp -q
 PREFIX ?= /usr/local
 JAR := agent/target/agent.jar
 JSA := agent/target/agent.jsa
+MAN := agent/target/agent.1
 
-.PHONY: build test test-unit test-faults-unit test-ansible test-deb test-fleet demo install bench cds deb clean reliability fanotify-skips
+.PHONY: build test test-unit test-faults-unit test-ansible test-deb test-fleet demo install bench cds deb man readme clean reliability fanotify-skips
 
 build: $(JAR)
 
@@ -14,19 +15,31 @@ $(JAR): pom.xml agent/pom.xml schema/state.schema.json $(shell find agent/src/ma
 	@$(MAKE) --no-print-directory cds
 
 # AppCDS: record the classes a plan run loads (loading, validation, every resource's read), so later starts map them
-# instead of parsing them; the launcher uses the archive only while its identity file matches the JVM and jar.
+# instead of parsing them; the launcher uses the archive only while its identity file matches the JVM and jar. A static
+# archive (-Xshare:dump from the run's class list), not a dynamic one: picocli's classes are Java 5 bytecode, which
+# only a static archive holds (packaging/cds-build and the launcher's AGENT_CDS=dump).
 cds:
 	@rm -f $(JSA) $(JSA).id
 	@packaging/cds-build agent/bin/agent $(JSA) examples/demo.yaml
 
 # The Debian package, agent/target/agent_<version>_all.deb (DEB_VERSION overrides the pom's version).
-deb: build
+deb: build man
 	packaging/build-deb agent/target $(DEB_VERSION)
+
+# The man page, agent(1), generated from the same command definitions as --help.
+man: $(MAN)
+
+$(MAN): $(JAR)
+	java -cp $(JAR) io.replagent.cli.Reference man > $@.tmp && mv $@.tmp $@
+
+# The README's CLI section (commands and exit codes), rewritten from --help; ReferenceTest fails when it drifts.
+readme: $(JAR)
+	java -cp $(JAR) io.replagent.cli.Reference readme README.md
 
 test:
 	@$(MAKE) --no-print-directory test-faults-unit
 	$(MVN) clean package
-	@$(MAKE) --no-print-directory cds
+	@$(MAKE) --no-print-directory cds man
 	agent/bin/agent validate examples/*.yaml
 	@$(MAKE) --no-print-directory test-ansible
 	@$(MAKE) --no-print-directory test-deb
@@ -67,11 +80,15 @@ test-fleet: build
 demo: build
 	examples/demo.sh
 
-install: build
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/agent
+# The AppCDS archive is made for the installed jar's path (without DESTDIR; a package makes its own: packaging/).
+install: build man
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/agent $(DESTDIR)$(PREFIX)/share/man/man1 \
+	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions
 	install -m 0644 $(JAR) $(DESTDIR)$(PREFIX)/lib/agent/agent.jar
-	@if [ -f $(JSA) ]; then install -m 0644 $(JSA) $(DESTDIR)$(PREFIX)/lib/agent/agent.jsa; install -m 0644 $(JSA).id $(DESTDIR)$(PREFIX)/lib/agent/agent.jsa.id; fi
 	install -m 0755 agent/bin/agent $(DESTDIR)$(PREFIX)/bin/agent
+	@if [ -z "$(DESTDIR)" ]; then packaging/cds-build $(PREFIX)/bin/agent $(PREFIX)/lib/agent/agent.jsa examples/demo.yaml; fi
+	install -m 0644 $(MAN) $(DESTDIR)$(PREFIX)/share/man/man1/agent.1
+	agent/bin/agent completion bash > $(DESTDIR)$(PREFIX)/share/bash-completion/completions/agent
 
 bench: build
 	test-infra/bench/run.sh

@@ -7,6 +7,7 @@ import io.replagent.converge.Plan;
 import io.replagent.converge.PlanRenderer;
 import io.replagent.replicate.Replication;
 import io.replagent.state.State;
+import io.replagent.state.StateFile;
 import io.replagent.system.Host;
 import io.replagent.system.Signals;
 import java.io.BufferedReader;
@@ -17,35 +18,62 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code agent apply FILE [--root DIR] [--auto-approve] [--converge-only] [--once] [--detailed-exitcode]
  * [--lock-timeout SECONDS]}: converge both roles (one apply at a time), then replicate.
  */
-final class ApplyCommand implements Command {
+final class ApplyCommand implements AgentCommand {
 
     static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofSeconds(10);
 
-    @Override public String summary() {
-        return "converge this host, then replicate (FILE [--root DIR] [--auto-approve] [--converge-only] [--once])";
+    @Override public CommandSpec spec() {
+        CommandSpec spec = StateFileOptions.addTo(Specs.command("converge this host to the state (plan, ask, apply; one "
+                        + "apply at a time), then replicate in the foreground until SIGTERM/SIGINT; the control socket "
+                        + "serves status, doctor and the console",
+                "0:success; with --detailed-exitcode: nothing needed changing",
+                "1:error (invalid state, a blocked or failed step, not approved, a target not brought up to date by --once)",
+                "2:with --detailed-exitcode: changes were made", ExitCode.USAGE_HELP));
+        spec.addOption(Specs.flag("--auto-approve", "apply without asking (no terminal needed)"));
+        spec.addOption(Specs.flag("--converge-only", "converge, then exit: no replication"));
+        spec.addOption(Specs.flag("--once", "converge, the initial sync of every watch, then exit (Ansible, cron)"));
+        spec.addOption(Specs.flag("--detailed-exitcode", "exit 2 when something was changed, 0 when nothing needed to"));
+        spec.addOption(Specs.option("--lock-timeout", "SECONDS", Duration.class, new Seconds(),
+                String.valueOf(DEFAULT_LOCK_TIMEOUT.toSeconds()), "how long to wait for another apply on the same "
+                        + "state_dir to finish (default: ${DEFAULT-VALUE})"));
+        return spec;
     }
 
-    @Override public int run(List<String> args, Io io) throws Exception {
-        StateArgs a = StateArgs.parse(args, Set.of("--auto-approve", "--converge-only", "--once", "--detailed-exitcode"),
-                Set.of("--lock-timeout"));
-        Duration lockTimeout = lockTimeout(a);
-        Optional<State> state = a.load(io);
-        if (state.isEmpty()) return ExitCode.ERROR;
+    @Override public int run(Args args, Io io) throws Exception {
+        StateFileOptions state = StateFileOptions.of(args);
+        Optional<StateFile.Loaded> loaded = state.load(io);
+        if (loaded.isEmpty()) return ExitCode.ERROR;
+        State desired = loaded.get().state();
+        boolean detailed = args.flag("--detailed-exitcode");
+        boolean convergeOnly = args.flag("--converge-only");
         // one replicating agent per state, for the life of the process: a second one fails here, before it converges
-        try (ApplyLock agent = a.has("--converge-only") ? null : ApplyLock.replicating(state.get().settings().stateDir())) {
+        try (ApplyLock agent = convergeOnly ? null : ApplyLock.replicating(desired.settings().stateDir())) {
             int converged;
             // the converge lock covers converging only: a replicating agent must not shut out `apply --converge-only`
-            try (ApplyLock lock = ApplyLock.acquire(state.get().settings().stateDir(), lockTimeout)) {
-                converged = converge(state.get(), a.has("--auto-approve"), io);
+            try (ApplyLock lock = ApplyLock.acquire(desired.settings().stateDir(), args.value("--lock-timeout"))) {
+                converged = converge(desired, args.flag("--auto-approve"), io);
             }
-            if (converged == ExitCode.ERROR || a.has("--converge-only")) return detailed(converged, a);
-            return detailed(replicate(state.get(), a.has("--once"), io, converged), a);
+            if (converged == ExitCode.ERROR || convergeOnly) return detailed(converged, detailed);
+            RunningState running = RunningState.of(state.file, loaded.get().sha256());
+            return detailed(replicate(desired, running, args.flag("--once"), io, converged), detailed);
+        }
+    }
+
+    /** Whole, non-negative seconds. */
+    static final class Seconds implements CommandLine.ITypeConverter<Duration> {
+        @Override public Duration convert(String value) {
+            try {
+                return Duration.ofSeconds(Long.parseUnsignedLong(value));
+            } catch (NumberFormatException e) {
+                throw new CommandLine.TypeConversionException("takes whole seconds, got '" + value + "'");
+            }
         }
     }
 
@@ -94,7 +122,7 @@ final class ApplyCommand implements Command {
      * exit (1 when a target could not be brought up to date). Otherwise: the control socket, then watching and
      * pushing in the foreground until SIGTERM/SIGINT, which stops cleanly (running rsyncs finish, the queue is saved).
      */
-    private static int replicate(State state, boolean once, Io io, int converged) throws Exception {
+    private static int replicate(State state, RunningState running, boolean once, Io io, int converged) throws Exception {
         Replication replication = Replication.create(state, io.env(), io.err());
         if (once) {
             if (state.watches().isEmpty()) return converged;
@@ -102,7 +130,7 @@ final class ApplyCommand implements Command {
         }
         // the socket first: a second agent on the same state refuses here, before it touches anything
         ControlServer control = ControlServer.start(state.settings().controlSocket(),
-                ControlOperations.of(state, replication, Host.local(io.env())));
+                ControlOperations.of(state, running, replication, Host.local(io.env())));
         Thread shutdown = new Thread(() -> {
             replication.stop();
             closeQuietly(control);
@@ -135,17 +163,7 @@ final class ApplyCommand implements Command {
     }
 
     /** Without --detailed-exitcode, "changes were made" is a plain success. */
-    private static int detailed(int code, StateArgs a) {
-        return code == ExitCode.CHANGES && !a.has("--detailed-exitcode") ? ExitCode.OK : code;
-    }
-
-    private static Duration lockTimeout(StateArgs a) throws UsageException {
-        Optional<String> value = a.option("--lock-timeout");
-        if (value.isEmpty()) return DEFAULT_LOCK_TIMEOUT;
-        try {
-            return Duration.ofSeconds(Long.parseUnsignedLong(value.get()));
-        } catch (NumberFormatException e) {
-            throw new UsageException("--lock-timeout takes whole seconds, got '" + value.get() + "'");
-        }
+    private static int detailed(int code, boolean detailedExitcode) {
+        return code == ExitCode.CHANGES && !detailedExitcode ? ExitCode.OK : code;
     }
 }

@@ -2,13 +2,10 @@ package io.replagent.cli;
 
 import io.replagent.control.ControlException;
 import io.replagent.control.Operations;
-import io.replagent.converge.Action;
-import io.replagent.converge.Change;
-import io.replagent.converge.Converger;
-import io.replagent.converge.Plan;
+import io.replagent.health.Finding;
+import io.replagent.health.Health;
 import io.replagent.replicate.Replication;
 import io.replagent.replicate.ReplicationStatus;
-import io.replagent.state.Diagnostic;
 import io.replagent.state.Secret;
 import io.replagent.state.Server;
 import io.replagent.state.Settings;
@@ -19,14 +16,13 @@ import io.replagent.system.Sysctl;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.module.SimpleModule;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 import tools.jackson.databind.ser.std.ToStringSerializer;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.FileStore;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,30 +45,29 @@ final class ControlOperations {
                     .addSerializer(Secret.class, ToStringSerializer.instance)
                     .addSerializer(Path.class, ToStringSerializer.instance))
             .build();
-    /** A last success older than this, with changes waiting, is worth a doctor's warning. */
-    static final Duration STALE = Duration.ofMinutes(10);
-    /** Free space on the state directory's file system below this is a warning: the queue must be persistable. */
-    static final long LOW_SPACE = 64L * 1024 * 1024;
 
     private final State state;
+    private final RunningState running;
     private final Replication replication;
     private final Host host;
 
-    private ControlOperations(State state, Replication replication, Host host) {
+    private ControlOperations(State state, RunningState running, Replication replication, Host host) {
         this.state = state;
+        this.running = running;
         this.replication = replication;
         this.host = host;
     }
 
-    static Operations of(State state, Replication replication, Host host) {
-        ControlOperations ops = new ControlOperations(state, replication, host);
+    static Operations of(State state, RunningState running, Replication replication, Host host) {
+        ControlOperations ops = new ControlOperations(state, running, replication, host);
         return new Operations()
-                .call("status", "every watch and target (the status file's JSON)", args -> REDACTING.readTree(replication.statusJson()))
+                .call("status", "every watch and target (the status file's JSON), the agent, health findings", args -> ops.status())
                 .stream("events", "recent and live batches, full syncs and overflows {filter, follow, last}", ops::events)
                 .call("retry", "retry now {target: WATCH/TARGET|TARGET|WATCH, allow_deletes}", args -> ops.onTargets(args, "retry"))
                 .call("pause", "pause a target {target}", args -> ops.onTargets(args, "pause"))
                 .call("resume", "resume a paused target {target}", args -> ops.onTargets(args, "resume"))
                 .call("sync", "full sync now {target: WATCH/TARGET|TARGET|WATCH}", args -> ops.onTargets(args, "sync"))
+                .call("audit", "compare source and target by checksum {target, repair}", args -> ops.onTargets(args, "audit"))
                 .call("limits", "kernel inotify limits, watches used and wanted", args -> ops.limits())
                 .call("config", "the effective state, secrets redacted", args -> REDACTING.valueToTree(state))
                 .call("rsyncd", "the rendered rsyncd.conf and whether the daemon answers", args -> ops.rsyncd())
@@ -107,6 +102,11 @@ final class ControlOperations {
     private Object onTargets(JsonNode args, String op) throws ControlException {
         List<String[]> selected = select(args.path("target").asString(""), !op.equals("pause") && !op.equals("resume"));
         boolean allowDeletes = args.path("allow_deletes").asBoolean(false);
+        if (op.equals("audit")) {
+            Map<String, Object> results = new LinkedHashMap<>();
+            for (String[] wt : selected) results.putAll(replication.audit(wt[0], wt[1], args.path("repair").asBoolean(false)));
+            return REDACTING.valueToTree(results);
+        }
         List<String> names = new ArrayList<>();
         for (String[] wt : selected) {
             switch (op) {
@@ -187,63 +187,18 @@ final class ControlOperations {
         return Map.of("level", level.toLowerCase(Locale.ROOT));
     }
 
-    private record Check(String check, String verdict, String detail, String fix) {}
-
-    /** What an operator would check by hand, each with a plain verdict and the fix. */
-    private List<Check> doctor() {
-        List<Check> checks = new ArrayList<>();
-        // The host side: everything converge knows how to check (rsync present, file modes, the daemon, limits).
-        Plan plan = Converger.of(state, host).plan();
-        for (Diagnostic d : plan.diagnostics()) {
-            checks.add(new Check("state", d.severity() == Diagnostic.Severity.ERROR ? "fail" : "warn", d.summary(), "fix the state file"));
-        }
-        if (plan.changes().isEmpty()) checks.add(new Check("host", "ok", "matches the state (plan is empty)", ""));
-        for (Change c : plan.changes()) {
-            String shown = c.sensitive() ? "(sensitive)" : (c.before() == null ? "absent" : c.before()) + " -> " + c.after();
-            checks.add(new Check(c.resource(), c.action() == Action.BLOCKED ? "fail" : "warn",
-                    c.attribute() + ": " + c.reason().text + ", " + shown,
-                    c.action() == Action.BLOCKED ? String.join("; ", c.detail()) : "agent apply (plan shows the change)"));
-        }
-        // Each target, as a push would reach it.
-        replication.probeTargets().forEach((name, error) -> checks.add(error.isEmpty()
-                ? new Check("target " + name, "ok", "reachable and authenticated", "")
-                : new Check("target " + name, "fail", error.get(), "check the daemon is up, the module exists and the password matches")));
-        // Keeping up.
-        Instant now = Instant.now();
-        for (ReplicationStatus.WatchStatus w : replication.status().watches()) {
-            if (w.error() != null) checks.add(new Check("watch " + w.name(), "fail", w.error(), "see the log; inotify limits: 'limits'"));
-            for (ReplicationStatus.TargetStatus t : w.targets()) {
-                String name = "replication " + w.name() + "/" + t.name();
-                if (t.alert() != null) {
-                    checks.add(new Check(name, "fail", t.alert(), "fix the cause, then 'retry " + w.name() + "/" + t.name() + "'"));
-                } else if (t.failureCount() > 0) {
-                    checks.add(new Check(name, "warn", t.failureCount() + " path(s) in the failure queue, retry " + t.attempt()
-                            + (t.nextRetry() == null ? "" : " next at " + t.nextRetry()),
-                            "'failures' shows rsync's error; once fixed, 'retry " + w.name() + "/" + t.name() + "'"));
-                } else if (t.queueDepth() > 0 && (t.lastSuccess() == null || t.lastSuccess().isBefore(now.minus(STALE)))) {
-                    checks.add(new Check(name, "warn", t.queueDepth() + " change(s) waiting, last success "
-                            + (t.lastSuccess() == null ? "never" : t.lastSuccess()), "see 'failures' and 'events'"));
-                } else {
-                    checks.add(new Check(name, "ok", "last success " + (t.lastSuccess() == null ? "none yet" : t.lastSuccess())
-                            + ", " + t.queueDepth() + " waiting", ""));
-                }
-            }
-        }
-        checks.add(space(state.settings().stateDir()));
-        return checks;
+    /** The status file's JSON, plus which state this agent runs ("agent") and what the health rules make of it. */
+    private ObjectNode status() throws IOException {
+        ObjectNode status = (ObjectNode) REDACTING.readTree(replication.statusJson());
+        status.set("agent", REDACTING.valueToTree(running.describe()));
+        status.set("health", Health.json(Health.status(status, REDACTING.valueToTree(limits()))));
+        return status;
     }
 
-    private static Check space(Path dir) {
-        try {
-            Path existing = dir;
-            while (existing != null && !Files.exists(existing)) existing = existing.getParent();
-            FileStore store = Files.getFileStore(existing == null ? Path.of("/") : existing);
-            long free = store.getUsableSpace();
-            String detail = String.format(Locale.ROOT, "%.1f GiB free on %s", free / (1024.0 * 1024 * 1024), dir);
-            return free < LOW_SPACE ? new Check("disk space", "warn", detail, "free space: the failure queue is saved there")
-                    : new Check("disk space", "ok", detail, "");
-        } catch (IOException e) {
-            return new Check("disk space", "warn", "cannot read free space of " + dir + ": " + e.getMessage(), "");
-        }
+    /** Every check: the status rules, then plan, each target probed as a push would reach it, free space. */
+    private JsonNode doctor() throws IOException {
+        List<Finding> checks = new ArrayList<>(HealthChecks.host(state, running.file(), host));
+        checks.addAll(HealthChecks.probes(replication.probeTargets()));
+        return ((ArrayNode) status().get("health")).addAll(Health.json(checks));
     }
 }

@@ -3,68 +3,45 @@ package io.replagent.cli;
 import io.replagent.console.Console;
 import io.replagent.control.ControlClient;
 import io.replagent.control.ControlException;
+import io.replagent.health.Health;
+import io.replagent.health.Verdict;
+import picocli.CommandLine.Model.CommandSpec;
 import tools.jackson.databind.JsonNode;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Optional;
 
 /**
- * {@code agent status}: the running agent's status as a table, or {@code --json} for scripts and monitoring.
- * Exit 0 healthy, 1 the agent cannot be reached, 3 degraded (a paused target, failures waiting, a watch in error,
- * inotify watches near the kernel limit).
+ * {@code agent status}: the running agent's status as a table, or {@code --json} for scripts and monitoring; the
+ * health findings the agent serves decide the exit code.
  */
-final class StatusCommand implements Command {
+final class StatusCommand implements AgentCommand {
 
-    /** Watches in use above this share of max_user_watches count as "near exhaustion". */
-    static final double LIMIT_WARNING = 0.9;
+    @Override public CommandSpec spec() {
+        CommandSpec spec = AgentAddress.addTo(Specs.command("the running agent's status: every watch and target (state, "
+                        + "queue, oldest change, last success, failures) and what is wrong, each with its fix",
+                "0:the agent runs and is healthy", "1:error (no agent answers, an invalid --state file)",
+                "3:the agent runs but is degraded (a paused target, failures waiting, a watch in error, inotify watches "
+                        + "at 90%% of the kernel limit, the state file changed since it started)", ExitCode.USAGE_HELP));
+        spec.addOption(Specs.flag("--json", "the status JSON (the status file's, plus \"agent\" and \"health\")"));
+        return spec;
+    }
 
-    @Override public String summary() { return "the running agent's status " + ControlSocketArgument.USAGE + " [--json]"; }
-
-    @Override public int run(List<String> arguments, Io io) throws Exception {
-        List<String> args = new ArrayList<>(arguments);
-        Path socket = ControlSocketArgument.take(args, io);
-        boolean json = args.remove("--json");
-        if (!args.isEmpty()) throw new UsageException("unknown argument " + args.get(0));
+    @Override public int run(Args args, Io io) {
+        Optional<Path> socket = AgentAddress.socket(args, io);
+        if (socket.isEmpty()) return ExitCode.ERROR;
         JsonNode status;
-        JsonNode limits;
-        try (ControlClient client = ControlClient.connect(socket)) {
+        try (ControlClient client = ControlClient.connect(socket.get())) {
             status = client.call("status", null);
-            limits = client.call("limits", null);
         } catch (ControlException e) {
             io.err().println("agent status: " + e.getMessage());
             return ExitCode.ERROR;
         }
-        List<String> problems = problems(status, limits);
-        if (json) {
+        if (args.flag("--json")) {
             io.out().println(status.toPrettyString());
         } else {
             Console.statusLines(status, false).forEach(io.out()::println);
-            problems.forEach(p -> io.out().println("degraded: " + p));
         }
-        return problems.isEmpty() ? ExitCode.OK : ExitCode.DEGRADED;
-    }
-
-    /** Why the agent is degraded, one reason per line; empty when healthy. */
-    static List<String> problems(JsonNode status, JsonNode limits) {
-        List<String> problems = new ArrayList<>();
-        for (JsonNode watch : status.path("watches")) {
-            String name = watch.path("name").asString();
-            if (!watch.path("error").asString("").isEmpty()) problems.add("watch " + name + ": " + watch.path("error").asString());
-            for (JsonNode target : watch.path("targets")) {
-                String id = name + "/" + target.path("name").asString();
-                if (target.path("state").asString().equals("paused")) {
-                    problems.add(id + " is paused" + (target.path("alert").asString("").isEmpty() ? "" : ": " + target.path("alert").asString()));
-                }
-                int failures = target.path("failure_count").asInt();
-                if (failures > 0) problems.add(id + ": " + failures + " path(s) in the failure queue");
-            }
-        }
-        long max = limits.path("max_user_watches").asLong(0);
-        long used = limits.path("watches_used").asLong(0);
-        if (max > 0 && used >= LIMIT_WARNING * max) {
-            problems.add("inotify watches " + used + " of fs.inotify.max_user_watches " + max);
-        }
-        return problems;
+        return Health.worst(status.path("health")) == Verdict.OK ? ExitCode.OK : ExitCode.DEGRADED;
     }
 }

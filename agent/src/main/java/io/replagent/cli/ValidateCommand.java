@@ -4,6 +4,7 @@ import io.replagent.state.Diagnostic;
 import io.replagent.state.InvalidStateException;
 import java.util.ArrayList;
 import java.util.List;
+import picocli.CommandLine.Model.CommandSpec;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -12,21 +13,21 @@ import tools.jackson.databind.node.ObjectNode;
  * Human output: diagnostics on stderr, one summary line per file on stdout. {@code --json}: one object shaped
  * like {@code terraform validate -json} on stdout.
  */
-final class ValidateCommand implements Command {
+final class ValidateCommand implements AgentCommand {
 
-    @Override public String summary() { return "check state files (FILE... or - for stdin) [--json]"; }
+    @Override public CommandSpec spec() {
+        CommandSpec spec = Specs.command("check state files: the schema and semantic checks, every problem at once as "
+                        + "FILE:LINE:COL: message (stderr), one summary line per file (stdout); changes nothing",
+                "0:every file is valid (warnings allowed)", "1:a file is invalid or cannot be read", ExitCode.USAGE_HELP);
+        spec.addPositional(Specs.positional("FILE|-", "1..*", String.class, "state files; - reads one from stdin"));
+        spec.addOption(Specs.flag("--json", "one JSON object on stdout, shaped like terraform validate -json"));
+        return spec;
+    }
 
-    @Override public int run(List<String> args, Io io) throws UsageException {
-        boolean json = false;
-        List<String> files = new ArrayList<>();
-        for (String arg : args) {
-            if (arg.equals("--json")) json = true;
-            else if (arg.startsWith("-") && !arg.equals("-")) throw new UsageException("unknown option " + arg);
-            else files.add(arg);
-        }
-        if (files.isEmpty()) throw new UsageException("usage: agent validate FILE|- ... [--json]");
-        if (files.stream().filter("-"::equals).count() > 1) throw new UsageException("stdin (-) can be read only once");
-
+    @Override public int run(Args args, Io io) {
+        List<String> files = args.positional(0);
+        boolean json = args.flag("--json");
+        if (files.stream().filter("-"::equals).count() > 1) throw args.usageError("stdin (-) can be read only once");
         List<Diagnostic> all = new ArrayList<>();
         int invalid = 0;
         for (String file : files) {

@@ -1,12 +1,14 @@
 package io.replagent.cli;
 
-import java.util.List;
+import picocli.CommandLine.Model.CommandSpec;
 
-final class VersionCommand implements Command {
+final class VersionCommand implements AgentCommand {
 
-    @Override public String summary() { return "print the agent's version"; }
+    @Override public CommandSpec spec() {
+        return Specs.command("print the agent's version", ExitCode.OK_HELP, ExitCode.USAGE_HELP);
+    }
 
-    @Override public int run(List<String> args, Io io) {
+    @Override public int run(Args args, Io io) {
         io.out().println("agent " + version());
         return ExitCode.OK;
     }

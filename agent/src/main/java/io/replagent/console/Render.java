@@ -11,8 +11,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Turns control-protocol answers into text an operator reads at 3 a.m.: a status table, failure lists, doctor
- * verdicts, and an indented key/value form for everything else. Pure: JSON in, lines out (styles are applied by
+ * Turns control-protocol answers into text an operator reads at 3 a.m.: a status table, failure lists, health
+ * findings, and an indented key/value form for everything else. Pure: JSON in, lines out (styles are applied by
  * {@link Style}, so colour can be switched off without changing content).
  */
 final class Render {
@@ -22,16 +22,16 @@ final class Render {
 
     private Render() {}
 
-    /** One row per target: the questions "is it keeping up, and if not, why" in one screen. */
+    /**
+     * One row per target: the questions "is it keeping up, and if not, why" in one screen; what is wrong comes from the
+     * health findings the agent serves with the status, each with its fix.
+     */
     static List<String> status(JsonNode status, Style style, Instant now) {
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"WATCH", "TARGET", "STATE", "QUEUE", "OLDEST", "IN-FLIGHT", "LAST OK", "FAILED", "SENT"});
         List<String> notes = new ArrayList<>();
         for (JsonNode watch : status.path("watches")) {
             String watchName = watch.path("name").asString();
-            if (!watch.path("error").isNull() && !watch.path("error").asString("").isEmpty()) {
-                notes.add(style.bad("watch " + watchName + ": " + watch.path("error").asString()));
-            }
             for (JsonNode target : watch.path("targets")) {
                 rows.add(new String[] {
                         watchName,
@@ -44,12 +44,6 @@ final class Render {
                         String.valueOf(target.path("failure_count").asInt()),
                         target.path("files_sent").asLong() + " files, " + bytes(target.path("bytes_sent").asLong()),
                 });
-                String alert = target.path("alert").asString("");
-                if (!alert.isEmpty()) notes.add(style.bad(watchName + "/" + target.path("name").asString() + ": " + alert));
-                else if (target.path("attempt").asInt() > 0) {
-                    notes.add(style.warn(watchName + "/" + target.path("name").asString() + ": retry " + target.path("attempt").asInt()
-                            + ", next at " + target.path("next_retry").asString("?")));
-                }
             }
             notes.add(style.dim("watch " + watchName + ": " + watch.path("source").asString() + ", "
                     + watch.path("watched_directories").asInt() + " directories watched, " + watch.path("events").asLong()
@@ -57,6 +51,7 @@ final class Render {
         }
         List<String> lines = table(rows, style);
         lines.addAll(notes);
+        lines.addAll(findings(status.path("health"), style, true));
         return lines;
     }
 
@@ -87,17 +82,19 @@ final class Render {
         return lines;
     }
 
-    /** Doctor checks: a verdict per line, and the fix under anything not ok. */
-    static List<String> doctor(JsonNode checks, Style style) {
+    /** Health findings: a verdict per line, and the fix under anything not ok; {@code problemsOnly} leaves out the ok. */
+    static List<String> findings(JsonNode checks, Style style, boolean problemsOnly) {
         List<String> lines = new ArrayList<>();
         for (JsonNode check : checks) {
             String verdict = check.path("verdict").asString();
+            if (problemsOnly && verdict.equals("ok")) continue;
             String mark = switch (verdict) {
                 case "ok" -> style.good("ok  ");
                 case "warn" -> style.warn("warn");
                 default -> style.bad("FAIL");
             };
-            lines.add(mark + "  " + check.path("check").asString() + ": " + check.path("detail").asString());
+            // rsync's error may take several lines: the ones after the first are indented under it
+            lines.add(mark + "  " + check.path("check").asString() + ": " + check.path("cause").asString().strip().replace("\n", "\n      "));
             String fix = check.path("fix").asString("");
             if (!verdict.equals("ok") && !fix.isEmpty()) lines.add("      fix: " + fix);
         }

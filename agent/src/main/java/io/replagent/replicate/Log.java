@@ -26,6 +26,9 @@ final class Log {
     void info(String message) { write(LogLevel.INFO, message); }
     void debug(String message) { write(LogLevel.DEBUG, message); }
 
+    /** At a level named "error", "warn", "info" or "debug". */
+    void at(String level, String message) { write(LogLevel.valueOf(level.toUpperCase(java.util.Locale.ROOT)), message); }
+
     private void write(LogLevel at, String message) {
         if (at.ordinal() > level.ordinal()) return;
         out.println(Instant.now() + " " + at.name().toLowerCase() + " " + message);

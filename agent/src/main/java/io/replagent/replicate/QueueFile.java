@@ -4,6 +4,9 @@ import io.replagent.system.AtomicFile;
 import io.replagent.tree.RawNames;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,6 +18,9 @@ import java.util.List;
  * A target's undelivered paths on disk, so a restart (also after kill -9) starts where the last run stopped.
  * Written atomically, mode 0600 ({@link AtomicFile}). Format: a header line, then one record per
  * path: a state letter (N, C, D), a recursive flag ('R' or '-') and the raw path bytes, ended by NUL; "F" alone = full sync.
+ * A reader stops at an "F" record, which is what lets a save on a full disk fall back to writing the 16 bytes of a
+ * full-sync queue over the start of the existing file: no new block is needed, and nothing is lost (a full sync
+ * covers every path), only precision.
  */
 final class QueueFile {
 
@@ -32,10 +38,17 @@ final class QueueFile {
         return file;
     }
 
-    void save(DirtyTree.Batch batch) throws IOException {
+    /** How a save went. */
+    enum Saved { EXACT, AS_FULL_SYNC }
+
+    /**
+     * Replaces the file atomically; when that fails (a full disk) and a file is there, overwrites its start in place
+     * with a full-sync queue and reports so. Throws only when neither worked; the previous file is then left as it was.
+     */
+    Saved save(DirtyTree.Batch batch) throws IOException {
         if (batch.isEmpty()) {
             Files.deleteIfExists(file);
-            return;
+            return Saved.EXACT;
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes(HEADER.getBytes(StandardCharsets.US_ASCII));
@@ -49,7 +62,37 @@ final class QueueFile {
                 out.write(0);
             }
         }
-        AtomicFile.write(file, out.toByteArray(), 0600);
+        try {
+            AtomicFile.write(file, out.toByteArray(), 0600);
+            return Saved.EXACT;
+        } catch (IOException e) {
+            if (batch.full() || !asFullSyncInPlace()) throw e;
+            return Saved.AS_FULL_SYNC;
+        }
+    }
+
+    /** Saves; null when it went as it should, else the alert: saved as a full sync only, or not at all. */
+    String saveOrWhy(DirtyTree.Batch batch) {
+        try {
+            return save(batch) == Saved.EXACT ? null : "cannot save the queue to " + file
+                    + " (its file system is full?): saved as a full sync instead";
+        } catch (IOException e) {
+            return "cannot save the queue to " + file + ": " + e.getMessage() + " (the last good queue file is kept)";
+        }
+    }
+
+    private boolean asFullSyncInPlace() {
+        byte[] full = (HEADER + "F\0").getBytes(StandardCharsets.US_ASCII);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            if (channel.size() < full.length) return false; // not ours to shrink into; keep it
+            ByteBuffer buffer = ByteBuffer.wrap(full);
+            while (buffer.hasRemaining()) channel.write(buffer, buffer.position());
+            channel.force(true);
+            channel.truncate(full.length);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** The saved queue, or an empty batch when there is none. */
@@ -59,12 +102,15 @@ final class QueueFile {
         String text = RawNames.fromBytes(bytes, 0, bytes.length);
         if (!text.startsWith(HEADER)) throw new IOException(file + ": not a queue file");
         List<DirtyTree.Entry> entries = new ArrayList<>();
+        long deletes = 0;
         for (String record : text.substring(HEADER.length()).split("\0")) {
             if (record.equals("F")) return new DirtyTree.Batch(true, List.of(), 0);
             if (record.length() < 3) continue;
-            entries.add(new DirtyTree.Entry(record.substring(2), stateOf(record.charAt(0)), record.charAt(1) == 'R'));
+            DirtyTree.State state = stateOf(record.charAt(0));
+            if (state == DirtyTree.State.DELETED) deletes++; // still counted by the mass-delete guard after a restart
+            entries.add(new DirtyTree.Entry(record.substring(2), state, record.charAt(1) == 'R'));
         }
-        return new DirtyTree.Batch(false, entries, 0);
+        return new DirtyTree.Batch(false, entries, deletes);
     }
 
     private static DirtyTree.State stateOf(char letter) throws IOException {

@@ -1,37 +1,25 @@
 package io.replagent.replicate;
 
-import io.replagent.tree.Change;
-import io.replagent.state.Secrets;
 import io.replagent.state.Settings;
 import io.replagent.state.State;
-import io.replagent.state.Target;
-import io.replagent.state.Watch;
-import io.replagent.system.AtomicFile;
-import io.replagent.system.Processes;
-import io.replagent.watch.WatchLimitException;
 import io.replagent.watch.Watcher;
 import io.replagent.watch.Watchers;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
- * The replication engine: per watch a recursive inotify watcher, per target a pipeline of batched rsync pushes.
+ * The replication engine: per watch a watcher (inotify or fanotify), per target a pipeline of batched rsync pushes.
  * <pre>
  *   Replication r = Replication.create(state, env, System.err);
  *   r.runOnce();                      // apply --once: the initial sync of every watch, then return
@@ -41,71 +29,24 @@ import java.util.function.Consumer;
  */
 public final class Replication {
 
-    private static final int RECENT = 500;
-    private static final Duration STATUS_INTERVAL = Duration.ofSeconds(2);
     private static final Duration STOP_GRACE = Duration.ofSeconds(10);
 
     private final State state;
     private final Log log;
     private final List<WatchRun> watches = new ArrayList<>();
-    private final Deque<ReplicationStatus.Activity> recent = new ArrayDeque<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final List<RsyncRunner> runners = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
-    private final List<Consumer<ReplicationStatus.Activity>> listeners = new CopyOnWriteArrayList<>();
+    private final ActivityLog activity;
     private volatile boolean stopping;
-    private Thread statusWriter;
-
-    /** One watch: its watcher (once started), its targets' pipelines and its counters. */
-    private final class WatchRun implements Watcher.Listener {
-        final Watch watch;
-        final List<TargetPipeline> targets = new ArrayList<>();
-        final AtomicLong events = new AtomicLong();
-        final AtomicLong overflows = new AtomicLong();
-        volatile String error;
-        Watcher watcher;
-
-        WatchRun(Watch watch) {
-            this.watch = watch;
-        }
-
-        @Override public void changed(String path, Change change, boolean dir) {
-            events.incrementAndGet();
-            for (TargetPipeline t : targets) t.mark(path, change, dir);
-        }
-
-        @Override public void movedDirectory(String from, String to) {
-            events.incrementAndGet();
-            for (TargetPipeline t : targets) t.moved(from, to);
-        }
-
-        @Override public void overflow() {
-            overflows.incrementAndGet();
-            log.warn("watch " + watch.name() + ": inotify queue overflow (fs.inotify.max_queued_events), full sync");
-            note(new ReplicationStatus.Activity(Instant.now(), watch.name(), null, "overflow", -1, 0, 0, 0, 0,
-                    "inotify queue overflow: full sync"));
-            for (TargetPipeline t : targets) t.fullSync(false);
-        }
-
-        @Override public void rootLost(String why) {
-            error = why;
-            log.error("watch " + watch.name() + ": " + why);
-        }
-
-        @Override public void rootBack() {
-            error = null;
-            for (TargetPipeline t : targets) t.fullSync(false);
-        }
-
-        @Override public void failed(Exception e) {
-            error = e instanceof WatchLimitException ? e.getMessage() : "watcher stopped: " + e.getMessage();
-            log.error("watch " + watch.name() + ": " + error);
-        }
-    }
+    private final Housekeeping housekeeping;
 
     private Replication(State state, Log log) {
         this.state = state;
         this.log = log;
+        this.activity = new ActivityLog(log, Clock.systemUTC());
+        this.housekeeping = new Housekeeping(state.settings() == null ? null : state.settings().statusFile(), this::status,
+                watches, log);
     }
 
     /**
@@ -117,26 +58,31 @@ public final class Replication {
     public static Replication create(State state, Map<String, String> env, PrintStream logStream) throws IOException {
         Settings settings = state.settings();
         Replication r = new Replication(state, new Log(logStream, settings == null ? null : settings.logLevel()));
-        for (Watch watch : state.watches()) {
-            WatchRun run = r.new WatchRun(watch);
-            for (Target target : watch.targets()) {
-                // not the agent's environment: it holds every {env: NAME} secret of the state, for all targets
-                Map<String, String> childEnv = Processes.inherited(env);
-                childEnv.put("LANG", "C.UTF-8");
-                if (target.password().isPresent()) childEnv.put("RSYNC_PASSWORD", Secrets.resolve(target.password().get(), env));
-                RsyncRunner runner = new RsyncRunner(childEnv);
-                r.runners.add(runner);
-                QueueFile queue = settings == null || settings.stateDir() == null ? null
-                        : new QueueFile(settings.stateDir().resolve("queue").resolve(fileName(watch.name() + "--" + target.name())));
-                TargetPipeline pipeline = new TargetPipeline(watch.name(), watch, target, runner,
-                        new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(5), ThreadLocalRandom.current()::nextDouble),
-                        r.log, r::note, queue);
-                pipeline.restoreQueue();
-                run.targets.add(pipeline);
-            }
-            r.watches.add(run);
-        }
+        r.watches.addAll(Pipelines.create(state, env, r.log, r.activity, r.runners, true));
         return r;
+    }
+
+    /**
+     * A one-off audit of a watch's targets beside (or without) a running agent, for {@code agent audit}: no watcher,
+     * no queue file touched. {@code repair}: the differences are sent now.
+     *
+     * @throws IllegalArgumentException when the state has no such watch (the message names the watches)
+     * @throws IOException when a repair did not deliver everything (the log says why)
+     */
+    public static Map<String, ReplicationStatus.AuditStatus> auditOnce(State state, Map<String, String> env,
+                                                                      PrintStream logStream, String watch, boolean repair)
+            throws IOException {
+        if (state.watches().stream().noneMatch(w -> w.name().equals(watch))) {
+            throw new IllegalArgumentException("no watch '" + watch + "' in the state (watches: "
+                    + String.join(", ", state.watches().stream().map(io.replagent.state.Watch::name).toList()) + ")");
+        }
+        Replication r = new Replication(state, new Log(logStream, state.settings() == null ? null : state.settings().logLevel()));
+        r.watches.addAll(Pipelines.create(state, env, r.log, r.activity, r.runners, false));
+        Map<String, ReplicationStatus.AuditStatus> results = r.audit(watch, null, repair);
+        boolean delivered = true;
+        if (repair) for (WatchRun w : r.watches) if (w.watch.name().equals(watch)) for (TargetPipeline t : w.targets) delivered &= t.syncNow();
+        if (!delivered) throw new IOException("the repair did not deliver every difference (see the log above)");
+        return results;
     }
 
     /** The initial sync of every watch (deletes per its delete mode's startup rule), then returns. */
@@ -148,7 +94,7 @@ public final class Replication {
                 ok &= t.syncNow();
             }
         }
-        writeStatus();
+        housekeeping.writeStatus();
         return ok;
     }
 
@@ -180,11 +126,7 @@ public final class Replication {
                 thread.start();
             }
         }
-        if (state.settings() != null && state.settings().statusFile() != null) {
-            statusWriter = new Thread(this::writeStatusLoop, "status-file");
-            statusWriter.setDaemon(true);
-            statusWriter.start();
-        }
+        housekeeping.start();
     }
 
     /** Blocks until {@link #stop()} has finished. */
@@ -205,8 +147,7 @@ public final class Replication {
         runners.forEach(RsyncRunner::killAll); // past the grace period; killed runs go back to the queue
         joinAll(Duration.ofSeconds(2));
         for (WatchRun w : watches) for (TargetPipeline t : w.targets) t.finish(Duration.ofSeconds(2));
-        if (statusWriter != null) statusWriter.interrupt();
-        writeStatus();
+        housekeeping.stop();
         log.info("stopped");
         stopped.countDown();
     }
@@ -243,15 +184,25 @@ public final class Replication {
 
     /** The last {@code max} activities (batches, full syncs, overflows), oldest first. */
     public List<ReplicationStatus.Activity> recent(int max) {
-        synchronized (recent) {
-            List<ReplicationStatus.Activity> all = new ArrayList<>(recent);
-            return List.copyOf(all.subList(Math.max(0, all.size() - max), all.size()));
-        }
+        return activity.recent(max);
     }
 
     /** Pauses a target (null watch or target: all of them). */
     public void pause(String watch, String target) {
-        each(watch, target, t -> t.pause("paused by operator"));
+        each(watch, target, t -> t.pause(PauseState.Reason.OPERATOR, "paused by operator"));
+    }
+
+    /**
+     * Compares source and target of the watch's targets by checksum, now, on the caller's thread; {@code repair}:
+     * the differences are queued to be sent again. Returns per "watch/target" the result as status shows it.
+     */
+    public Map<String, ReplicationStatus.AuditStatus> audit(String watch, String target, boolean repair) {
+        Map<String, ReplicationStatus.AuditStatus> results = new LinkedHashMap<>();
+        each(watch, target, t -> {
+            t.audit(repair);
+            results.put(t.id(), t.status(System.nanoTime()).lastAudit());
+        });
+        return results;
     }
 
     /** Resumes a paused target. */
@@ -269,8 +220,7 @@ public final class Replication {
      * It runs on the replication's threads: hand the activity over (a queue), never block.
      */
     public AutoCloseable onActivity(Consumer<ReplicationStatus.Activity> listener) {
-        listeners.add(listener);
-        return () -> listeners.remove(listener);
+        return activity.subscribe(listener);
     }
 
     /** A full sync of the watch's targets now. */
@@ -285,41 +235,13 @@ public final class Replication {
         }
     }
 
-    private void note(ReplicationStatus.Activity a) {
-        synchronized (recent) {
-            recent.addLast(a);
-            while (recent.size() > RECENT) recent.removeFirst();
-        }
-        listeners.forEach(l -> l.accept(a));
-    }
-
-    private void writeStatusLoop() {
-        while (!stopping) {
-            writeStatus();
-            try {
-                Thread.sleep(STATUS_INTERVAL.toMillis());
-            } catch (InterruptedException e) {
-                return;
-            }
-        }
-    }
-
-    private void writeStatus() {
-        Path file = state.settings() == null ? null : state.settings().statusFile();
-        if (file == null) return;
-        try {
-            AtomicFile.write(file, StatusJson.of(status()).getBytes(StandardCharsets.UTF_8), 0644);
-        } catch (IOException e) {
-            log.warn("cannot write the status file " + file + ": " + e.getMessage());
-        }
-    }
-
     private Settings.WatchBackend watchBackend() {
         return state.settings() == null ? Settings.WatchBackend.AUTO : state.settings().watchBackend();
     }
 
-    private static String fileName(String name) {
-        return name.replaceAll("[^A-Za-z0-9._-]", "_");
+    /** The listener the watch's watcher calls (tests drive it as a watcher would). */
+    Watcher.Listener listener(String watch) {
+        return watches.stream().filter(w -> w.watch.name().equals(watch)).findFirst().orElseThrow();
     }
 
     /** The log level from now on. */
@@ -332,8 +254,8 @@ public final class Replication {
      * @return per "watch/target", empty when it answered, else rsync's exit and error
      */
     public Map<String, Optional<String>> probeTargets() {
-        Map<String, Optional<String>> result = new java.util.LinkedHashMap<>();
-        for (WatchRun w : watches) for (TargetPipeline t : w.targets) result.put(w.watch.name() + "/" + t.name(), t.probe());
+        Map<String, Optional<String>> result = new LinkedHashMap<>();
+        each(null, null, t -> result.put(t.id(), t.probe()));
         return result;
     }
 

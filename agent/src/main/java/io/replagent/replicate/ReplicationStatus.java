@@ -26,18 +26,32 @@ public record ReplicationStatus(Instant at, List<WatchStatus> watches) {
 
     /**
      * @param state           idle, pending, syncing, retrying, paused or stopped
-     * @param alert           why the target is paused (permanent rsync error, mass delete refused), or null
+     * @param pauseReason     when paused: source_lost, mass_delete, error or operator (the most serious of them)
+     * @param alert           why the target is paused, or what needs attention (a full target, a queue that cannot
+     *                        be saved), or null
      * @param queueDepth      paths waiting (a pending full sync counts as one)
      * @param oldestPendingSeconds age of the oldest change not yet delivered, 0 when none
      * @param failures        paths that a failed rsync did not deliver, with its error (at most 100 shown)
      * @param failureCount    how many paths are in the failure queue
+     * @param lastAudit       the last audit's time and result, or null when none ran
      */
-    public record TargetStatus(String name, String destination, String state, String alert, int queueDepth,
-                               double oldestPendingSeconds, int inFlight, Instant lastSuccess, int attempt,
+    public record TargetStatus(String name, String destination, String state, String pauseReason, String alert,
+                               int queueDepth, double oldestPendingSeconds, int inFlight, Instant lastSuccess, int attempt,
                                long retries, Instant nextRetry, List<Failure> failures, int failureCount,
-                               long bytesSent, long filesSent, long rsyncRuns, long batches) {
+                               long bytesSent, long filesSent, long rsyncRuns, long batches, AuditStatus lastAudit) {
         public TargetStatus {
             failures = List.copyOf(failures);
+        }
+    }
+
+    /**
+     * An audit's outcome: {@code result} is clean, differences or error; the counts of paths missing on the target,
+     * differing in content and extra there; the first of them; whether they were queued to be sent again.
+     */
+    public record AuditStatus(Instant at, String result, long missing, long differs, long extra, List<String> first,
+                              boolean repaired, String error) {
+        public AuditStatus {
+            first = List.copyOf(first);
         }
     }
 

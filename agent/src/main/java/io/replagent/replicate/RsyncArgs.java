@@ -17,8 +17,22 @@ import java.util.List;
  */
 final class RsyncArgs {
 
+    /** The reserved directory at the target's root, and where rsync's temp files go (see {@link #prepare}). */
+    static final String RESERVED = ".agent";
+    /** Never listed, sent or deleted by a push rooted at the target's root (anchored: only the root's). */
+    private static final String RESERVED_FILTER = "--exclude=/" + RESERVED + "/";
+
+    /** How a list push decides that a listed file is unchanged. */
+    enum Check {
+        /** Never: an event named the path, so it is sent even when size and mtime match (--ignore-times). */
+        NAMED,
+        /** By content (--checksum): directories whose children were collapsed into them, no longer named one by one. */
+        CHECKSUM
+    }
+
     private final String source;
     private final String destination;
+    private final String tempDir;
     private final List<String> common = new ArrayList<>();
     private final boolean writesInPlace;
 
@@ -26,6 +40,7 @@ final class RsyncArgs {
         String root = watch.source().toAbsolutePath().normalize().toString();
         this.source = root.endsWith("/") ? root : root + "/";
         this.destination = target.endpoint().rsyncDestination();
+        this.tempDir = tempDir(target.endpoint());
         Watch.RsyncOptions o = watch.rsync();
         common.add(rsync);
         common.add("-a");
@@ -44,6 +59,53 @@ final class RsyncArgs {
     }
 
     /**
+     * The target's {@code .agent/tmp/}, absolute: rsync then writes every file into it and renames it into place (a
+     * rename on the same file system), so a receiver killed mid-file leaves its temp file there, never in the mirror.
+     * A daemon takes an absolute temp dir as relative to its module (a relative one is resolved against the
+     * destination directory, and a daemon strips its "..": it could not serve a push into a subdirectory).
+     */
+    private static String tempDir(Target.Endpoint endpoint) {
+        if (endpoint instanceof Target.Daemon d) return "/" + (d.path().isEmpty() ? "" : d.path() + "/") + RESERVED + "/tmp";
+        String root = ((Target.Local) endpoint).path().toString();
+        return (root.endsWith("/") ? root : root + "/") + RESERVED + "/tmp";
+    }
+
+    /**
+     * Makes the target's {@code .agent/tmp/} exist (rsync does not create a temp dir) and empty (a killed receiver's
+     * temp files): the source root alone, every name excluded, sent into it with --delete-excluded. Run only while no
+     * other push to the target runs.
+     */
+    List<String> prepare() {
+        List<String> argv = new ArrayList<>();
+        argv.add(common.get(0));
+        argv.add("-r");
+        argv.add("--mkpath");
+        argv.add("--delete");
+        argv.add("--delete-excluded");
+        argv.add("--exclude=*");
+        common.stream().filter(a -> a.startsWith("--password-file=") || a.startsWith("--timeout=")).forEach(argv::add);
+        argv.add(source);
+        argv.add(destination + RESERVED + "/tmp/");
+        return argv;
+    }
+
+    /**
+     * The checksum comparison of an audit: what a full sync with --checksum would change, changing nothing; one line
+     * per difference ({@code %i %n}: the itemized change, then the name).
+     */
+    List<String> audit() {
+        List<String> argv = new ArrayList<>(common);
+        argv.add(1, RESERVED_FILTER);
+        argv.remove("--checksum");
+        argv.add("--checksum");
+        argv.add("--dry-run");
+        argv.add("--delete");
+        argv.add("--out-format=%i %n");
+        argv.add(source);
+        argv.add(destination);
+        return argv;
+    }
+    /**
      * A connection check for the console's doctor: authenticates and lists only the destination directory itself,
      * changing nothing. Uses the push's own password file, timeout and environment.
      */
@@ -58,12 +120,15 @@ final class RsyncArgs {
         return argv;
     }
 
-    /**
+        /**
      * The whole tree; {@code --delete} when deletes are propagated, at most {@code maxDelete} of them when that is not
-     * negative (rsync stops deleting there and exits 25).
+     * negative (rsync stops deleting there and exits 25). {@code tempDir}: into the target's .agent/tmp/ (false only
+     * while it is being made, for the first push of a run: rsync refuses a temp dir that does not exist yet).
      */
-    List<String> full(boolean delete, long maxDelete) {
+    List<String> full(boolean delete, long maxDelete, boolean tempDir) {
         List<String> argv = new ArrayList<>(common);
+        argv.add(1, RESERVED_FILTER);
+        if (tempDir) argv.add("--temp-dir=" + this.tempDir);
         if (delete) argv.add("--delete");
         if (delete && maxDelete >= 0) argv.add("--max-delete=" + maxDelete);
         argv.add(source);
@@ -74,10 +139,18 @@ final class RsyncArgs {
     /**
      * The paths on stdin. A listed path missing at the source is deleted on the target when deletes are
      * propagated ({@code --delete-missing-args}, and {@code --delete} inside directories sent recursively),
-     * or skipped without an error when not.
+     * or skipped without an error when not. {@code fuzzy}: a missing file is built from a file of the same size and
+     * mtime in its directory on the target (a rename there), when the batch's deletes run after it (inside a
+     * collapsed directory: --delete-after).
      */
-    List<String> list(boolean delete) {
+    List<String> list(boolean delete, Check check, boolean fuzzy) {
         List<String> argv = new ArrayList<>(common);
+        argv.add(1, RESERVED_FILTER);
+        argv.add("--temp-dir=" + tempDir);
+        argv.add(check == Check.NAMED ? "--ignore-times" : "--checksum");
+        if (fuzzy) argv.add("--fuzzy");
+        // a collapsed directory's renames: its old names must outlive the transfer to serve as --fuzzy's basis
+        if (check == Check.CHECKSUM && delete) argv.add("--delete-after");
         argv.add("-r");
         argv.add("--from0");
         argv.add("--files-from=-");
@@ -101,6 +174,7 @@ final class RsyncArgs {
     List<String> moved(String from, String to, boolean delete) {
         if (!argvSafe(from) || !argvSafe(to)) return null;
         List<String> argv = new ArrayList<>(common);
+        argv.add("--temp-dir=" + tempDir);
         if (delete) argv.add("--delete");
         int depth = to.split("/").length;
         argv.add((writesInPlace ? "--copy-dest=" : "--link-dest=") + "../".repeat(depth) + from);

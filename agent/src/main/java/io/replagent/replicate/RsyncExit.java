@@ -22,6 +22,8 @@ enum RsyncExit {
         // pushing to a daemon, the receiver's 25 does not reach the client: it exits 0 and only says so
         if (exit == 0 && stderr != null && stderr.contains("Deletions stopped due to --max-delete limit"))
             return DELETES_REFUSED;
+        // the target's .agent/tmp/ is gone (removed by hand, a fresh module): the next attempt prepares it again
+        if (exit == 1 && stderr != null && stderr.contains("The temp-dir does not exist")) return TRANSIENT;
         switch (exit) {
             case 0:
             case 24:
@@ -39,6 +41,11 @@ enum RsyncExit {
             default: // 10, 11, 12, 30, 35 and everything unexpected (signals, 255): retry, never a hot loop
                 return TRANSIENT;
         }
+    }
+
+    /** The connection was refused before anything was sent (no daemon listening, or one at its connection limit). */
+    static boolean refused(String stderr) {
+        return stderr != null && (stderr.contains("failed to connect to") || stderr.contains("@ERROR: max connections"));
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.replagent.replicate;
 
+import io.replagent.tree.RawNames;
 import org.apache.commons.exec.CommandLine;
 import org.apache.commons.exec.DefaultExecutor;
 import org.apache.commons.exec.ExecuteException;
@@ -21,12 +22,43 @@ import java.util.regex.Pattern;
 /** Runs rsync as an argv (never a shell), with the path list on stdin; reads the counts of its --stats. */
 final class RsyncRunner {
 
-    /** One run: exit code, the files and bytes rsync reports, the end of its error output. */
-    record Result(int exit, long files, long bytes, double seconds, String error) {}
+    /** One run: exit code, time, and rsync's output, raw (one char per byte, as names are). */
+    record Result(int exit, double seconds, String output, String rawError) {
+        /** A run that did not happen (rsync missing, cancelled at shutdown). */
+        static Result failed(String why) {
+            return new Result(-1, 0, "", why);
+        }
+
+        /** Regular files sent (--stats). */
+        long files() { return count(FILES, output); }
+
+        /** Bytes on the wire (--stats). */
+        long bytes() { return count(BYTES, output); }
+
+        /** Entries of the sender's file list (--stats). */
+        long listed() { return count(LISTED, output); }
+
+        /** Entries created on the receiver (--stats). */
+        long created() { return count(CREATED, output); }
+
+        /** Deletions --max-delete skipped (its "Deletions stopped" warning), 0 when none. */
+        long skippedDeletes() { return count(SKIPPED, rawError); }
+
+        /** The end of the error output, for logs and status (names decoded where they are UTF-8). */
+        String error() {
+            String e = RawNames.display(rawError).strip();
+            return e.length() > ERROR_TAIL ? e.substring(e.length() - ERROR_TAIL) : e;
+        }
+    }
 
     private static final Pattern FILES = Pattern.compile("Number of regular files transferred: ([\\d,.]+)");
     private static final Pattern BYTES = Pattern.compile("Total bytes sent: ([\\d,.]+)");
+    private static final Pattern LISTED = Pattern.compile("Number of files: ([\\d,.]+)");
+    private static final Pattern CREATED = Pattern.compile("Number of created files: ([\\d,.]+)");
+    private static final Pattern SKIPPED = Pattern.compile("Deletions stopped due to --max-delete limit \\(([\\d,.]+) skipped\\)");
     private static final int ERROR_TAIL = 2000;
+    /** Error output kept for reading per-file errors: one line per failed file, bounded. */
+    private static final int ERROR_KEPT = 4 << 20;
 
     private final Map<String, String> environment;
     private final Set<ExecuteWatchdog> running = ConcurrentHashMap.newKeySet();
@@ -54,14 +86,13 @@ final class RsyncRunner {
         } catch (ExecuteException e) {
             exit = e.getExitValue();
         } catch (IOException e) {
-            return new Result(-1, 0, 0, seconds(start), "cannot run " + argv.get(0) + ": " + e.getMessage());
+            return new Result(-1, seconds(start), "", "cannot run " + argv.get(0) + ": " + e.getMessage());
         } finally {
             running.remove(watchdog);
         }
-        String stdout = out.toString(StandardCharsets.UTF_8);
-        String stderr = err.toString(StandardCharsets.UTF_8).strip();
-        if (stderr.length() > ERROR_TAIL) stderr = stderr.substring(stderr.length() - ERROR_TAIL);
-        return new Result(exit, count(FILES, stdout), count(BYTES, stdout), seconds(start), stderr);
+        String stderr = err.toString(StandardCharsets.ISO_8859_1);
+        if (stderr.length() > ERROR_KEPT) stderr = stderr.substring(stderr.length() - ERROR_KEPT);
+        return new Result(exit, seconds(start), out.toString(StandardCharsets.ISO_8859_1), stderr);
     }
 
     /** Ends every rsync still running (shutdown, after the grace period). */

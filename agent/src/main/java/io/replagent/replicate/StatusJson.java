@@ -43,6 +43,7 @@ final class StatusJson {
         out.append("{\"name\":").append(quote(t.name()))
                 .append(",\"destination\":").append(quote(t.destination()))
                 .append(",\"state\":").append(quote(t.state()))
+                .append(",\"pause_reason\":").append(quote(t.pauseReason()))
                 .append(",\"alert\":").append(quote(t.alert()))
                 .append(",\"queue_depth\":").append(t.queueDepth())
                 .append(",\"oldest_pending_s\":").append(String.format(Locale.ROOT, "%.3f", t.oldestPendingSeconds()))
@@ -62,6 +63,25 @@ final class StatusJson {
                 .append(",\"files_sent\":").append(t.filesSent())
                 .append(",\"rsync_runs\":").append(t.rsyncRuns())
                 .append(",\"batches\":").append(t.batches())
+                .append(",\"last_audit\":");
+        audit(t.lastAudit());
+        out.append('}');
+    }
+
+    private void audit(ReplicationStatus.AuditStatus a) {
+        if (a == null) {
+            out.append("null");
+            return;
+        }
+        out.append("{\"at\":").append(quote(instant(a.at())))
+                .append(",\"result\":").append(quote(a.result()))
+                .append(",\"missing\":").append(a.missing())
+                .append(",\"differs\":").append(a.differs())
+                .append(",\"extra\":").append(a.extra())
+                .append(",\"first\":[");
+        for (int i = 0; i < a.first().size(); i++) out.append(i > 0 ? "," : "").append(quote(a.first().get(i)));
+        out.append("],\"repaired\":").append(a.repaired())
+                .append(",\"error\":").append(quote(a.error()))
                 .append('}');
     }
 

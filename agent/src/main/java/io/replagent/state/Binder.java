@@ -149,6 +149,7 @@ final class Binder {
                         duration(rsync, "timeout", "0"), rsync.path("checksum").asBoolean(false), strings(rsync.path("extra"))),
                 duration(w, "full_sync_interval", "0"),
                 deleteGuard(w.path("max_delete")),
+                duration(w, "audit_interval", "0"),
                 w.has("on_batch") ? Optional.of(batchHook(w.path("on_batch"))) : Optional.empty());
     }
 
@@ -171,7 +172,7 @@ final class Binder {
             String percent = guard.stringValue();
             return new Watch.DeleteGuard(0, Integer.parseInt(percent.substring(0, percent.length() - 1)));
         }
-        return guard.isMissingNode() ? Watch.DeleteGuard.NONE : new Watch.DeleteGuard(guard.asLong(), 0);
+        return guard.isMissingNode() ? Watch.DeleteGuard.DEFAULT : new Watch.DeleteGuard(guard.asLong(), 0);
     }
 
     static Secret secret(JsonNode s) {

@@ -57,8 +57,7 @@ final class Reroot {
             List<Target> targets = w.targets().stream().map(t -> new Target(t.name(),
                     t.endpoint() instanceof Target.Local l ? new Target.Local(of(l.path())) : t.endpoint(),
                     t.passwordFile().map(this::of), t.password().map(this::secret))).toList();
-            return new Watch(w.name(), of(w.source()), targets, w.events(), w.delay(), w.maxDelays(), w.maxProcesses(),
-                    w.delete(), w.exclude(), w.init(), w.rsync(), w.fullSyncInterval(), w.maxDelete(), w.onBatch());
+            return w.withSource(of(w.source())).withTargets(targets);
         }
     }
 }

@@ -92,16 +92,29 @@ public final class StateFile {
         SemanticCheck.check(parsed.root(), problems, env, readableByOthers);
         HostCheck.check(parsed.root(), problems, root, kernel);
         if (problems.hasErrors()) throw new InvalidStateException(problems.sorted());
-        return new Loaded(resolveSources(Reroot.apply(Binder.bind(parsed.root()), root)), problems.warnings());
+        return new Loaded(resolveSources(Reroot.apply(Binder.bind(parsed.root()), root)), problems.warnings(), content);
     }
 
     /** A symlinked source is resolved once, here: the watch watches the directory, never the link (HostCheck warns). */
     private static State resolveSources(State s) {
-        return new State(s.version(), s.settings(), s.server(), s.client(), s.watches().stream().map(w -> new Watch(w.name(),
-                StatePath.real(w.source()), w.targets(), w.events(), w.delay(), w.maxDelays(), w.maxProcesses(), w.delete(),
-                w.exclude(), w.init(), w.rsync(), w.fullSyncInterval(), w.maxDelete(), w.onBatch())).toList());
+        return new State(s.version(), s.settings(), s.server(), s.client(),
+                s.watches().stream().map(w -> w.withSource(StatePath.real(w.source()))).toList());
     }
 
-    /** A valid state and its warnings. */
-    public record Loaded(State state, List<Diagnostic> warnings) {}
+    /** The hex SHA-256 of a state file's bytes: which state a running agent runs, and whether its file changed since. */
+    public static String sha256(byte[] content) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(content));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+
+    /** A valid state, its warnings, and the bytes it was loaded from. */
+    public record Loaded(State state, List<Diagnostic> warnings, byte[] content) {
+        /** Computed when asked: the digest's provider set-up is start-up time that validate and plan do not need. */
+        public String sha256() {
+            return StateFile.sha256(content);
+        }
+    }
 }

@@ -1,5 +1,6 @@
 package io.replagent.cli;
 
+import org.junit.jupiter.api.Tag;
 import io.replagent.testing.AgentProcess;
 import io.replagent.testing.Trees;
 
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@Tag("e2e")
 class ApplyCommandTest {
 
     @TempDir Path root;

@@ -1,5 +1,6 @@
 package io.replagent.cli;
 
+import org.junit.jupiter.api.Tag;
 import io.replagent.testing.AgentProcess;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -19,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** `agent console` in a real terminal: tmux runs it against a running agent; send-keys types, capture-pane reads. */
+@Tag("e2e")
 class ConsoleCommandTest {
 
     @TempDir Path root;

@@ -29,6 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * (a target goes down, its error is visible, the daemon is fixed, retry drains the backlog), SIGKILL and restart,
  * and a second agent on the same socket.
  */
+@org.junit.jupiter.api.Tag("e2e")
 class ReplicatingAgentTest {
 
     static final String PASSWORD = AgentProcess.PASSWORD;
@@ -67,7 +68,7 @@ class ReplicatingAgentTest {
         for (int i = 0; i < 20; i++) write("during/f" + i + ".txt", "written while the target is down " + i);
         JsonNode target = awaitTarget(t -> t.path("failure_count").asInt() > 0);
         String error = target.path("failures").get(0).path("error").asString();
-        assertTrue(error.contains("Connection refused") || error.contains("connection"), "rsync's error is shown: " + error);
+        assertTrue(error.contains("Connection refused (111)"), "rsync's error is shown: " + error);
         CliFixture.Run degraded = status();
         assertEquals(ExitCode.DEGRADED, degraded.exit(), degraded.out());
         assertTrue(degraded.out().contains("path(s) in the failure queue"), degraded.out());
@@ -89,12 +90,18 @@ class ReplicatingAgentTest {
         try (ControlClient client = ControlClient.connect(socket)) {
             client.call("pause", ControlClient.args().put("target", "backup"));
             awaitTarget(t -> t.path("state").asString().equals("paused"));
+            long batches = awaitTarget(t -> true).path("batches").asLong();
             write("paused.txt", "waits");
-            awaitTarget(t -> t.path("queue_depth").asInt() > 0);
+            // waiting ten times the watch's delay (100 ms): an ignored pause would have pushed it by then
+            JsonNode waiting = awaitTarget(t -> t.path("queue_depth").asInt() == 1 && t.path("oldest_pending_s").asDouble() >= 1.0);
             assertFalse(Files.exists(backup.resolve("paused.txt")), "nothing is pushed while paused");
+            assertEquals(batches, waiting.path("batches").asLong(), "no batch ran while paused");
+            assertEquals("operator", waiting.path("pause_reason").asString());
             assertEquals(ExitCode.DEGRADED, status().exit());
             client.call("resume", ControlClient.args().put("target", "src/backup"));
             Trees.awaitEqual(source, backup, Duration.ofSeconds(20));
+            JsonNode audit = client.call("audit", ControlClient.args().put("target", "src/backup"));
+            assertEquals("clean", audit.path("src/backup").path("result").asString(), audit.toString());
             ControlException unknown = org.junit.jupiter.api.Assertions.assertThrows(ControlException.class,
                     () -> client.call("pause", ControlClient.args().put("target", "nosuch")));
             assertTrue(unknown.getMessage().contains("targets: src/backup"), unknown.getMessage());
@@ -130,6 +137,37 @@ class ReplicatingAgentTest {
         second.destroy(); // SIGTERM
         assertTrue(second.waitFor(20, TimeUnit.SECONDS));
         assertFalse(Files.exists(socket), "a clean stop removes the socket");
+    }
+
+    /**
+     * #10 defect 2: deletes queued while a target was paused are still counted by max_delete after kill -9 and a
+     * restart (init: false, so only the restored queue can push them).
+     */
+    @Test
+    void restoredDeletesStillCountTowardMaxDeleteAfterKill9() throws Exception {
+        String original = Files.readString(state);
+        Files.writeString(state, original.replace("    delay: 100ms\n", "    delay: 100ms\n    max_delete: 5\n"));
+        for (int i = 0; i < 20; i++) write("f" + i, "backed up " + i);
+        Process first = startAgent();
+        Trees.awaitEqual(source, backup, Duration.ofSeconds(20));
+        try (ControlClient client = ControlClient.connect(socket)) {
+            client.call("pause", ControlClient.args().put("target", "src/backup"));
+        }
+        for (int i = 0; i < 10; i++) Files.delete(source.resolve("f" + i));
+        Path queue = root.resolve("var/lib/agent/queue/src@backup");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!(Files.exists(queue) && Files.readString(queue, java.nio.charset.StandardCharsets.ISO_8859_1).split("D-").length == 11)) {
+            assertTrue(System.nanoTime() < deadline, "the paused target's queue saved with its 10 deletes");
+            Thread.sleep(100);
+        }
+        first.destroyForcibly(); // kill -9: nothing is saved on the way out
+        assertTrue(first.waitFor(10, TimeUnit.SECONDS));
+        Files.writeString(state, original.replace("    delay: 100ms\n", "    delay: 100ms\n    max_delete: 5\n    init: false\n"));
+        AgentProcess second = AgentProcess.start(state, root, socket, AgentProcess.ENV, root.resolve("agent-1.log"), false);
+        agents.add(second);
+        JsonNode held = awaitTarget(t -> t.path("pause_reason").asString("").equals("mass_delete"));
+        assertTrue(held.path("alert").asString().startsWith("mass delete held: 10 deletes in one batch"), held.toString());
+        assertEquals(20, Trees.countFiles(backup), "the target still holds them");
     }
 
     /**

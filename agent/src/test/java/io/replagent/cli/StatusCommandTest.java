@@ -2,8 +2,6 @@ package io.replagent.cli;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,28 +10,11 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The degraded rules as a table; the running agent's side is covered by ReplicatingAgentTest. */
+/**
+ * The command's own wiring; the degraded rules are health's (StatusRulesTest), the running agent's side is covered
+ * by ReplicatingAgentTest and DoctorCommandTest.
+ */
 class StatusCommandTest {
-
-    static final JsonMapper JSON = JsonMapper.builder().build();
-    static final JsonNode NO_LIMITS = JSON.readTree("{\"max_user_watches\":1000,\"watches_used\":10}");
-
-    static JsonNode status(String target, String watchError) {
-        return JSON.readTree("{\"watches\":[{\"name\":\"data\",\"error\":" + watchError + ",\"targets\":[" + target + "]}]}");
-    }
-
-    @Test
-    void degradedReasons() {
-        String idle = "{\"name\":\"b\",\"state\":\"idle\",\"alert\":null,\"failure_count\":0}";
-        assertEquals(List.of(), StatusCommand.problems(status(idle, "null"), NO_LIMITS));
-        assertEquals(List.of("data/b is paused: auth failed (rsync exit 5)"), StatusCommand.problems(status(
-                "{\"name\":\"b\",\"state\":\"paused\",\"alert\":\"auth failed (rsync exit 5)\",\"failure_count\":0}", "null"), NO_LIMITS));
-        assertEquals(List.of("data/b: 3 path(s) in the failure queue"), StatusCommand.problems(status(
-                "{\"name\":\"b\",\"state\":\"retrying\",\"alert\":null,\"failure_count\":3}", "null"), NO_LIMITS));
-        assertEquals(List.of("watch data: watcher stopped: x"), StatusCommand.problems(status(idle, "\"watcher stopped: x\""), NO_LIMITS));
-        assertEquals(List.of("inotify watches 900 of fs.inotify.max_user_watches 1000"), StatusCommand.problems(status(idle, "null"),
-                JSON.readTree("{\"max_user_watches\":1000,\"watches_used\":900}")));
-    }
 
     @Test
     void unreachableAgentIsExitOneWithTheSocketNamed(@TempDir Path dir) throws Exception {
@@ -46,5 +27,27 @@ class StatusCommandTest {
         assertTrue(r.err().contains(dir.resolve("run/agent-x/agent.sock").toString()), r.err());
         CliFixture.Run both = CliFixture.run(List.of("status", "--state", state.toString(), "--socket", "/x"), "", false);
         assertEquals(ExitCode.USAGE, both.exit(), both.err());
+        assertTrue(both.err().startsWith("agent status: give only one of --socket=PATH | [--state=FILE [--root=DIR]]\n"
+                + "Usage: agent status "), both.err());
+    }
+
+    /** #11: an unparsable --state file is an error with the file's problems, not a usage error. */
+    @Test
+    void anUnparsableStateFileIsExitOneWithItsProblemsByLineAndColumn(@TempDir Path dir) throws Exception {
+        Path state = Files.writeString(dir.resolve("state.yaml"), "version: 1\nsettings: { control_socket: [ }\n");
+        CliFixture.Run r = CliFixture.run(List.of("status", "--state", state.toString()), "", false);
+        assertEquals(ExitCode.ERROR, r.exit(), r.err());
+        assertTrue(r.err().startsWith(state + ":2:"), r.err());
+        Path invalid = Files.writeString(dir.resolve("invalid.yaml"), "version: 1\nsettings: { control_sokcet: /x }\n");
+        CliFixture.Run unknownKey = CliFixture.run(List.of("status", "--state", invalid.toString()), "", false);
+        assertEquals(ExitCode.ERROR, unknownKey.exit());
+        assertEquals(invalid + ":2:13: unknown key 'control_sokcet', did you mean 'control_socket'?\n", unknownKey.err());
+    }
+
+    @Test
+    void theDefaultSocketComesFromTheEnvironment(@TempDir Path dir) {
+        CliFixture.Run r = CliFixture.run(List.of("status"), "", false, java.util.Map.of("AGENT_SOCKET", dir.resolve("a.sock").toString()));
+        assertEquals(ExitCode.ERROR, r.exit());
+        assertTrue(r.err().contains(dir.resolve("a.sock").toString()), r.err());
     }
 }

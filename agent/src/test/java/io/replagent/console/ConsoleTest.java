@@ -1,8 +1,10 @@
 package io.replagent.console;
 
+import org.junit.jupiter.api.Tag;
 import io.replagent.control.ControlException;
 import io.replagent.control.ControlServer;
 import io.replagent.control.Operations;
+import io.replagent.health.Health;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 import org.junit.jupiter.api.AfterEach;
@@ -11,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -32,6 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The console driven through a scripted terminal, expect-style: wait for the prompt, type, read the screen.
  * The agent end is a real control server; its operations record what the console asked for.
  */
+@Tag("e2e")
 class ConsoleTest {
 
     static final JsonMapper JSON = JsonMapper.builder().build();
@@ -61,7 +65,7 @@ class ConsoleTest {
     @BeforeEach
     void start() throws Exception {
         Operations operations = new Operations()
-                .call("status", "status", args -> JSON.readTree(STATUS))
+                .call("status", "status", args -> served(STATUS))
                 .call("retry", "retry", args -> record("retry", args, Map.of("retry", List.of(args.path("target").asString("all")))))
                 .call("pause", "pause", args -> {
                     if (!args.path("target").asString().equals("backup")) {
@@ -69,9 +73,12 @@ class ConsoleTest {
                     }
                     return record("pause", args, Map.of());
                 })
+                .call("audit", "audit", args -> record("audit", args, JSON.readTree("""
+                        {"data/backup":{"at":"2026-11-27T03:00:00Z","result":"differences","missing":1,"differs":2,"extra":0,
+                         "first":["missing a","differs b","differs c"],"repaired":true,"error":null}}""")))
                 .call("doctor", "doctor", args -> JSON.readTree("""
-                        [{"check":"rsync version","verdict":"ok","detail":"3.2.7","fix":""},
-                         {"check":"target data/backup","verdict":"fail","detail":"@ERROR: auth failed on module data",
+                        [{"check":"rsync version","verdict":"ok","cause":"3.2.7","fix":""},
+                         {"check":"target data/backup","verdict":"fail","cause":"@ERROR: auth failed on module data",
                           "fix":"check the password of rsync_backup in /etc/rsync.password on the backup host"}]"""))
                 .stream("events", "events", (args, emit, open) -> {
                     while (open.getAsBoolean()) {
@@ -90,6 +97,13 @@ class ConsoleTest {
         console = new Thread(() -> Console.run(terminal, server.socket(), tmp.resolve("history"), false), "console-under-test");
         console.start();
         screen.await("agent> ");
+    }
+
+    /** The status as the agent serves it: with the health findings the rules make of it. */
+    static JsonNode served(String status) {
+        ObjectNode node = (ObjectNode) JSON.readTree(status);
+        node.set("health", Health.json(Health.status(node, JSON.readTree("{}"))));
+        return node;
     }
 
     Object record(String op, JsonNode args, Object result) {
@@ -144,6 +158,13 @@ class ConsoleTest {
     }
 
     @Test
+    void auditGoesThroughTheSocketAndShowsEachTarget() throws Exception {
+        String out = command("audit data --repair");
+        assertTrue(out.contains("data/backup: differences, 1 missing, 2 differ, 0 extra (repaired)"), out);
+        assertEquals(List.of("audit {\"repair\":true,\"target\":\"data\"}"), requests);
+    }
+
+    @Test
     void doctorGivesVerdictsAndFixes() throws Exception {
         String out = command("doctor");
         assertTrue(out.contains("ok    rsync version: 3.2.7"), out);
@@ -155,7 +176,7 @@ class ConsoleTest {
     void helpListsEveryCommand() throws Exception {
         String out = command("help");
         for (String name : List.of("status", "watch", "events", "failures", "queue", "retry", "pause", "resume", "sync",
-                "limits", "config", "rsyncd", "log-level", "doctor", "help", "quit")) {
+                "audit", "limits", "config", "rsyncd", "log-level", "doctor", "help", "quit")) {
             assertTrue(out.contains("  " + name), name + " missing from: " + out);
         }
         assertTrue(command("help retry").contains("--allow-deletes"));

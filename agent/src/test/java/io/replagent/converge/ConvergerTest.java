@@ -1,5 +1,6 @@
 package io.replagent.converge;
 
+import org.junit.jupiter.api.Tag;
 import io.replagent.testing.Ports;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Both roles end to end against the real parts: a system user, a real rsync daemon on 127.0.0.1 and a free port,
  * real rsync clients pushing with the converged password file.
  */
+@Tag("e2e")
 class ConvergerTest {
 
     @TempDir Path root;
@@ -176,7 +178,7 @@ class ConvergerTest {
         List<Target> targets = java.util.Arrays.stream(endpoints).map(e -> new Target("t", e, Optional.empty(), Optional.empty())).toList();
         return new Watch("w", source, targets, Set.of(Watch.Event.CLOSE_WRITE), Duration.ofSeconds(1), 1000, maxProcesses,
                 Watch.DeleteMode.TRUE, List.of(), true, new Watch.RsyncOptions(false, 0, Duration.ZERO, false, List.of()),
-                Duration.ZERO, Watch.DeleteGuard.NONE, Optional.empty());
+                Duration.ZERO, Watch.DeleteGuard.NONE, Duration.ZERO, Optional.empty());
     }
 
     @Test void raisedInotifyLimitsAreWrittenAndPersistedThenConverged() throws Exception {

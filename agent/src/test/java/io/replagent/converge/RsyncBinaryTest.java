@@ -1,5 +1,6 @@
 package io.replagent.converge;
 
+import org.junit.jupiter.api.Tag;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
+@Tag("e2e")
 class RsyncBinaryTest {
 
     @Test void versionFromTheFirstLine() {

@@ -1,5 +1,6 @@
 package io.replagent.converge;
 
+import org.junit.jupiter.api.Tag;
 import io.replagent.testing.Ports;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The real daemon on 127.0.0.1: started detached, restarted on a new port, never confused with a stranger. */
+@Tag("e2e")
 class RsyncDaemonTest {
 
     @TempDir Path root;

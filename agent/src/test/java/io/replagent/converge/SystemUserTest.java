@@ -1,5 +1,6 @@
 package io.replagent.converge;
 
+import org.junit.jupiter.api.Tag;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.replagent.system.Processes;
@@ -7,6 +8,7 @@ import io.replagent.system.Users;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
+@Tag("e2e")
 class SystemUserTest {
 
     @Test void createdWhenMissingWithoutShellOrHome() throws Exception {

@@ -1,5 +1,6 @@
 package io.replagent.converge;
 
+import org.junit.jupiter.api.Tag;
 import io.replagent.testing.Ports;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@Tag("e2e")
 class SystemdServiceTest {
 
     private static final Server SERVER = Fixtures.server(Path.of("/"), "rsync", 873, Server.Daemon.Manage.SYSTEMD);

@@ -32,6 +32,20 @@ class QueueFileTest {
         }
     }
 
+    @Test void restoredDeletesAreCountedForTheGuard() throws Exception {
+        QueueFile q = new QueueFile(tmp.resolve("q"));
+        q.save(new DirtyTree.Batch(false, List.of(new DirtyTree.Entry("a", DirtyTree.State.DELETED, false),
+                new DirtyTree.Entry("b", DirtyTree.State.DELETED, false), new DirtyTree.Entry("c", DirtyTree.State.CHANGED, false)), 2));
+        assertEquals(2, q.load().deletes());
+    }
+
+    @Test void aFullSyncRecordEndsTheQueueSoASaveCanFallBackToItInPlace() throws Exception {
+        Path file = tmp.resolve("q");
+        // what a save on a full disk leaves: the full-sync record written over the start of a longer queue
+        Files.write(file, "agent-queue 1\nF\0C-some/older/path\0".getBytes(StandardCharsets.ISO_8859_1));
+        assertTrue(new QueueFile(file).load().full());
+    }
+
     @Test void fullSyncAndEmpty() throws Exception {
         QueueFile q = new QueueFile(tmp.resolve("q"));
         assertTrue(q.load().isEmpty());

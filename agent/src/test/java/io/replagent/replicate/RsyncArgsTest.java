@@ -28,35 +28,54 @@ class RsyncArgsTest {
         Watch w = Watches.withExclude(Watches.watch(Path.of("/src"), t), List.of("*.swp", "-x"));
         return new Watch(w.name(), w.source(), w.targets(), w.events(), w.delay(), w.maxDelays(), w.maxProcesses(),
                 w.delete(), w.exclude(), w.init(), new Watch.RsyncOptions(true, 500, Duration.ofSeconds(30), false,
-                List.of("--numeric-ids")), w.fullSyncInterval(), w.maxDelete(), w.onBatch());
+                List.of("--numeric-ids")), w.fullSyncInterval(), w.maxDelete(), w.auditInterval(), w.onBatch());
     }
 
+    @SuppressWarnings("unchecked")
     @Test void argvTable() {
         RsyncArgs a = new RsyncArgs("rsync", watch(DAEMON), DAEMON);
         List<String> common = List.of("rsync", "-a", "--stats", "--modify-window=-1", "-z", "--bwlimit=500", "--timeout=30", "--numeric-ids",
                 "--exclude=*.swp", "--exclude=-x", "--password-file=/etc/pw");
         String dest = "rsync://u@127.0.0.1:8873/data/";
+        String temp = "--temp-dir=/.agent/tmp";
+        String reserved = "--exclude=/.agent/";
         Object[][] cases = {
-                {a.full(true, -1), List.of("--delete", "/src/", dest)},
-                {a.full(true, 0), List.of("--delete", "--max-delete=0", "/src/", dest)},
-                {a.full(false, 50), List.of("/src/", dest)},
-                {a.list(true), List.of("-r", "--from0", "--files-from=-", "--delete", "--delete-missing-args", "/src/", dest)},
-                {a.list(false), List.of("-r", "--from0", "--files-from=-", "--ignore-missing-args", "/src/", dest)},
-                {a.moved("top", "top2", true), List.of("--delete", "--link-dest=../top", "/src/top2/", dest + "top2/")},
-                {a.moved("a/b", "c/d/e", false), List.of("--link-dest=../../../a/b", "/src/c/d/e/", dest + "c/d/e/")},
+                {a.full(true, -1, true), true, List.of(temp, "--delete", "/src/", dest)},
+                {a.full(true, 0, true), true, List.of(temp, "--delete", "--max-delete=0", "/src/", dest)},
+                {a.full(false, 50, false), true, List.of("/src/", dest)}, // the first push, while .agent/tmp/ is made
+                {a.list(true, RsyncArgs.Check.NAMED, false), true, List.of(temp, "--ignore-times", "-r", "--from0",
+                        "--files-from=-", "--delete", "--delete-missing-args", "/src/", dest)},
+                {a.list(false, RsyncArgs.Check.CHECKSUM, true), true, List.of(temp, "--checksum", "--fuzzy", "-r", "--from0",
+                        "--files-from=-", "--ignore-missing-args", "/src/", dest)},
+                {a.list(true, RsyncArgs.Check.CHECKSUM, true), true, List.of(temp, "--checksum", "--fuzzy", "--delete-after", "-r",
+                        "--from0", "--files-from=-", "--delete", "--delete-missing-args", "/src/", dest)},
+                // a move's transfer is rooted below the target's root: the reserved filter would hit top2/.agent
+                {a.moved("top", "top2", true), false, List.of(temp, "--delete", "--link-dest=../top", "/src/top2/", dest + "top2/")},
+                {a.moved("a/b", "c/d/e", false), false, List.of(temp, "--link-dest=../../../a/b", "/src/c/d/e/", dest + "c/d/e/")},
+                {a.audit(), true, List.of("--checksum", "--dry-run", "--delete", "--out-format=%i %n", "/src/", dest)},
         };
         for (Object[] c : cases) {
-            List<?> argv = (List<?>) c[0];
+            List<String> argv = new java.util.ArrayList<>((List<String>) c[0]);
+            assertEquals(c[1], argv.remove(reserved), "the reserved .agent/ is filtered: " + argv);
             assertEquals(common, argv.subList(0, common.size()));
-            assertEquals(c[1], argv.subList(common.size(), argv.size()));
+            assertEquals(c[2], argv.subList(common.size(), argv.size()));
         }
+        assertEquals(List.of("rsync", "-r", "--mkpath", "--delete", "--delete-excluded", "--exclude=*", "--timeout=30",
+                "--password-file=/etc/pw", "/src/", dest + ".agent/tmp/"), a.prepare());
+    }
+
+    @Test void theTempDirIsTheTargetRootsReservedDirectory() {
+        Target sub = new Target("t", new Target.Daemon("u", "h", 873, "data", "a/b"), Optional.empty(), Optional.empty());
+        Target local = new Target("l", new Target.Local(Path.of("/backup/x")), Optional.empty(), Optional.empty());
+        assertTrue(new RsyncArgs("rsync", watch(sub), sub).list(true, RsyncArgs.Check.NAMED, false).contains("--temp-dir=/a/b/.agent/tmp"));
+        assertTrue(new RsyncArgs("rsync", watch(local), local).moved("a", "b", true).contains("--temp-dir=/backup/x/.agent/tmp"));
     }
 
     @Test void inPlaceWritesMustNotShareInodesWithTheOldName() {
         Watch w = watch(DAEMON);
         Watch inPlace = new Watch(w.name(), w.source(), w.targets(), w.events(), w.delay(), w.maxDelays(), w.maxProcesses(),
                 w.delete(), w.exclude(), w.init(), new Watch.RsyncOptions(false, 0, Duration.ZERO, false, List.of("--inplace")),
-                w.fullSyncInterval(), w.maxDelete(), w.onBatch());
+                w.fullSyncInterval(), w.maxDelete(), w.auditInterval(), w.onBatch());
         assertTrue(new RsyncArgs("rsync", inPlace, DAEMON).moved("a", "b", true).contains("--copy-dest=../a"));
     }
 
@@ -70,8 +89,8 @@ class RsyncArgsTest {
 
     @Test void secretsNeverReachArgv() {
         RsyncArgs a = new RsyncArgs("rsync", watch(SECRET), SECRET);
-        assertTrue(a.full(true, -1).stream().noneMatch(s -> s.contains("hunter2")));
-        assertEquals("/backup/", a.full(true, -1).get(a.full(true, -1).size() - 1));
+        assertTrue(a.full(true, -1, true).stream().noneMatch(s -> s.contains("hunter2")));
+        assertEquals("/backup/", a.full(true, -1, true).get(a.full(true, -1, true).size() - 1));
     }
 
     @Test void pathListIsRawBytesLedByDotSlashEndedByNul() {

@@ -23,8 +23,16 @@ class RsyncExitTest {
                 {143, "", RsyncExit.TRANSIENT},
                 {25, "rsync error: the --max-delete limit stopped deletions (code 25)", RsyncExit.DELETES_REFUSED},
                 {0, "Deletions stopped due to --max-delete limit (15 skipped)", RsyncExit.DELETES_REFUSED},
+                {1, "The temp-dir does not exist: .agent/tmp\nrsync error: syntax or usage error (code 1)", RsyncExit.TRANSIENT},
         };
         for (Object[] c : cases) assertEquals(c[2], RsyncExit.classify((Integer) c[0], (String) c[1]), c[0] + " " + c[1]);
+    }
+
+    @Test void refusedConnectionsWroteNothing() {
+        assertEquals(true, RsyncExit.refused("rsync: [sender] failed to connect to 127.0.0.1 (127.0.0.1): Connection refused (111)"));
+        assertEquals(true, RsyncExit.refused("@ERROR: max connections (1) reached -- try again later"));
+        assertEquals(false, RsyncExit.refused("rsync: [sender] write error: Broken pipe (32)"));
+        assertEquals(false, RsyncExit.refused(null));
     }
 
     @Test void fileIoErrorsAndAFullTargetNeedAttention() {

@@ -1,5 +1,6 @@
 package io.replagent.replicate;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -12,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Real rsync between two local directories: the stdin list, the counts from --stats, the exit codes. */
+@Tag("e2e")
 class RsyncRunnerTest {
 
     @TempDir Path tmp;

@@ -5,6 +5,7 @@ import io.replagent.state.Watch;
 import io.replagent.testing.Trees;
 import io.replagent.testing.Watches;
 import io.replagent.tree.Change;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The pipeline driven directly (marks instead of inotify), pushing to a local directory with real rsync. */
+@Tag("e2e")
 class TargetPipelineTest {
 
     @TempDir Path tmp;
@@ -30,16 +32,20 @@ class TargetPipelineTest {
     private final List<ReplicationStatus.Activity> activities = new ArrayList<>();
 
     private TargetPipeline pipeline(Watch watch) {
-        return new TargetPipeline("w", watch, watch.targets().get(0), new RsyncRunner(Map.of("PATH", System.getenv("PATH"))),
-                new Backoff(Duration.ofMillis(10), Duration.ofMillis(100), () -> 0.5),
-                new Log(new PrintStream(log, true), null), activities::add, null);
+        Log out = new Log(new PrintStream(log, true), null);
+        ActivityLog tail = new ActivityLog(out, java.time.Clock.systemUTC());
+        tail.subscribe(activities::add);
+        return new TargetPipeline("w", watch, watch.targets().get(0), new TargetPipeline.Parts(
+                new RsyncRunner(Map.of("PATH", System.getenv("PATH"))), new Backoff(Duration.ofMillis(10), Duration.ofMillis(100), () -> 0.5),
+                out, tail, null, System::nanoTime,
+                java.time.Clock.systemUTC()));
     }
 
     private Watch watch(Path src, Path dst, Duration delay, int maxDelays) {
         Target local = new Target("local", new Target.Local(dst), Optional.empty(), Optional.empty());
         Watch w = Watches.watch(src, local);
         return new Watch(w.name(), w.source(), w.targets(), w.events(), delay, maxDelays, 2, w.delete(), w.exclude(),
-                w.init(), w.rsync(), w.fullSyncInterval(), w.maxDelete(), w.onBatch());
+                w.init(), w.rsync(), w.fullSyncInterval(), w.maxDelete(), w.auditInterval(), w.onBatch());
     }
 
     @Test void maxDelaysFiresABatchWithoutWaitingForTheDelay() throws Exception {
@@ -82,7 +88,7 @@ class TargetPipelineTest {
         assertTrue(p.syncNow());
         Trees.assertEqual(src, dst);
         List<String> kinds = activities.stream().map(ReplicationStatus.Activity::kind).toList();
-        assertEquals(List.of("initial", "move", "batch"), kinds, log.toString(StandardCharsets.UTF_8));
+        assertEquals(List.of("initial", "move", "deletes"), kinds, log.toString(StandardCharsets.UTF_8));
         assertEquals(0, activities.get(1).files(), "the moved files came from the target's own copy");
     }
 }

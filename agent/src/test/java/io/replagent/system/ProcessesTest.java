@@ -1,5 +1,6 @@
 package io.replagent.system;
 
+import org.junit.jupiter.api.Tag;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
+@Tag("e2e")
 class ProcessesTest {
 
     private final Processes processes = new Processes();

@@ -1,5 +1,6 @@
 package io.replagent.system;
 
+import org.junit.jupiter.api.Tag;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.net.InetAddress;
@@ -10,6 +11,7 @@ import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
+@Tag("e2e")
 class RsyncdProbeTest {
 
     private static Optional<String> probeServerSaying(String greeting) throws Exception {

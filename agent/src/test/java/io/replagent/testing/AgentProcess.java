@@ -66,11 +66,17 @@ public final class AgentProcess implements AutoCloseable {
     }
 
     public static AgentProcess start(Path state, Path root, Path socket, Map<String, String> env, Path log) throws Exception {
+        return start(state, root, socket, env, log, true);
+    }
+
+    /** @param synced wait for a first successful sync too (else only for the control socket to answer) */
+    public static AgentProcess start(Path state, Path root, Path socket, Map<String, String> env, Path log, boolean synced)
+            throws Exception {
         ProcessBuilder builder = new ProcessBuilder(javaCommand(List.of("apply", state.toString(), "--root", root.toString(),
                 "--auto-approve"))).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().putAll(env);
         AgentProcess agent = new AgentProcess(builder.start(), log);
-        agent.awaitReady(socket);
+        agent.awaitReady(socket, synced);
         return agent;
     }
 
@@ -83,12 +89,12 @@ public final class AgentProcess implements AutoCloseable {
         return command;
     }
 
-    private void awaitReady(Path socket) throws Exception {
+    private void awaitReady(Path socket, boolean synced) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) throw new AssertionError("agent exited " + process.exitValue() + ": " + Files.readString(log));
             try (ControlClient client = ControlClient.connect(socket)) {
-                if (client.call("status", null).path("watches").get(0).path("targets").get(0).path("last_success").isString()) return;
+                if (!synced || client.call("status", null).path("watches").get(0).path("targets").get(0).path("last_success").isString()) return;
             } catch (ControlException e) {
                 // not up yet
             }

@@ -20,13 +20,13 @@ public final class Statuses {
                 List.of(targets));
     }
 
-    /** A target with the figures metrics and notify read; the rest empty. */
+    /** A target with the figures metrics and notify read; the rest empty; paused ones paused by an error. */
     public static ReplicationStatus.TargetStatus target(String name, String state, String alert, int queueDepth,
                                                         double oldestPendingSeconds, Instant lastSuccess, int failureCount,
                                                         long retries, long bytesSent, long filesSent, long batches) {
-        return new ReplicationStatus.TargetStatus(name, "rsync://backup:873/" + name + "/", state, alert, queueDepth,
-                oldestPendingSeconds, 0, lastSuccess, 0, retries, null, List.of(), failureCount, bytesSent, filesSent,
-                batches, batches);
+        return new ReplicationStatus.TargetStatus(name, "rsync://backup:873/" + name + "/", state,
+                state.equals("paused") ? "error" : null, alert, queueDepth, oldestPendingSeconds, 0, lastSuccess, 0, retries,
+                null, List.of(), failureCount, bytesSent, filesSent, batches, batches, null);
     }
 
     /** An idle target that delivered everything at {@code lastSuccess}. */

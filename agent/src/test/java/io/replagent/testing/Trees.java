@@ -16,7 +16,8 @@ import java.util.stream.Stream;
 
 /**
  * Compares two trees: the same paths (names as raw bytes: a Path from a directory listing keeps them), the same
- * types, sizes and content hashes. Symlinks compare by their target.
+ * types, sizes and content hashes. Symlinks compare by their target. The copy's reserved {@code .agent/} at its root
+ * (the agent's own directory on a target: rsync's temp files, later history) is not part of the mirror.
  */
 public final class Trees {
 
@@ -25,7 +26,7 @@ public final class Trees {
     /** The differences of {@code copy} from {@code source}, empty when equal. */
     public static List<String> differences(Path source, Path copy) {
         List<String> out = new ArrayList<>();
-        compare(source, copy, out);
+        compare(source, copy, out, true);
         return out;
     }
 
@@ -56,13 +57,14 @@ public final class Trees {
         }
     }
 
-    private static void compare(Path a, Path b, List<String> out) {
+    private static void compare(Path a, Path b, List<String> out, boolean top) {
         List<Path> left = list(a);
         List<Path> right = list(b);
         if (right == null) {
             out.add("missing dir " + b);
             return;
         }
+        if (top) right = right.stream().filter(p -> !p.getFileName().toString().equals(".agent")).toList();
         for (Path r : right) {
             if (!Files.exists(a.resolve(r.getFileName()), LinkOption.NOFOLLOW_LINKS)) out.add("extra " + r);
         }
@@ -74,7 +76,7 @@ public final class Trees {
                         out.add("link differs " + r);
                 } else if (Files.isDirectory(l, LinkOption.NOFOLLOW_LINKS)) {
                     if (!Files.isDirectory(r, LinkOption.NOFOLLOW_LINKS)) out.add("missing dir " + r);
-                    else compare(l, r, out);
+                    else compare(l, r, out, false);
                 } else if (!Files.isRegularFile(r, LinkOption.NOFOLLOW_LINKS)) {
                     out.add("missing " + r);
                 } else if (Files.size(l) != Files.size(r) || !sha1(l).equals(sha1(r))) {

@@ -1,0 +1,101 @@
+package io.replagent.replicate;
+
+import io.replagent.state.Target;
+import io.replagent.state.Watch;
+import io.replagent.tree.RawNames;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Future;
+import java.util.function.BiConsumer;
+
+/**
+ * Delivers one batch of a target: the delete guard's decision, the target's .agent/tmp/ made or emptied when needed,
+ * the jobs planned and run, a full sync's delete pass, the results settled into the target's state (under its lock),
+ * one log line and activity per rsync. Runs on the pipeline's thread, one batch at a time.
+ */
+final class Delivery {
+
+    private final String watchName;
+    private final Watch watch;
+    private final Target target;
+    private final TargetPipeline.Parts parts;
+    private final RsyncArgs args;
+    private final JobPlanner planner;
+    private final JobRunner runner;
+    private final TargetState state;
+    private final Object lock;
+    private final BiConsumer<String, String> log;
+    /** The raw roots rsync's error paths may start with: the source, a local target. */
+    private final List<String> roots = new ArrayList<>();
+    private boolean firstPush = true;
+
+    Delivery(String watchName, Watch watch, Target target, TargetPipeline.Parts parts, RsyncArgs args, JobRunner runner,
+             TargetState state, Object lock, BiConsumer<String, String> log) {
+        this.watchName = watchName;
+        this.watch = watch;
+        this.target = target;
+        this.parts = parts;
+        this.args = args;
+        this.planner = new JobPlanner(args, watch.maxProcesses(), SourceTree.directories(watch.source()));
+        this.runner = runner;
+        this.state = state;
+        this.lock = lock;
+        this.log = log;
+        roots.add(RawNames.of(watch.source().toAbsolutePath().normalize()) + "/");
+        if (target.endpoint() instanceof Target.Local l) roots.add(RawNames.of(l.path().toAbsolutePath().normalize()) + "/");
+    }
+
+    /** Sends {@code work}; returns the most serious outcome. */
+    RsyncExit deliver(JobPlanner.Work work) {
+        // the first push of a run, a full sync (which never touches .agent/), goes while .agent/tmp/ is made, without
+        // it: preparing first would cost every start one more rsync session (~0.1 s); later ones wait for it
+        boolean beside = state.needsPrepare && firstPush && work.batch().full();
+        firstPush = false;
+        Future<?> preparing = beside ? runner.submit(this::prepare) : null;
+        if (state.needsPrepare && !beside) prepare();
+        TargetState.Decision d;
+        synchronized (lock) {
+            d = state.decide(watch, work, SourceTree.files(watch.source()), parts.nanos().getAsLong());
+        }
+        if (d.held() != null) {
+            JobRunner.awaitQuietly(preparing);
+            log.accept("error", d.held() + "; paused until 'retry --allow-deletes'");
+            parts.activity().record(watchName, target.name(), "refused", work.batch().entries().size(), d.held());
+            return RsyncExit.DELETES_REFUSED;
+        }
+        Watch.DeleteGuard guard = d.guard();
+        List<JobPlanner.Job> jobs = new ArrayList<>(planner.plan(work, d.delete(), d.fullMaxDelete(), !beside));
+        List<RsyncRunner.Result> results = jobs.isEmpty() ? new ArrayList<>() : runner.runAll(jobs);
+        JobRunner.awaitQuietly(preparing);
+        Settlement.Settled first = Settlement.settle(jobs, results, guard, roots);
+        List<Settlement.Settled> settled = new ArrayList<>(List.of(first));
+        if (first.deletePass() >= 0) {
+            JobPlanner.Job second = planner.fullDeletes(work, first.deletePass());
+            jobs.add(second);
+            results.add(runner.run(second.argv(), second.stdin()));
+            settled.add(Settlement.settle(List.of(second), List.of(results.get(results.size() - 1)), guard, roots));
+        }
+        synchronized (lock) {
+            state.settle(settled, results, work.initial() && work.batch().full(), parts.backoff(), parts.nanos().getAsLong(), parts.clock().instant());
+        }
+        for (int i = 0; i < jobs.size(); i++) parts.activity().record(watchName, target.name(), jobs.get(i), results.get(i));
+        RsyncExit worst = settled.stream().map(Settlement.Settled::worst).max(Enum::compareTo).orElse(RsyncExit.OK);
+        synchronized (lock) {
+            if (state.pauses.paused() && worst != RsyncExit.OK) log.accept("error", "paused: " + state.pauses.alert());
+            else if (worst != RsyncExit.OK) log.accept("warn", "retry " + state.attempt + " in "
+                    + (state.retryAtNanos - parts.nanos().getAsLong()) / 1_000_000 / 1000.0 + " s");
+        }
+        return worst;
+    }
+
+    /** Makes the target's .agent/tmp/ exist and empty; no other push to this target runs now (batches are serial). */
+    private void prepare() {
+        RsyncRunner.Result r = runner.run(args.prepare(), null);
+        synchronized (lock) {
+            state.runs++;
+            state.needsPrepare = r.exit() != 0;
+        }
+        if (r.exit() != 0) log.accept("debug", "cannot prepare .agent/tmp/ on the target: " + r.error());
+    }
+}

@@ -1,0 +1,111 @@
+package io.replagent.replicate;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * Pending marks → rsync jobs, pure. Jobs run in phases: the moves one after another (a moved directory's old path must
+ * still be on the target while the new one is built from it), then the batch's sends in parallel, then its deletes
+ * (after the sends, so a file renamed in its directory is built from the old name's copy, see --fuzzy). A path an
+ * event named is sent even when size and mtime match (--ignore-times); a directory whose dirty children were
+ * collapsed into it is compared by content (--checksum), as its children are no longer named.
+ */
+final class JobPlanner {
+
+    static final int MAX_PATHS_PER_RSYNC = 5000;
+    static final int MIN_PATHS_PER_RSYNC = 200;
+
+    /** A directory renamed inside the tree, sent with the target's copy of its old path as the basis. */
+    record Move(String from, String to) {}
+
+    /** What one batch sends. */
+    record Work(DirtyTree.Batch batch, List<Move> moves, boolean initial) {}
+
+    enum Kind {
+        INITIAL, FULL, FULL_DELETES, MOVE, BATCH, CHECKSUM, DELETES;
+
+        String label() {
+            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        }
+
+        boolean full() {
+            return this == INITIAL || this == FULL || this == FULL_DELETES;
+        }
+    }
+
+    /** One rsync and what it delivers; phase 0 runs one job at a time, later phases in parallel, in phase order. */
+    record Job(Kind kind, int phase, List<String> argv, byte[] stdin, DirtyTree.Batch delivers, Move move) {
+        /** The raw paths on its list (empty for a full sync or a move). */
+        List<String> listed() {
+            return delivers.entries().stream().map(DirtyTree.Entry::path).toList();
+        }
+    }
+
+    private final RsyncArgs args;
+    private final int processes;
+    private final Predicate<String> isDirectory;
+
+    /** @param isDirectory whether a raw path is a directory at the source now (the one question asked of the disk) */
+    JobPlanner(RsyncArgs args, int processes, Predicate<String> isDirectory) {
+        this.args = args;
+        this.processes = Math.max(1, processes);
+        this.isDirectory = isDirectory;
+    }
+
+    /**
+     * @param delete        deletes are propagated (the delete mode's rule for this batch)
+     * @param fullMaxDelete rsync's --max-delete for a full sync, -1 for none
+     * @param tempDirReady  the target's .agent/tmp/ exists (a full sync may run while it is made: then without it)
+     */
+    List<Job> plan(Work work, boolean delete, long fullMaxDelete, boolean tempDirReady) {
+        DirtyTree.Batch batch = work.batch();
+        if (batch.full()) {
+            Kind kind = work.initial() ? Kind.INITIAL : Kind.FULL;
+            return List.of(new Job(kind, 1, args.full(delete, fullMaxDelete, tempDirReady), null, batch, null));
+        }
+        List<Job> jobs = new ArrayList<>();
+        List<DirtyTree.Entry> named = new ArrayList<>();
+        List<DirtyTree.Entry> collapsed = new ArrayList<>();
+        List<DirtyTree.Entry> deleted = new ArrayList<>();
+        for (Move m : work.moves()) {
+            List<String> argv = args.moved(m.from(), m.to(), delete);
+            DirtyTree.Entry created = new DirtyTree.Entry(m.to(), DirtyTree.State.CREATED, true);
+            if (argv == null) named.add(created); // a name argv cannot carry: sent as a new directory instead
+            else if (isDirectory.test(m.to())) jobs.add(new Job(Kind.MOVE, 0, argv, null, single(created), m));
+        }
+        for (DirtyTree.Entry e : batch.entries()) {
+            if (e.state() == DirtyTree.State.DELETED) {
+                if (delete) deleted.add(e);
+            } else if (e.recursive() && e.state() == DirtyTree.State.CHANGED) {
+                collapsed.add(e);
+            } else {
+                named.add(e);
+            }
+        }
+        boolean sendsFirst = !named.isEmpty() || !collapsed.isEmpty();
+        lists(jobs, Kind.BATCH, 1, named, args.list(delete, RsyncArgs.Check.NAMED, !deleted.isEmpty()));
+        lists(jobs, Kind.CHECKSUM, 1, collapsed, args.list(delete, RsyncArgs.Check.CHECKSUM, true));
+        lists(jobs, Kind.DELETES, sendsFirst ? 2 : 1, deleted, args.list(true, RsyncArgs.Check.NAMED, false));
+        return jobs;
+    }
+
+    /** The second pass of a full sync whose deletions the guard allowed: at most {@code maxDelete} of them. */
+    Job fullDeletes(Work work, long maxDelete) {
+        return new Job(Kind.FULL_DELETES, 1, args.full(true, maxDelete, true), null, work.batch(), null);
+    }
+
+    private void lists(List<Job> jobs, Kind kind, int phase, List<DirtyTree.Entry> entries, List<String> argv) {
+        entries.sort(Comparator.comparing(DirtyTree.Entry::path));
+        for (List<DirtyTree.Entry> chunk : Chunks.split(entries, MAX_PATHS_PER_RSYNC, processes, MIN_PATHS_PER_RSYNC)) {
+            List<String> paths = chunk.stream().map(DirtyTree.Entry::path).toList();
+            jobs.add(new Job(kind, phase, argv, RsyncArgs.pathList(paths), new DirtyTree.Batch(false, List.copyOf(chunk),
+                    chunk.stream().filter(e -> e.state() == DirtyTree.State.DELETED).count()), null));
+        }
+    }
+
+    private static DirtyTree.Batch single(DirtyTree.Entry e) {
+        return new DirtyTree.Batch(false, List.of(e), 0);
+    }
+}

@@ -1,0 +1,76 @@
+package io.replagent.replicate;
+
+import io.replagent.state.Secrets;
+import io.replagent.state.State;
+import io.replagent.state.Target;
+import io.replagent.state.Watch;
+import io.replagent.system.Processes;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Builds every watch's target pipelines: rsync's environment per target, the queue file (and the queue an older agent
+ * left under the old naming, read once), the backoff.
+ */
+final class Pipelines {
+
+    private Pipelines() {}
+
+    /**
+     * @param runners  every target's runner, for killing them all at shutdown
+     * @param withQueues the queue files are read and kept (false for a one-off audit beside a running agent)
+     */
+    static List<WatchRun> create(State state, Map<String, String> env, Log log, ActivityLog activity,
+                                 List<RsyncRunner> runners, boolean withQueues) throws IOException {
+        Path queues = !withQueues || state.settings() == null || state.settings().stateDir() == null ? null
+                : state.settings().stateDir().resolve("queue");
+        Map<String, Integer> legacyClaims = new HashMap<>();
+        for (Watch w : state.watches()) for (Target t : w.targets()) legacyClaims.merge(QueueName.legacy(w.name(), t.name()), 1, Integer::sum);
+        List<Path> legacyRead = new ArrayList<>();
+        List<WatchRun> watches = new ArrayList<>();
+        for (Watch watch : state.watches()) {
+            WatchRun run = new WatchRun(watch, log, activity);
+            for (Target target : watch.targets()) {
+                RsyncRunner runner = new RsyncRunner(childEnvironment(target, env));
+                runners.add(runner);
+                QueueFile queue = queues == null ? null : new QueueFile(queues.resolve(QueueName.of(watch.name(), target.name())));
+                TargetPipeline pipeline = new TargetPipeline(watch.name(), watch, target, new TargetPipeline.Parts(runner,
+                        new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(5), ThreadLocalRandom.current()::nextDouble),
+                        log, activity, queue, System::nanoTime, Clock.systemUTC()));
+                String legacyName = QueueName.legacy(watch.name(), target.name());
+                Path legacy = queues == null ? null : queues.resolve(legacyName);
+                boolean hasLegacy = legacy != null && !legacy.equals(queue.path()) && Files.exists(legacy) && !Files.exists(queue.path());
+                // a file two pairs shared holds paths of both: neither may take it as its own
+                if (hasLegacy && legacyClaims.get(legacyName) > 1) {
+                    pipeline.fullSync(false);
+                    log.warn("watch " + watch.name() + " target " + target.name() + ": the queue file " + legacy
+                            + " of an older agent was shared with another watch/target: a full sync instead");
+                }
+                if (hasLegacy && legacyClaims.get(legacyName) == 1) pipeline.restoreQueue(new QueueFile(legacy), true);
+                else if (queue != null && Files.exists(queue.path())) pipeline.restoreQueue(queue, false);
+                if (hasLegacy) legacyRead.add(legacy);
+                run.targets.add(pipeline);
+            }
+            watches.add(run);
+        }
+        for (Path legacy : legacyRead) Files.deleteIfExists(legacy); // read once: the queue lives under its new name now
+        return watches;
+    }
+
+    /** Not the agent's environment: it holds every {env: NAME} secret of the state, for all targets. */
+    private static Map<String, String> childEnvironment(Target target, Map<String, String> env) throws IOException {
+        Map<String, String> childEnv = Processes.inherited(env);
+        childEnv.put("LANG", "C.UTF-8");
+        if (target.password().isPresent()) childEnv.put("RSYNC_PASSWORD", Secrets.resolve(target.password().get(), env));
+        return childEnv;
+    }
+}
