@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -46,12 +47,13 @@ final class ControlOperations {
                     .addSerializer(Path.class, ToStringSerializer.instance))
             .build();
 
-    private final State state;
-    private final RunningState running;
+    /** What the agent runs now: a reload replaces both. */
+    private final Supplier<State> state;
+    private final Supplier<RunningState> running;
     private final Replication replication;
     private final Host host;
 
-    private ControlOperations(State state, RunningState running, Replication replication, Host host) {
+    private ControlOperations(Supplier<State> state, Supplier<RunningState> running, Replication replication, Host host) {
         this.state = state;
         this.running = running;
         this.replication = replication;
@@ -59,6 +61,10 @@ final class ControlOperations {
     }
 
     static Operations of(State state, RunningState running, Replication replication, Host host) {
+        return of(() -> state, () -> running, replication, host);
+    }
+
+    static Operations of(Supplier<State> state, Supplier<RunningState> running, Replication replication, Host host) {
         ControlOperations ops = new ControlOperations(state, running, replication, host);
         return new Operations()
                 .call("status", "every watch and target (the status file's JSON), the agent, health findings", args -> ops.status())
@@ -69,7 +75,7 @@ final class ControlOperations {
                 .call("sync", "full sync now {target: WATCH/TARGET|TARGET|WATCH}", args -> ops.onTargets(args, "sync"))
                 .call("audit", "compare source and target by checksum {target, repair}", args -> ops.onTargets(args, "audit"))
                 .call("limits", "kernel inotify limits, watches used and wanted", args -> ops.limits())
-                .call("config", "the effective state, secrets redacted", args -> REDACTING.valueToTree(state))
+                .call("config", "the effective state, secrets redacted", args -> REDACTING.valueToTree(state.get()))
                 .call("rsyncd", "the rendered rsyncd.conf and whether the daemon answers", args -> ops.rsyncd())
                 .call("log_level", "change the log level {level: error|warn|info|debug}", ops::logLevel)
                 .call("doctor", "checks with a verdict and a fix each", args -> ops.doctor());
@@ -156,17 +162,17 @@ final class ControlOperations {
         }
         long used = replication.status().watches().stream().mapToLong(ReplicationStatus.WatchStatus::watchedDirectories).sum();
         limits.put("watches_used", used);
-        limits.put("instances_used", state.watches().size());
-        limits.put("state_wants", Map.of("ensure", state.settings().inotify().ensure().name().toLowerCase(Locale.ROOT),
-                "max_user_watches", state.settings().inotify().maxUserWatches(),
-                "max_queued_events", state.settings().inotify().maxQueuedEvents(),
-                "max_user_instances", state.settings().inotify().maxUserInstances()));
+        limits.put("instances_used", state.get().watches().size());
+        limits.put("state_wants", Map.of("ensure", state.get().settings().inotify().ensure().name().toLowerCase(Locale.ROOT),
+                "max_user_watches", state.get().settings().inotify().maxUserWatches(),
+                "max_queued_events", state.get().settings().inotify().maxQueuedEvents(),
+                "max_user_instances", state.get().settings().inotify().maxUserInstances()));
         return limits;
     }
 
     private Map<String, Object> rsyncd() throws ControlException, IOException {
-        if (state.server().isEmpty()) throw new ControlException("bad_request", "this host has no server role (no rsync daemon)");
-        Server server = state.server().get();
+        if (state.get().server().isEmpty()) throw new ControlException("bad_request", "this host has no server role (no rsync daemon)");
+        Server server = state.get().server().get();
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("config_file", server.configFile().toString());
         result.put("config", host.files().read(server.configFile()).map(b -> new String(b, java.nio.charset.StandardCharsets.UTF_8))
@@ -190,14 +196,14 @@ final class ControlOperations {
     /** The status file's JSON, plus which state this agent runs ("agent") and what the health rules make of it. */
     private ObjectNode status() throws IOException {
         ObjectNode status = (ObjectNode) REDACTING.readTree(replication.statusJson());
-        status.set("agent", REDACTING.valueToTree(running.describe()));
+        status.set("agent", REDACTING.valueToTree(running.get().describe()));
         status.set("health", Health.json(Health.status(status, REDACTING.valueToTree(limits()))));
         return status;
     }
 
     /** Every check: the status rules, then plan, each target probed as a push would reach it, free space. */
     private JsonNode doctor() throws IOException {
-        List<Finding> checks = new ArrayList<>(HealthChecks.host(state, running.file(), host));
+        List<Finding> checks = new ArrayList<>(HealthChecks.host(state.get(), running.get().file(), host));
         checks.addAll(HealthChecks.probes(replication.probeTargets()));
         return ((ArrayNode) status().get("health")).addAll(Health.json(checks));
     }

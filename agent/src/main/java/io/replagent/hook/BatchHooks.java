@@ -1,5 +1,6 @@
 package io.replagent.hook;
 
+import io.replagent.replicate.Delivered;
 import io.replagent.state.Watch;
 import io.replagent.system.Processes;
 
@@ -31,11 +32,15 @@ public final class BatchHooks implements AutoCloseable {
     /** One watch's call count for one hook and result (results: ok, failed, timeout, dropped). */
     public record Count(String watch, String hook, String result, long count) {}
 
-    private final Map<String, Runner> runners = new LinkedHashMap<>();
+    private final Map<String, Runner> runners = new java.util.concurrent.ConcurrentHashMap<>();
+    private Processes processes;
+    private int capacity;
+    private Consumer<String> warn;
 
     /** The hooks of one watch: its queue, its thread, its counts. */
     private static final class Runner {
         final String watch;
+        final Watch.BatchHook hook;
         final ExecHook exec;
         final Webhook webhook;
         final BlockingQueue<Delivered> queue;
@@ -47,6 +52,7 @@ public final class BatchHooks implements AutoCloseable {
 
         Runner(String watch, Watch.BatchHook hook, Processes processes, int capacity, Consumer<String> warn) {
             this.watch = watch;
+            this.hook = hook;
             this.exec = hook.exec().isEmpty() ? null : new ExecHook(hook.exec(), hook.timeout(), processes);
             this.webhook = hook.webhook().map(url -> new Webhook(url, hook.timeout())).orElse(null);
             this.queue = new ArrayBlockingQueue<>(capacity);
@@ -106,11 +112,32 @@ public final class BatchHooks implements AutoCloseable {
 
     static BatchHooks start(List<Watch> watches, Processes processes, int capacity, Consumer<String> warn) {
         BatchHooks hooks = new BatchHooks();
-        for (Watch w : watches) {
-            w.onBatch().ifPresent(h -> hooks.runners.put(w.name(), new Runner(w.name(), h, processes, capacity, warn)));
-        }
-        hooks.runners.values().forEach(r -> r.thread.start());
+        hooks.processes = processes;
+        hooks.capacity = capacity;
+        hooks.warn = warn;
+        hooks.retune(watches);
         return hooks;
+    }
+
+    /**
+     * A reload: the hooks of these watches from now on. A watch whose hook is unchanged keeps its queue and counts; a
+     * changed or removed one stops (its queued calls are not made), a new one starts.
+     */
+    public synchronized void retune(List<Watch> watches) {
+        Map<String, Watch.BatchHook> wanted = new LinkedHashMap<>();
+        for (Watch w : watches) w.onBatch().ifPresent(h -> wanted.put(w.name(), h));
+        for (Runner r : List.copyOf(runners.values())) {
+            if (!r.hook.equals(wanted.get(r.watch))) {
+                runners.remove(r.watch);
+                r.closing = true;
+                r.thread.interrupt();
+            }
+        }
+        wanted.forEach((name, hook) -> runners.computeIfAbsent(name, n -> {
+            Runner r = new Runner(n, hook, processes, capacity, warn);
+            r.thread.start();
+            return r;
+        }));
     }
 
     /** Queues the hooks of the batch's watch (none: nothing happens). Never blocks. */

@@ -1,5 +1,6 @@
 package io.replagent.hook;
 
+import io.replagent.replicate.Delivered;
 import io.replagent.system.Processes;
 import io.replagent.tree.RawNames;
 

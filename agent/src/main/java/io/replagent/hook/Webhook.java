@@ -1,5 +1,6 @@
 package io.replagent.hook;
 
+import io.replagent.replicate.Delivered;
 import io.replagent.tree.RawNames;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;

@@ -1,5 +1,6 @@
 package io.replagent.replicate;
 
+import io.replagent.system.Log;
 import io.replagent.state.Secrets;
 import io.replagent.state.State;
 import io.replagent.state.Target;
@@ -31,8 +32,7 @@ final class Pipelines {
      */
     static List<WatchRun> create(State state, Map<String, String> env, Log log, ActivityLog activity,
                                  List<RsyncRunner> runners, boolean withQueues) throws IOException {
-        Path queues = !withQueues || state.settings() == null || state.settings().stateDir() == null ? null
-                : state.settings().stateDir().resolve("queue");
+        Path queues = withQueues ? queues(state) : null;
         Map<String, Integer> legacyClaims = new HashMap<>();
         for (Watch w : state.watches()) for (Target t : w.targets()) legacyClaims.merge(QueueName.legacy(w.name(), t.name()), 1, Integer::sum);
         List<Path> legacyRead = new ArrayList<>();
@@ -40,12 +40,8 @@ final class Pipelines {
         for (Watch watch : state.watches()) {
             WatchRun run = new WatchRun(watch, log, activity);
             for (Target target : watch.targets()) {
-                RsyncRunner runner = new RsyncRunner(childEnvironment(target, env));
-                runners.add(runner);
-                QueueFile queue = queues == null ? null : new QueueFile(queues.resolve(QueueName.of(watch.name(), target.name())));
-                TargetPipeline pipeline = new TargetPipeline(watch.name(), watch, target, new TargetPipeline.Parts(runner,
-                        new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(5), ThreadLocalRandom.current()::nextDouble),
-                        log, activity, queue, System::nanoTime, Clock.systemUTC()));
+                TargetPipeline pipeline = pipeline(watch, target, queues, env, log, activity, runners);
+                QueueFile queue = pipeline.queueFile();
                 String legacyName = QueueName.legacy(watch.name(), target.name());
                 Path legacy = queues == null ? null : queues.resolve(legacyName);
                 boolean hasLegacy = legacy != null && !legacy.equals(queue.path()) && Files.exists(legacy) && !Files.exists(queue.path());
@@ -64,6 +60,42 @@ final class Pipelines {
         }
         for (Path legacy : legacyRead) Files.deleteIfExists(legacy); // read once: the queue lives under its new name now
         return watches;
+    }
+
+    /**
+     * A reload's watch (added, or watched anew): its pipelines, each with what its queue file holds.
+     *
+     * @param queues the state's queue directory, null for none
+     */
+    static WatchRun create(Watch watch, Path queues, Map<String, String> env, Log log, ActivityLog activity,
+                           List<RsyncRunner> runners) throws IOException {
+        WatchRun run = new WatchRun(watch, log, activity);
+        for (Target target : watch.targets()) run.targets.add(restored(watch, target, queues, env, log, activity, runners));
+        return run;
+    }
+
+    /** A reload's target pipeline with what its queue file holds. */
+    static TargetPipeline restored(Watch watch, Target target, Path queues, Map<String, String> env, Log log,
+                                   ActivityLog activity, List<RsyncRunner> runners) throws IOException {
+        TargetPipeline pipeline = pipeline(watch, target, queues, env, log, activity, runners);
+        if (pipeline.queueFile() != null && Files.exists(pipeline.queueFile().path())) pipeline.restoreQueue(pipeline.queueFile(), false);
+        return pipeline;
+    }
+
+    /** The state's queue directory, or null when queues are not kept. */
+    static Path queues(State state) {
+        return state.settings() == null || state.settings().stateDir() == null ? null : state.settings().stateDir().resolve("queue");
+    }
+
+    /** A target pipeline with an empty queue (a reload's retuned target takes over its predecessor's). */
+    static TargetPipeline pipeline(Watch watch, Target target, Path queues, Map<String, String> env, Log log,
+                                           ActivityLog activity, List<RsyncRunner> runners) throws IOException {
+        RsyncRunner runner = new RsyncRunner(childEnvironment(target, env));
+        runners.add(runner);
+        QueueFile queue = queues == null ? null : new QueueFile(queues.resolve(QueueName.of(watch.name(), target.name())));
+        return new TargetPipeline(watch.name(), watch, target, new TargetPipeline.Parts(runner,
+                new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(5), ThreadLocalRandom.current()::nextDouble),
+                log, activity, queue, System::nanoTime, Clock.systemUTC()));
     }
 
     /** Not the agent's environment: it holds every {env: NAME} secret of the state, for all targets. */

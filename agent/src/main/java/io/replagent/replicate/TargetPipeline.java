@@ -1,5 +1,6 @@
 package io.replagent.replicate;
 
+import io.replagent.system.Log;
 import io.replagent.state.Target;
 import io.replagent.state.Watch;
 import io.replagent.tree.Change;
@@ -51,6 +52,35 @@ final class TargetPipeline {
 
     String name() {
         return target.name();
+    }
+
+    Target target() {
+        return target;
+    }
+
+    QueueFile queueFile() {
+        return parts.queueFile();
+    }
+
+    /** What a pipeline that replaces this one (a reload retuned the target) takes over once this one has finished. */
+    record Handover(DirtyTree.Batch queue, java.util.Map<String, String> failures, PauseState.Reason pause, String alert) {}
+
+    /** After {@link #finish}: the undelivered queue, the failure queue and an operator's pause. */
+    Handover handOver() {
+        synchronized (lock) {
+            PauseState.Reason reason = state.pauses.paused() ? state.pauses.reason() : null;
+            return new Handover(state.queueSnapshot(), new java.util.LinkedHashMap<>(state.failures), reason,
+                    state.pauses.paused() ? state.pauses.alert() : null);
+        }
+    }
+
+    /** Takes over what the pipeline this one replaces left (before its thread starts). */
+    void takeOver(Handover h) {
+        withLock(() -> {
+            state.pending.requeue(h.queue(), now());
+            h.failures().forEach(state.failures::putIfAbsent);
+            if (h.pause() == PauseState.Reason.OPERATOR) state.pauses.pause(h.pause(), h.alert());
+        });
     }
 
     /** "watch/target", as the control operations name it. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
+import io.replagent.replicate.Delivered;
 import io.replagent.state.Target;
 import io.replagent.state.Watch;
 import io.replagent.system.Processes;

@@ -1,4 +1,4 @@
-package io.replagent.hook;
+package io.replagent.replicate;
 
 import java.time.Instant;
 import java.util.List;
