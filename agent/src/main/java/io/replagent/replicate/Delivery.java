@@ -93,8 +93,9 @@ final class Delivery {
     /** What the on_batch hooks are told of a batch the target received in full. */
     private Delivered delivered(JobPlanner.Work work, List<RsyncRunner.Result> results) {
         List<String> paths = new ArrayList<>();
-        for (JobPlanner.Move m : work.moves()) paths.add(m.to());
-        for (DirtyTree.Entry e : work.batch().entries()) paths.add(e.path());
+        // a directory sent with all it holds (new, moved, or too many changes to name each) ends in '/'
+        for (JobPlanner.Move m : work.moves()) paths.add(m.to() + "/");
+        for (DirtyTree.Entry e : work.batch().entries()) paths.add(e.recursive() ? e.path() + "/" : e.path());
         long files = 0;
         long bytes = 0;
         double seconds = 0;

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The library's HTTP server on loopback, the textfile, and promtool (Debian's prometheus package) on the output. */
 @Tag("e2e")
-class MetricsExporterTest {
+public class MetricsExporterTest {
 
     static final Instant T = Instant.parse("2026-12-01T11:59:00Z");
 
@@ -109,7 +109,7 @@ class MetricsExporterTest {
     }
 
     /** promtool's complaints about exposition text; empty when it passes. */
-    static List<String> promtool(String text) throws Exception {
+    public static List<String> promtool(String text) throws Exception {
         Process p = new ProcessBuilder("promtool", "check", "metrics").redirectErrorStream(true).start();
         p.getOutputStream().write(text.getBytes(StandardCharsets.UTF_8));
         p.getOutputStream().close();
