@@ -133,7 +133,8 @@ final class ApplyCommand implements AgentCommand {
         Replication replication = Replication.create(state, io.env(), log);
         if (how.once()) {
             if (state.watches().isEmpty()) return converged;
-            return replication.runOnce() ? converged : ExitCode.ERROR;
+            boolean synced = io.interactive() ? replication.runOnce(io.err()) : replication.runOnce();
+            return synced ? converged : ExitCode.ERROR;
         }
         Services services;
         try {

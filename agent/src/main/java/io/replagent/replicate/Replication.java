@@ -95,6 +95,15 @@ public final class Replication {
         return results;
     }
 
+    /**
+     * As {@link #runOnce()}, the progress of each full sync shown as a live line on {@code terminal} (apply --once
+     * run by a person) instead of log lines.
+     */
+    public boolean runOnce(PrintStream terminal) {
+        for (WatchRun w : watches) for (TargetPipeline t : w.targets) t.showProgressOn(terminal);
+        return runOnce();
+    }
+
     /** The initial sync of every watch (deletes per its delete mode's startup rule), then returns. */
     public boolean runOnce() {
         boolean ok = true;

@@ -34,11 +34,13 @@ public record ReplicationStatus(Instant at, List<WatchStatus> watches) {
      * @param failures        paths that a failed rsync did not deliver, with its error (at most 100 shown)
      * @param failureCount    how many paths are in the failure queue
      * @param lastAudit       the last audit's time and result, or null when none ran
+     * @param progress        the figures of a full sync running now (rsync's --info=progress2), or null
      */
     public record TargetStatus(String name, String destination, String state, String pauseReason, String alert,
                                int queueDepth, double oldestPendingSeconds, int inFlight, Instant lastSuccess, int attempt,
                                long retries, Instant nextRetry, List<Failure> failures, int failureCount,
-                               long bytesSent, long filesSent, long rsyncRuns, long batches, AuditStatus lastAudit) {
+                               long bytesSent, long filesSent, long rsyncRuns, long batches, AuditStatus lastAudit,
+                               RsyncProgress progress) {
         public TargetStatus {
             failures = List.copyOf(failures);
         }

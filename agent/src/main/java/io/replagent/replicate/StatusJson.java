@@ -65,7 +65,25 @@ final class StatusJson {
                 .append(",\"batches\":").append(t.batches())
                 .append(",\"last_audit\":");
         audit(t.lastAudit());
+        out.append(",\"progress\":");
+        progress(t.progress());
         out.append('}');
+    }
+
+    private void progress(RsyncProgress p) {
+        if (p == null) {
+            out.append("null");
+            return;
+        }
+        out.append("{\"bytes\":").append(p.bytes())
+                .append(",\"percent\":").append(p.percent())
+                .append(",\"bytes_per_second\":").append((long) p.bytesPerSecond())
+                .append(",\"eta_s\":").append(p.eta().toSeconds())
+                .append(",\"files\":").append(p.files())
+                .append(",\"to_check\":").append(p.toCheck())
+                .append(",\"total\":").append(p.total())
+                .append(",\"listing\":").append(p.listing())
+                .append('}');
     }
 
     private void audit(ReplicationStatus.AuditStatus a) {

@@ -37,6 +37,10 @@ final class TargetPipeline {
     private final Delivery delivery;
     private final Object lock = new Object();
     private volatile boolean stopping;
+    static final Duration PROGRESS_LOG = Duration.ofSeconds(30);
+    /** Touched by the output thread of the one full sync running at a time. */
+    private ProgressReporter reporter;
+    private volatile java.io.PrintStream terminal;
 
     TargetPipeline(String watchName, Watch watch, Target target, Parts parts) {
         this.watchName = watchName;
@@ -48,6 +52,7 @@ final class TargetPipeline {
         this.state = new TargetState(watch, parts.nanos().getAsLong());
         this.runner = new JobRunner(parts.runner(), watch.maxProcesses(), "rsync-" + watchName + "-" + target.name());
         this.delivery = new Delivery(watchName, watch, target, parts, args, runner, state, lock, this::log);
+        parts.runner().onProgress(this::progress);
     }
 
     String name() {
@@ -241,6 +246,29 @@ final class TargetPipeline {
         RsyncRunner.Result result = parts.runner().run(args.probe(), null);
         if (result.exit() == 0) return Optional.empty();
         return Optional.of("rsync exit " + result.exit() + (result.error().isEmpty() ? "" : ": " + result.error()));
+    }
+
+    /** A full sync's figures (null: it ended): into the status, and a log line every half minute or a live line. */
+    private void progress(RsyncProgress p) {
+        state.progress = p;
+        ProgressReporter shown = reporter;
+        if (p == null) {
+            if (shown != null) shown.finish();
+            reporter = null;
+            return;
+        }
+        if (shown == null) {
+            java.io.PrintStream screen = terminal;
+            shown = new ProgressReporter("watch " + watchName + " target " + name() + ": full sync", screen != null,
+                    PROGRESS_LOG, parts.nanos(), text -> { screen.print(text); screen.flush(); }, line -> parts.log().info(line));
+            reporter = shown;
+        }
+        shown.update(p);
+    }
+
+    /** apply --once on a terminal: the figures as a live line there instead of log lines. */
+    void showProgressOn(java.io.PrintStream screen) {
+        terminal = screen;
     }
 
     private long now() {

@@ -40,9 +40,9 @@ class RsyncArgsTest {
         String temp = "--temp-dir=/.agent/tmp";
         String reserved = "--exclude=/.agent/";
         Object[][] cases = {
-                {a.full(true, -1, true), true, List.of(temp, "--delete", "/src/", dest)},
-                {a.full(true, 0, true), true, List.of(temp, "--delete", "--max-delete=0", "/src/", dest)},
-                {a.full(false, 50, false), true, List.of("/src/", dest)}, // the first push, while .agent/tmp/ is made
+                {a.full(true, -1, true), true, List.of("--info=progress2", temp, "--delete", "/src/", dest)},
+                {a.full(true, 0, true), true, List.of("--info=progress2", temp, "--delete", "--max-delete=0", "/src/", dest)},
+                {a.full(false, 50, false), true, List.of("--info=progress2", "/src/", dest)}, // the first push, while .agent/tmp/ is made
                 {a.list(true, RsyncArgs.Check.NAMED, false), true, List.of(temp, "--ignore-times", "-r", "--from0",
                         "--files-from=-", "--delete", "--delete-missing-args", "/src/", dest)},
                 {a.list(false, RsyncArgs.Check.CHECKSUM, true), true, List.of(temp, "--checksum", "--fuzzy", "-r", "--from0",

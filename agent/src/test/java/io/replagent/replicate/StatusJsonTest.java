@@ -17,7 +17,9 @@ class StatusJsonTest {
                                 Instant.parse("2026-01-02T03:04:00Z"), 1, 4, null,
                                 List.of(new ReplicationStatus.Failure("a \"q\"\n", "rsync exit 10: refused")), 1,
                                 100, 5, 7, 6, new ReplicationStatus.AuditStatus(Instant.parse("2026-01-02T03:00:00Z"),
-                                        "differences", 1, 2, 0, List.of("missing a", "differs b"), true, null))))));
+                                        "differences", 1, 2, 0, List.of("missing a", "differs b"), true, null),
+                                new RsyncProgress(1_288_490_189, 45, 12_373_196.8, java.time.Duration.ofSeconds(492), 12_345,
+                                        1000, 4135, true))))));
         assertEquals("{\"at\":\"2026-01-02T03:04:05Z\",\"watches\":[{\"name\":\"w\",\"source\":\"/src\","
                 + "\"watched_directories\":3,\"events\":10,\"overflows\":1,\"error\":null,\"backend\":\"inotify\","
                 + "\"backend_reason\":\"settings.watch_backend is inotify\",\"targets\":[{\"name\":\"t\","
@@ -26,7 +28,9 @@ class StatusJsonTest {
                 + "\"retries\":4,\"next_retry\":null,\"failure_count\":1,\"failures\":[{\"path\":\"a \\\"q\\\"\\u000a\","
                 + "\"error\":\"rsync exit 10: refused\"}],\"bytes_sent\":100,\"files_sent\":5,\"rsync_runs\":7,"
                 + "\"batches\":6,\"last_audit\":{\"at\":\"2026-01-02T03:00:00Z\",\"result\":\"differences\",\"missing\":1,"
-                + "\"differs\":2,\"extra\":0,\"first\":[\"missing a\",\"differs b\"],\"repaired\":true,\"error\":null}}]}]}\n",
+                + "\"differs\":2,\"extra\":0,\"first\":[\"missing a\",\"differs b\"],\"repaired\":true,\"error\":null},"
+                + "\"progress\":{\"bytes\":1288490189,\"percent\":45,\"bytes_per_second\":12373196,\"eta_s\":492,"
+                + "\"files\":12345,\"to_check\":1000,\"total\":4135,\"listing\":true}}]}]}\n",
                 StatusJson.of(s));
     }
 }
