@@ -140,7 +140,7 @@ final class ApplyCommand implements AgentCommand {
         try {
             services = Services.start(state, replication, io.env(), log);
         } catch (IOException e) {
-            io.err().println("Error: " + e.getMessage());
+            log.plain(Log.Level.ERROR, "Error: " + e.getMessage());
             return ExitCode.ERROR;
         }
         Reloader reloader = new Reloader(how.options(), how.autoApprove(), how.lockTimeout(), state, running, io, log,
@@ -170,11 +170,11 @@ final class ApplyCommand implements AgentCommand {
             closeQuietly(control);
             services.close();
             Runtime.getRuntime().removeShutdownHook(shutdown);
-            io.err().println("Error: " + e.getMessage());
+            log.plain(Log.Level.ERROR, "Error: " + e.getMessage());
             return ExitCode.ERROR;
         }
         services.started();
-        io.err().println("agent: replicating " + state.watches().size() + " watch(es); control socket "
+        log.plain(Log.Level.INFO, "agent: replicating " + state.watches().size() + " watch(es); control socket "
                 + state.settings().controlSocket() + " (agent status, agent console); stop with SIGTERM, reload with SIGHUP");
         replication.runUntilStopped();
         closeQuietly(control);

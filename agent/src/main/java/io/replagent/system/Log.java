@@ -40,6 +40,15 @@ public final class Log {
     public void info(String message) { write(Level.INFO, message); }
     public void debug(String message) { write(Level.DEBUG, message); }
 
+    /**
+     * A line for the person who started the agent ("agent: replicating…", "Error: …"): as it is in text, where scripts
+     * and tests wait for it; an object at {@code level} in JSON, so the stream stays one object per line.
+     */
+    public void plain(Level at, String message) {
+        if (format == LogFormat.TEXT) out.println(message);
+        else write(at, message);
+    }
+
     /** At a level named "error", "warn", "info" or "debug". */
     public void at(String level, String message) { write(Level.valueOf(level.toUpperCase(Locale.ROOT)), message); }
 
