@@ -32,8 +32,8 @@ final class ApplyCommand implements AgentCommand {
 
     @Override public CommandSpec spec() {
         CommandSpec spec = StateFileOptions.addTo(Specs.command("converge this host to the state (plan, ask, apply; one "
-                        + "apply at a time), then replicate in the foreground until SIGTERM/SIGINT; the control socket "
-                        + "serves status, doctor and the console",
+                        + "apply at a time), then replicate in the foreground until SIGTERM/SIGINT (SIGHUP reads the "
+                        + "state file again); the control socket serves status, doctor and the console",
                 "0:success; with --detailed-exitcode: nothing needed changing",
                 "1:error (invalid state, a blocked or failed step, not approved, a target not brought up to date by --once)",
                 "2:with --detailed-exitcode: changes were made", ExitCode.USAGE_HELP));

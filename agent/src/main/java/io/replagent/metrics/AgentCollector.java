@@ -23,6 +23,8 @@ import java.util.OptionalLong;
 final class AgentCollector implements MultiCollector {
 
     static final String[] STATES = {"idle", "pending", "syncing", "retrying", "paused", "stopped"};
+    /** The status's pause_reason values. */
+    static final String[] PAUSE_REASONS = {"operator", "error", "mass_delete", "source_lost"};
 
     private final MetricsExporter.Source source;
     private final ActivityCounts counts;
@@ -121,6 +123,10 @@ final class AgentCollector implements MultiCollector {
         for (String state : STATES) {
             f.gauge("agent_target_state", "1 for the state the target is in.", null, l.add("state", state),
                     state.equals(t.state()) ? 1 : 0);
+        }
+        for (String reason : PAUSE_REASONS) {
+            f.gauge("agent_target_paused", "1 while the target is paused, by why (operator, error, mass_delete, source_lost).",
+                    null, l.add("reason", reason), reason.equals(t.pauseReason()) ? 1 : 0);
         }
         f.counter("agent_target_sent_files", "Regular files rsync transferred to the target.", null, l, t.filesSent());
         f.counter("agent_target_sent_bytes", "Bytes rsync sent to the target.", Unit.BYTES, l, t.bytesSent());

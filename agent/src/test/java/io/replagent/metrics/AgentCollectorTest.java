@@ -71,6 +71,11 @@ class AgentCollectorTest {
                         "agent_target_state{state=\"syncing\",target=\"backup\",watch=\"data\"} 0.0"),
                 samples(text, "agent_target_state").stream().filter(l -> l.contains("\"backup\"")).toList());
         assertEquals(List.of("agent_inotify_watches 123.0"), samples(text, "agent_inotify_watches"));
+        assertEquals(List.of("agent_target_paused{reason=\"error\",target=\"backup\",watch=\"data\"} 0.0",
+                "agent_target_paused{reason=\"mass_delete\",target=\"backup\",watch=\"data\"} 0.0",
+                "agent_target_paused{reason=\"operator\",target=\"backup\",watch=\"data\"} 0.0",
+                "agent_target_paused{reason=\"source_lost\",target=\"backup\",watch=\"data\"} 0.0"),
+                samples(text, "agent_target_paused").stream().filter(l -> l.contains("\"backup\"")).toList());
         assertEquals(List.of("agent_watch_info{backend=\"inotify\",source=\"/srv/data\",watch=\"data\"} 1.0",
                 "agent_watch_info{backend=\"inotify\",source=\"/srv/home\",watch=\"home\"} 1.0"), samples(text, "agent_watch_info"));
         assertEquals(List.of("agent_inotify_watches_limit 8192.0"), samples(text, "agent_inotify_watches_limit"));
@@ -114,6 +119,14 @@ class AgentCollectorTest {
         assertEquals(List.of("agent_hook_calls_total{hook=\"exec\",result=\"ok\",watch=\"data\"} 5.0",
                 "agent_hook_calls_total{hook=\"webhook\",result=\"dropped\",watch=\"data\"} 2.0"),
                 samples(text, "agent_hook_calls_total"));
+    }
+
+    @Test
+    void aPausedTargetSaysWhy() throws Exception {
+        String text = text(new FakeSource(Statuses.of(watch("data", 1, 0, 0, null,
+                target("backup", "paused", "rsync exit 5: auth failed", 3, 1, T, 0, 0, 0, 0, 1)))));
+        assertTrue(text.contains("agent_target_paused{reason=\"error\",target=\"backup\",watch=\"data\"} 1.0\n"), text);
+        assertTrue(text.contains("agent_target_paused{reason=\"operator\",target=\"backup\",watch=\"data\"} 0.0\n"), text);
     }
 
     @Test
