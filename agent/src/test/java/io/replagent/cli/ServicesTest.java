@@ -78,7 +78,7 @@ class ServicesTest {
             agent = builder.start();
             Path socket = root.resolve("run/agent/agent.sock");
 
-            List<String> beforeReady = until(systemd, "READY=1");
+            List<String> beforeReady = systemd.receiveUntil("READY=1", Duration.ofSeconds(60));
             String ready = beforeReady.get(beforeReady.size() - 1);
             try (ControlClient client = ControlClient.connect(socket)) {
                 JsonNode target = client.call("status", null).path("watches").get(0).path("targets").get(0);
@@ -87,7 +87,7 @@ class ServicesTest {
             assertTrue(Files.exists(root.resolve("srv/backup/initial-49")), "the initial sync had run by READY");
             assertTrue(beforeReady.stream().anyMatch(m -> m.contains("EXTEND_TIMEOUT_USEC=")), beforeReady.toString());
             assertTrue(ready.contains("STATUS=1 watch, 1 target"), ready);
-            assertTrue(until(systemd, "WATCHDOG=1").size() <= 3, "pinged every second with WATCHDOG_USEC=2 s");
+            assertTrue(systemd.receiveUntil("WATCHDOG=1", Duration.ofSeconds(60)).size() <= 3, "pinged every second with WATCHDOG_USEC=2 s");
 
             // a burst, scraped while it is replicated
             List<String> scrapes = new ArrayList<>();
@@ -122,7 +122,7 @@ class ServicesTest {
             assertFalse(env.contains(AgentProcess.PASSWORD) || env.contains("E2E_PASSWORD"), "not the agent's secrets: " + env);
 
             new ProcessBuilder("kill", "-TERM", String.valueOf(agent.pid())).start().waitFor();
-            List<String> end = until(systemd, "STOPPING=1");
+            List<String> end = systemd.receiveUntil("STOPPING=1", Duration.ofSeconds(60));
             assertTrue(end.get(end.size() - 1).startsWith("STOPPING=1\nSTATUS=stopping"), end.toString());
             assertTrue(agent.waitFor(30, TimeUnit.SECONDS));
             assertEquals(143, agent.exitValue(), "the JVM's exit after SIGTERM (the unit's SuccessExitStatus): "
@@ -176,15 +176,4 @@ class ServicesTest {
                 .findFirst().orElseThrow(() -> new AssertionError("no " + sample + " in " + text));
     }
 
-    static List<String> until(NotifySocket socket, String wanted) throws Exception {
-        List<String> seen = new ArrayList<>();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            Optional<String> m = socket.receive(200);
-            if (m.isEmpty()) continue;
-            seen.add(m.get());
-            if (m.get().contains(wanted)) return seen;
-        }
-        throw new AssertionError("no " + wanted + " in " + seen);
-    }
 }

@@ -61,18 +61,6 @@ class ServiceNotifierTest {
         }
     }
 
-    /** Datagrams until one contains {@code wanted} (bounded), all of them returned. */
-    static List<String> until(NotifySocket socket, String wanted) throws Exception {
-        List<String> seen = new ArrayList<>();
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (System.nanoTime() < deadline) {
-            Optional<String> m = socket.receive(200);
-            if (m.isEmpty()) continue;
-            seen.add(m.get());
-            if (m.get().contains(wanted)) return seen;
-        }
-        throw new AssertionError("no " + wanted + " in " + seen);
-    }
 
     /** Everything that arrives within {@code millis}. */
     static List<String> during(NotifySocket socket, int millis) throws Exception {
@@ -90,7 +78,7 @@ class ServiceNotifierTest {
         try (NotifySocket systemd = new NotifySocket(dir.resolve("notify").toString());
              ServiceNotifier n = new ServiceNotifier(SdNotify.open(systemd.name()), replica, Set.of("data/a"),
                      Optional.of(TICK), TICK, warnings::add)) {
-            List<String> first = until(systemd, "STATUS=");
+            List<String> first = systemd.receiveUntil("STATUS=", Duration.ofSeconds(10));
             assertTrue(first.get(first.size() - 1).contains("EXTEND_TIMEOUT_USEC=30000000"), first.toString());
             assertTrue(first.get(first.size() - 1).contains("STATUS=initial sync, 1 of 1 left; 1 watch, 1 target"), first.toString());
             replica.listeners.forEach(l -> l.accept(activity("data", "a", "initial", 0)));
@@ -99,7 +87,7 @@ class ServiceNotifierTest {
             assertFalse(beforeStart.stream().anyMatch(m -> m.contains("READY=1")), "watches not set up yet: " + beforeStart);
             assertTrue(beforeStart.stream().allMatch(m -> m.contains("WATCHDOG=1")), beforeStart.toString());
             n.started();
-            List<String> ready = until(systemd, "READY=1");
+            List<String> ready = systemd.receiveUntil("READY=1", Duration.ofSeconds(10));
             assertTrue(ready.get(ready.size() - 1).contains("STATUS=1 watch, 1 target, up to date"), ready.toString());
             List<String> after = during(systemd, 400);
             assertTrue(after.size() >= 2 && after.stream().allMatch(m -> m.equals("WATCHDOG=1")),
@@ -112,16 +100,16 @@ class ServiceNotifierTest {
             assertEquals(List.of("systemd watchdog: a replication thread makes no progress; not pinging, systemd will "
                     + "restart the agent"), warnings);
             replica.alive = true;
-            until(systemd, "WATCHDOG=1");
+            systemd.receiveUntil("WATCHDOG=1", Duration.ofSeconds(10));
 
             replica.wedge = new CountDownLatch(1); // a pipeline's lock held forever: the snapshot never comes
             during(systemd, 150);
             assertEquals(List.of(), during(systemd, 400), "no ping while the status cannot be taken");
             replica.wedge.countDown();
-            until(systemd, "WATCHDOG=1");
+            systemd.receiveUntil("WATCHDOG=1", Duration.ofSeconds(10));
 
             n.stopping();
-            assertEquals("STOPPING=1\nSTATUS=stopping: running rsyncs finish, the queue is saved", until(systemd, "STOPPING=1")
+            assertEquals("STOPPING=1\nSTATUS=stopping: running rsyncs finish, the queue is saved", systemd.receiveUntil("STOPPING=1", Duration.ofSeconds(10))
                     .stream().filter(m -> m.contains("STOPPING")).findFirst().orElseThrow());
         }
         assertTrue(replica.listeners.isEmpty(), "closed: unsubscribed");

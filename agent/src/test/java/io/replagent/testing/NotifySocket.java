@@ -73,6 +73,19 @@ public final class NotifySocket implements AutoCloseable {
         return Optional.of(new String(buffer, 0, (int) n, StandardCharsets.UTF_8));
     }
 
+    /** The datagrams that arrive until one contains {@code wanted} (bounded by {@code timeout}), that one last. */
+    public java.util.List<String> receiveUntil(String wanted, java.time.Duration timeout) throws IOException {
+        java.util.List<String> seen = new java.util.ArrayList<>();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            Optional<String> m = receive(200);
+            if (m.isEmpty()) continue;
+            seen.add(m.get());
+            if (m.get().contains(wanted)) return seen;
+        }
+        throw new AssertionError("no " + wanted + " in " + seen);
+    }
+
     @Override public void close() {
         LIBC.close(fd);
     }
