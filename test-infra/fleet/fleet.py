@@ -332,9 +332,11 @@ def main():
         for name, h in fleet.hosts.items():
             expect(h.out("dpkg-query -W -f='${Version}' agent") == first, name + ": agent %s not installed" % first)
             expect(h.out("systemctl is-active agent").strip() == "active", name + ": agent.service is not active")
-        log("   rsync-41: rsyncd.service %s; %s" % (
-            fleet.hosts["rsync-41"].run("systemctl is-active rsyncd", check=False).stdout.decode().strip(),
-            fleet.hosts["rsync-41"].out("pgrep -a rsync | tr '\\n' ';'; systemctl status rsyncd --no-pager 2>&1 | tail -5")))
+        # daemon.manage: systemd on the backup host: the state's unit (default rsync.service) runs the daemon
+        expect(fleet.hosts["rsync-41"].out("systemctl is-active rsync.service").strip() == "active",
+               "rsync-41: rsync.service (the state's daemon unit) is not active")
+        expect("--config=/etc/rsyncd.conf" in fleet.hosts["rsync-41"].out("systemctl show -p ExecStart rsync.service"),
+               "rsync-41: rsync.service does not run the state's rsyncd.conf")
         for s in SOURCES:
             await_(s + "'s first.txt on the backup", lambda: backup_has(fleet, s, "before/first.txt",
                                                                        "written on %s before the first run" % s), 60)

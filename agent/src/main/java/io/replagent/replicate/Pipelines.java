@@ -1,6 +1,7 @@
 package io.replagent.replicate;
 
 import io.replagent.system.Log;
+import io.replagent.history.TargetHistory;
 import io.replagent.state.Secrets;
 import io.replagent.state.State;
 import io.replagent.state.Target;
@@ -93,9 +94,13 @@ final class Pipelines {
         RsyncRunner runner = new RsyncRunner(childEnvironment(target, env));
         runners.add(runner);
         QueueFile queue = queues == null ? null : new QueueFile(queues.resolve(QueueName.of(watch.name(), target.name())));
+        // the history's journal spool lives in the state directory, beside the queues
+        TargetHistory history = queues == null ? null : TargetHistory.of(target, queues.getParent(), watch.name(), env,
+                (level, message) -> log.at(level, "watch " + watch.name() + " target " + target.name() + ": " + message))
+                .orElse(null);
         return new TargetPipeline(watch.name(), watch, target, new TargetPipeline.Parts(runner,
                 new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(5), ThreadLocalRandom.current()::nextDouble),
-                log, activity, queue, System::nanoTime, Clock.systemUTC()));
+                log, activity, queue, System::nanoTime, Clock.systemUTC()), history);
     }
 
     /** Not the agent's environment: it holds every {env: NAME} secret of the state, for all targets. */

@@ -55,6 +55,7 @@ final class SemanticCheck {
             if (path != null && StatePath.lexical(path) != null) passwordFiles.add(StatePath.lexical(path).toString());
         });
         watches(root.path("watches"), passwordFiles);
+        HistoryCheck.check(root, problems);
     }
 
     private void metrics(JsonNode metrics) {

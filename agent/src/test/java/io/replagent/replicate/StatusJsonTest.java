@@ -17,7 +17,7 @@ class StatusJsonTest {
                                 Instant.parse("2026-01-02T03:04:00Z"), 1, 4, null,
                                 List.of(new ReplicationStatus.Failure("a \"q\"\n", "rsync exit 10: refused")), 1,
                                 100, 5, 7, 6, new ReplicationStatus.AuditStatus(Instant.parse("2026-01-02T03:00:00Z"),
-                                        "differences", 1, 2, 0, List.of("missing a", "differs b"), true, null),
+                                        "differences", 1, 2, 0, List.of("missing a", "differs b"), true, null), null,
                                 new RsyncProgress(1_288_490_189, 45, 12_373_196.8, java.time.Duration.ofSeconds(492), 12_345,
                                         1000, 4135, true))))));
         assertEquals("{\"at\":\"2026-01-02T03:04:05Z\",\"watches\":[{\"name\":\"w\",\"source\":\"/src\","
@@ -29,8 +29,19 @@ class StatusJsonTest {
                 + "\"error\":\"rsync exit 10: refused\"}],\"bytes_sent\":100,\"files_sent\":5,\"rsync_runs\":7,"
                 + "\"batches\":6,\"last_audit\":{\"at\":\"2026-01-02T03:00:00Z\",\"result\":\"differences\",\"missing\":1,"
                 + "\"differs\":2,\"extra\":0,\"first\":[\"missing a\",\"differs b\"],\"repaired\":true,\"error\":null},"
-                + "\"progress\":{\"bytes\":1288490189,\"percent\":45,\"bytes_per_second\":12373196,\"eta_s\":492,"
-                + "\"files\":12345,\"to_check\":1000,\"total\":4135,\"listing\":true}}]}]}\n",
+                + "\"history\":null,\"progress\":{\"bytes\":1288490189,\"percent\":45,\"bytes_per_second\":12373196,\"eta_s\":492,"
+                + "\"files\":12345,\"to_check\":1000,\"total\":4135,\"listing\":true}}]}],\"modules\":[]}\n",
+                StatusJson.of(s));
+    }
+
+    @Test void rendersHistoryOfTargetsAndModules() {
+        io.replagent.history.TargetHistory.Status h = new io.replagent.history.TargetHistory.Status("keep 30d", "this agent",
+                2048, 3, "2026-01-01T00:00:00.000Z", Instant.parse("2026-01-02T03:00:00Z"), null);
+        ReplicationStatus s = new ReplicationStatus(Instant.parse("2026-01-02T03:04:05Z"), List.of(),
+                List.of(new ReplicationStatus.ModuleStatus("data", "/srv/backup", h)));
+        assertEquals("{\"at\":\"2026-01-02T03:04:05Z\",\"watches\":[],\"modules\":[{\"name\":\"data\",\"path\":\"/srv/backup\","
+                + "\"history\":{\"retention\":\"keep 30d\",\"pruned_by\":\"this agent\",\"bytes\":2048,\"versions\":3,"
+                + "\"oldest\":\"2026-01-01T00:00:00.000Z\",\"measured_at\":\"2026-01-02T03:00:00Z\",\"error\":null}}]}\n",
                 StatusJson.of(s));
     }
 }

@@ -26,7 +26,7 @@ public final class Statuses {
                                                         long retries, long bytesSent, long filesSent, long batches) {
         return new ReplicationStatus.TargetStatus(name, "rsync://backup:873/" + name + "/", state,
                 state.equals("paused") ? "error" : null, alert, queueDepth, oldestPendingSeconds, 0, lastSuccess, 0, retries,
-                null, List.of(), failureCount, bytesSent, filesSent, batches, batches, null, null);
+                null, List.of(), failureCount, bytesSent, filesSent, batches, batches, null, null, null);
     }
 
     /** An idle target that delivered everything at {@code lastSuccess}. */
