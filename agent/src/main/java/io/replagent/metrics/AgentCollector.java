@@ -141,6 +141,12 @@ final class AgentCollector implements MultiCollector {
             f.counter("agent_target_full_syncs", "Full syncs of the whole tree, initial or later (overflow, periodic, operator).",
                     null, l.add("kind", kind), c.fullSyncs(kind));
         }
+        if (t.history() != null && t.history().bytes() >= 0) {
+            f.gauge("agent_target_history_bytes", "Size of the versions kept on the target (.agent/history), as last measured.",
+                    Unit.BYTES, l, t.history().bytes());
+            f.gauge("agent_target_history_versions", "Versions kept on the target, as last measured.", null, l,
+                    t.history().versions());
+        }
         f.counter("agent_target_refused_batches", "Batches the mass-delete guard refused (the target pauses).", null, l,
                 c.refused.sum());
     }

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.replagent.history.TargetHistory;
+import io.replagent.replicate.ReplicationStatus.TargetStatus;
 import io.replagent.state.Listen;
 import io.replagent.state.Settings;
 import io.replagent.testing.Statuses;
@@ -16,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -127,6 +130,20 @@ class AgentCollectorTest {
                 target("backup", "paused", "rsync exit 5: auth failed", 3, 1, T, 0, 0, 0, 0, 1)))));
         assertTrue(text.contains("agent_target_paused{reason=\"error\",target=\"backup\",watch=\"data\"} 1.0\n"), text);
         assertTrue(text.contains("agent_target_paused{reason=\"operator\",target=\"backup\",watch=\"data\"} 0.0\n"), text);
+    }
+
+    @Test
+    void aTargetWithHistoryShowsItsSizeOnceMeasured() throws Exception {
+        TargetStatus plain = idle("backup", T);
+        Function<Long, TargetStatus> withHistory = bytes ->
+                new TargetStatus(plain.name(), plain.destination(), plain.state(),
+                        null, null, 0, 0, 0, T, 0, 0, null, List.of(), 0, 0, 0, 0, 0, null,
+                        new TargetHistory.Status("keep 30d", "this agent", bytes, 42, null, T, null), null);
+        String measured = text(new FakeSource(Statuses.of(watch("data", 1, 0, 0, null, withHistory.apply(1_048_576L)))));
+        assertTrue(measured.contains("agent_target_history_bytes{target=\"backup\",watch=\"data\"} 1048576.0\n"), measured);
+        assertTrue(measured.contains("agent_target_history_versions{target=\"backup\",watch=\"data\"} 42.0\n"), measured);
+        String notYet = text(new FakeSource(Statuses.of(watch("data", 1, 0, 0, null, withHistory.apply(-1L)))));
+        assertFalse(notYet.contains("agent_target_history_bytes{"), "not measured yet: no sample");
     }
 
     @Test
