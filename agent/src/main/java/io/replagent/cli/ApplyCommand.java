@@ -9,6 +9,7 @@ import io.replagent.replicate.Replication;
 import io.replagent.state.State;
 import io.replagent.state.StateFile;
 import io.replagent.system.Host;
+import io.replagent.system.Log;
 import io.replagent.system.Signals;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -31,8 +32,8 @@ final class ApplyCommand implements AgentCommand {
 
     @Override public CommandSpec spec() {
         CommandSpec spec = StateFileOptions.addTo(Specs.command("converge this host to the state (plan, ask, apply; one "
-                        + "apply at a time), then replicate in the foreground until SIGTERM/SIGINT; the control socket "
-                        + "serves status, doctor and the console",
+                        + "apply at a time), then replicate in the foreground until SIGTERM/SIGINT (SIGHUP reads the "
+                        + "state file again); the control socket serves status, doctor and the console",
                 "0:success; with --detailed-exitcode: nothing needed changing",
                 "1:error (invalid state, a blocked or failed step, not approved, a target not brought up to date by --once)",
                 "2:with --detailed-exitcode: changes were made", ExitCode.USAGE_HELP));
@@ -62,7 +63,9 @@ final class ApplyCommand implements AgentCommand {
             }
             if (converged == ExitCode.ERROR || convergeOnly) return detailed(converged, detailed);
             RunningState running = RunningState.of(state.file, loaded.get().sha256());
-            return detailed(replicate(desired, running, args.flag("--once"), io, converged), detailed);
+            Replicating how = new Replicating(state, args.flag("--auto-approve"), args.value("--lock-timeout"),
+                    args.flag("--once"));
+            return detailed(replicate(desired, running, how, io, converged), detailed);
         }
     }
 
@@ -78,7 +81,7 @@ final class ApplyCommand implements AgentCommand {
     }
 
     /** Plans, asks, applies. OK when nothing needed changing, CHANGES when something was changed, ERROR otherwise. */
-    private static int converge(State state, boolean autoApprove, Io io) throws Exception {
+    static int converge(State state, boolean autoApprove, Io io) throws Exception {
         Converger converger = Converger.of(state, Host.local(io.env()));
         Plan plan = converger.plan();
         new PlanRenderer(Clock.systemUTC(), VersionCommand.version()).text(plan, io.out(), io.err());
@@ -128,33 +131,57 @@ final class ApplyCommand implements AgentCommand {
      * exit (1 when a target could not be brought up to date). Otherwise: the control socket, then watching and
      * pushing in the foreground until SIGTERM/SIGINT, which stops cleanly (running rsyncs finish, the queue is saved).
      */
-    private static int replicate(State state, RunningState running, boolean once, Io io, int converged) throws Exception {
-        Replication replication = Replication.create(state, io.env(), io.err());
-        if (once) {
+    /** How apply was asked to replicate: the state file (for a reload), whether to converge without asking, --once. */
+    private record Replicating(StateFileOptions options, boolean autoApprove, Duration lockTimeout, boolean once) {}
+
+    private static int replicate(State state, RunningState running, Replicating how, Io io, int converged) throws Exception {
+        Log log = Replication.log(io.err(), state.settings());
+        Replication replication = Replication.create(state, io.env(), log);
+        if (how.once()) {
             if (state.watches().isEmpty()) return converged;
-            return replication.runOnce() ? converged : ExitCode.ERROR;
+            boolean synced = io.interactive() ? replication.runOnce(io.err()) : replication.runOnce();
+            return synced ? converged : ExitCode.ERROR;
         }
+        Services services;
+        try {
+            services = Services.start(state, replication, io.env(), log);
+        } catch (IOException e) {
+            log.plain(Log.Level.ERROR, "Error: " + e.getMessage());
+            return ExitCode.ERROR;
+        }
+        Reloader reloader = new Reloader(how.options(), how.autoApprove(), how.lockTimeout(), state, running, io, log,
+                replication, services);
         // the socket first: a second agent on the same state refuses here, before it touches anything
-        ControlServer control = ControlServer.start(state.settings().controlSocket(),
-                ControlOperations.of(state, running, replication, Host.local(io.env())));
+        ControlServer control;
+        try {
+            control = ControlServer.start(state.settings().controlSocket(),
+                    ControlOperations.of(reloader::state, reloader::running, replication, Host.local(io.env())));
+        } catch (IOException | RuntimeException e) {
+            services.close();
+            throw e;
+        }
         Thread shutdown = new Thread(() -> {
+            services.stopping();
+            reloader.close();
             replication.stop();
+            services.close();
             closeQuietly(control);
         }, "shutdown");
         Runtime.getRuntime().addShutdownHook(shutdown);
-        // a reload request (systemctl reload, a closed terminal) must not stop replication: say so and keep going
-        Signals.onHangup(() -> io.err().println(java.time.Instant.now() + " warn SIGHUP: reload is not supported yet; "
-                + "still replicating with the state loaded at start (restart the agent to use a changed state file)"));
+        // SIGHUP (systemctl reload): the state file is read again; a bad one is refused and replication goes on
+        Signals.onHangup(reloader::request);
         try {
             replication.start();
         } catch (IOException e) {
             closeQuietly(control);
+            services.close();
             Runtime.getRuntime().removeShutdownHook(shutdown);
-            io.err().println("Error: " + e.getMessage());
+            log.plain(Log.Level.ERROR, "Error: " + e.getMessage());
             return ExitCode.ERROR;
         }
-        io.err().println("agent: replicating " + state.watches().size() + " watch(es); control socket "
-                + state.settings().controlSocket() + " (agent status, agent console); stop with SIGTERM");
+        services.started();
+        log.plain(Log.Level.INFO, "agent: replicating " + state.watches().size() + " watch(es); control socket "
+                + state.settings().controlSocket() + " (agent status, agent console); stop with SIGTERM, reload with SIGHUP");
         replication.runUntilStopped();
         closeQuietly(control);
         return converged;

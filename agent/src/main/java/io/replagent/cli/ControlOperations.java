@@ -36,6 +36,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -53,12 +54,13 @@ final class ControlOperations {
                     .addSerializer(Path.class, ToStringSerializer.instance))
             .build();
 
-    private final State state;
-    private final RunningState running;
+    /** What the agent runs now: a reload replaces both. */
+    private final Supplier<State> state;
+    private final Supplier<RunningState> running;
     private final Replication replication;
     private final Host host;
 
-    private ControlOperations(State state, RunningState running, Replication replication, Host host) {
+    private ControlOperations(Supplier<State> state, Supplier<RunningState> running, Replication replication, Host host) {
         this.state = state;
         this.running = running;
         this.replication = replication;
@@ -66,6 +68,10 @@ final class ControlOperations {
     }
 
     static Operations of(State state, RunningState running, Replication replication, Host host) {
+        return of(() -> state, () -> running, replication, host);
+    }
+
+    static Operations of(Supplier<State> state, Supplier<RunningState> running, Replication replication, Host host) {
         ControlOperations ops = new ControlOperations(state, running, replication, host);
         return new Operations()
                 .call("status", "every watch and target (the status file's JSON), the agent, health findings", args -> ops.status())
@@ -77,7 +83,7 @@ final class ControlOperations {
                 .call("audit", "compare source and target by checksum {target, repair}", args -> ops.onTargets(args, "audit"))
                 .call("versions", "kept versions of a path {path (relative to the source), target}", ops::versions)
                 .call("limits", "kernel inotify limits, watches used and wanted", args -> ops.limits())
-                .call("config", "the effective state, secrets redacted", args -> REDACTING.valueToTree(state))
+                .call("config", "the effective state, secrets redacted", args -> REDACTING.valueToTree(state.get()))
                 .call("rsyncd", "the rendered rsyncd.conf and whether the daemon answers", args -> ops.rsyncd())
                 .call("log_level", "change the log level {level: error|warn|info|debug}", ops::logLevel)
                 .call("doctor", "checks with a verdict and a fix each", args -> ops.doctor());
@@ -91,13 +97,13 @@ final class ControlOperations {
         if (path.isEmpty()) throw new ControlException("bad_request", "give the path (relative to the watch's source)");
         ObjectNode out = REDACTING.createObjectNode();
         for (String[] wt : select(args.path("target").asString(""), true)) {
-            Watch w = state.watches().stream().filter(x -> x.name().equals(wt[0])).findFirst().orElseThrow();
+            Watch w = state.get().watches().stream().filter(x -> x.name().equals(wt[0])).findFirst().orElseThrow();
             Target t = w.targets().stream().filter(x -> x.name().equals(wt[1])).findFirst().orElseThrow();
             if (t.history().isEmpty()) continue;
             HistoryStore store = HistoryStore.of(t, host.env());
             String raw = io.replagent.tree.RawNames.of(Path.of(path).normalize());
             List<Journal.Entry> journal = Journal.read(store.journal(),
-                    JournalSpool.of(state.settings().stateDir(), w.name(), t.name()).segments()).entries();
+                    JournalSpool.of(state.get().settings().stateDir(), w.name(), t.name()).segments()).entries();
             var list = out.putArray(wt[0] + "/" + wt[1]);
             for (Versions.Version v : Versions.of(raw, store.history(), journal)) {
                 list.addObject().put("time", Times.format(v.time())).put("size", v.size())
@@ -186,17 +192,17 @@ final class ControlOperations {
         }
         long used = replication.status().watches().stream().mapToLong(ReplicationStatus.WatchStatus::watchedDirectories).sum();
         limits.put("watches_used", used);
-        limits.put("instances_used", state.watches().size());
-        limits.put("state_wants", Map.of("ensure", state.settings().inotify().ensure().name().toLowerCase(Locale.ROOT),
-                "max_user_watches", state.settings().inotify().maxUserWatches(),
-                "max_queued_events", state.settings().inotify().maxQueuedEvents(),
-                "max_user_instances", state.settings().inotify().maxUserInstances()));
+        limits.put("instances_used", state.get().watches().size());
+        limits.put("state_wants", Map.of("ensure", state.get().settings().inotify().ensure().name().toLowerCase(Locale.ROOT),
+                "max_user_watches", state.get().settings().inotify().maxUserWatches(),
+                "max_queued_events", state.get().settings().inotify().maxQueuedEvents(),
+                "max_user_instances", state.get().settings().inotify().maxUserInstances()));
         return limits;
     }
 
     private Map<String, Object> rsyncd() throws ControlException, IOException {
-        if (state.server().isEmpty()) throw new ControlException("bad_request", "this host has no server role (no rsync daemon)");
-        Server server = state.server().get();
+        if (state.get().server().isEmpty()) throw new ControlException("bad_request", "this host has no server role (no rsync daemon)");
+        Server server = state.get().server().get();
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("config_file", server.configFile().toString());
         result.put("config", host.files().read(server.configFile()).map(b -> new String(b, java.nio.charset.StandardCharsets.UTF_8))
@@ -220,14 +226,14 @@ final class ControlOperations {
     /** The status file's JSON, plus which state this agent runs ("agent") and what the health rules make of it. */
     private ObjectNode status() throws IOException {
         ObjectNode status = (ObjectNode) REDACTING.readTree(replication.statusJson());
-        status.set("agent", REDACTING.valueToTree(running.describe()));
+        status.set("agent", REDACTING.valueToTree(running.get().describe()));
         status.set("health", Health.json(Health.status(status, REDACTING.valueToTree(limits()))));
         return status;
     }
 
     /** Every check: the status rules, then plan, each target probed as a push would reach it, free space. */
     private JsonNode doctor() throws IOException {
-        List<Finding> checks = new ArrayList<>(HealthChecks.host(state, running.file(), host));
+        List<Finding> checks = new ArrayList<>(HealthChecks.host(state.get(), running.get().file(), host));
         checks.addAll(HealthChecks.probes(replication.probeTargets()));
         return ((ArrayNode) status().get("health")).addAll(Health.json(checks));
     }

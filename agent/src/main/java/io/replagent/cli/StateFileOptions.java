@@ -34,6 +34,11 @@ final class StateFileOptions {
         return Specs.option("--root", "DIR", Path.class, description);
     }
 
+    /** The directory the state is re-rooted under ("/" for none). */
+    Path root() {
+        return root;
+    }
+
     static StateFileOptions of(Args args) {
         return new StateFileOptions(args.positional(0), args.value("--root"));
     }

@@ -50,6 +50,8 @@ final class Render {
                             + (ssh.path("host_key").isString() ? ssh.path("host_key").asString() + ", last handshake "
                             + since(ssh.path("last_handshake"), now) : "not seen yet (no handshake)")));
                 }
+                JsonNode p = target.path("progress");
+                if (p.isObject()) notes.add("full sync " + watchName + "/" + target.path("name").asString() + ": " + progress(p));
             }
             notes.add(style.dim("watch " + watchName + ": " + watch.path("source").asString() + ", "
                     + watch.path("watched_directories").asInt() + " directories watched, " + watch.path("events").asLong()
@@ -208,6 +210,17 @@ final class Render {
             lines.add(line.toString().stripTrailing());
         }
         return lines;
+    }
+
+    /** A running full sync's figures: "45%, 1.2 GiB, 12,345 files (1,000 of 4,135 to check), 11.8 MiB/s, ETA 0:08:12". */
+    static String progress(JsonNode p) {
+        long eta = p.path("eta_s").asLong();
+        String check = p.path("to_check").asLong() < 0 ? ""
+                : String.format(java.util.Locale.ROOT, " (%,d of %,d to check%s)", p.path("to_check").asLong(),
+                        p.path("total").asLong(), p.path("listing").asBoolean() ? ", listing" : "");
+        return String.format(java.util.Locale.ROOT, "%d%%, %s, %,d files%s, %s/s, ETA %d:%02d:%02d", p.path("percent").asInt(),
+                bytes(p.path("bytes").asLong()), p.path("files").asLong(), check, bytes(p.path("bytes_per_second").asLong()),
+                eta / 3600, eta / 60 % 60, eta % 60);
     }
 
     static String age(double seconds) {

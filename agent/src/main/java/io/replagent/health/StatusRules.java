@@ -45,6 +45,16 @@ final class StatusRules {
         String because() { return alert().isEmpty() ? "" : ": " + alert(); }
     }
 
+    /** A refused reload's problems, the first three and how many more. */
+    private static List<String> problems(tools.jackson.databind.JsonNode reload) {
+        List<String> all = new java.util.ArrayList<>();
+        reload.path("problems").forEach(p -> all.add(p.asString()));
+        if (all.size() <= 3) return all;
+        List<String> shown = new java.util.ArrayList<>(all.subList(0, 3));
+        shown.add("and " + (all.size() - 3) + " more");
+        return shown;
+    }
+
     static final List<Rule<Agent>> AGENT = List.of(
             new Rule<>("agent.running", "agent", a -> a.agent().isObject(), Verdict.OK,
                     a -> "pid " + text(a.agent(), "pid") + ", version " + text(a.agent(), "version") + ", state "
@@ -54,8 +64,13 @@ final class StatusRules {
                             && !text(a.agent(), "state_sha256").equals(text(a.agent(), "state_file_sha256")),
                     Verdict.WARN,
                     a -> "running state differs from the file: " + a.file() + " changed since the agent started",
-                    a -> "restart the agent to run it (systemctl restart agent); 'agent plan " + a.file()
+                    a -> "reload the agent to run it (systemctl reload agent, or kill -HUP its pid); 'agent plan " + a.file()
                             + "' shows what it changes on this host"),
+            new Rule<>("state.reload_failed", "reload", a -> a.agent().path("last_reload").has("ok")
+                            && !a.agent().path("last_reload").path("ok").asBoolean(), Verdict.WARN,
+                    a -> "the reload at " + text(a.agent().path("last_reload"), "at") + " was refused, the agent runs the state "
+                            + "it ran before: " + String.join("; ", problems(a.agent().path("last_reload"))),
+                    a -> "fix the state file ('agent validate " + a.file() + "' shows every problem), then reload again"),
             new Rule<>("state.unreadable", "state file", a -> !text(a.agent(), "state_file_error").isEmpty(), Verdict.WARN,
                     a -> "the state file " + a.file() + " cannot be read (" + text(a.agent(), "state_file_error")
                             + "): the running state cannot be compared with it",

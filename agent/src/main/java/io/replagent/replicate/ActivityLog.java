@@ -1,5 +1,6 @@
 package io.replagent.replicate;
 
+import io.replagent.system.Log;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -20,6 +21,7 @@ final class ActivityLog {
     private final Clock clock;
     private final Deque<ReplicationStatus.Activity> recent = new ArrayDeque<>();
     private final List<Consumer<ReplicationStatus.Activity>> listeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<Delivered>> deliveries = new CopyOnWriteArrayList<>();
 
     ActivityLog(Log log, Clock clock) {
         this.log = log;
@@ -38,6 +40,16 @@ final class ActivityLog {
     AutoCloseable subscribe(Consumer<ReplicationStatus.Activity> listener) {
         listeners.add(listener);
         return () -> listeners.remove(listener);
+    }
+
+    /** Live: {@code listener} gets every batch a target received in full (on replication threads: never block). */
+    AutoCloseable onDelivered(Consumer<Delivered> listener) {
+        deliveries.add(listener);
+        return () -> deliveries.remove(listener);
+    }
+
+    void delivered(Delivered d) {
+        deliveries.forEach(l -> l.accept(d));
     }
 
     private void sink(ReplicationStatus.Activity a) {

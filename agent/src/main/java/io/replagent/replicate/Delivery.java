@@ -124,12 +124,33 @@ final class Delivery {
         }
         for (int i = 0; i < jobs.size(); i++) parts.activity().record(watchName, target.name(), jobs.get(i), results.get(i));
         RsyncExit worst = settled.stream().map(Settlement.Settled::worst).max(Enum::compareTo).orElse(RsyncExit.OK);
+        if (worst == RsyncExit.OK) parts.activity().delivered(delivered(work, results));
         synchronized (lock) {
             if (state.pauses.paused() && worst != RsyncExit.OK) log.accept("error", "paused: " + state.pauses.alert());
             else if (worst != RsyncExit.OK) log.accept("warn", "retry " + state.attempt + " in "
                     + (state.retryAtNanos - parts.nanos().getAsLong()) / 1_000_000 / 1000.0 + " s");
         }
         return worst;
+    }
+
+    /** What the on_batch hooks are told of a batch the target received in full. */
+    private Delivered delivered(JobPlanner.Work work, List<RsyncRunner.Result> results) {
+        List<String> paths = new ArrayList<>();
+        // a directory sent with all it holds (new, moved, or too many changes to name each) ends in '/'
+        for (JobPlanner.Move m : work.moves()) paths.add(m.to() + "/");
+        for (DirtyTree.Entry e : work.batch().entries()) paths.add(e.recursive() ? e.path() + "/" : e.path());
+        long files = 0;
+        long bytes = 0;
+        double seconds = 0;
+        for (RsyncRunner.Result r : results) {
+            files += r.files();
+            bytes += r.bytes();
+            seconds += r.seconds();
+        }
+        boolean full = work.batch().full();
+        return new Delivered(watchName, watch.source().toString(), target.name(), target.endpoint().rsyncDestination(),
+                full ? (work.initial() ? "initial" : "full") : "batch", full, full ? List.of() : paths, files, bytes, seconds,
+                parts.clock().instant());
     }
 
     /** When the last batch ended, null before the first. */

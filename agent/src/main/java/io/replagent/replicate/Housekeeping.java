@@ -1,5 +1,6 @@
 package io.replagent.replicate;
 
+import io.replagent.system.Log;
 import io.replagent.history.TargetHistory;
 import io.replagent.system.AtomicFile;
 

@@ -1,5 +1,6 @@
 package io.replagent.replicate;
 
+import io.replagent.system.Log;
 import io.replagent.history.TargetHistory;
 import io.replagent.state.Secrets;
 import io.replagent.state.State;
@@ -32,27 +33,17 @@ final class Pipelines {
      * @param withQueues the queue files are read and kept (false for a one-off audit beside a running agent)
      */
     static List<WatchRun> create(State state, Map<String, String> env, Log log, ActivityLog activity,
-                                 List<RsyncRunner> runners, boolean withQueues) throws IOException {
-        Path queues = !withQueues || state.settings() == null || state.settings().stateDir() == null ? null
-                : state.settings().stateDir().resolve("queue");
+                                 List<RsyncRunner> runners, SshConnections connections, boolean withQueues) throws IOException {
+        Path queues = withQueues ? queues(state) : null;
         Map<String, Integer> legacyClaims = new HashMap<>();
         for (Watch w : state.watches()) for (Target t : w.targets()) legacyClaims.merge(QueueName.legacy(w.name(), t.name()), 1, Integer::sum);
         List<Path> legacyRead = new ArrayList<>();
         List<WatchRun> watches = new ArrayList<>();
-        Map<String, SshConnection> connections = new HashMap<>();
         for (Watch watch : state.watches()) {
             WatchRun run = new WatchRun(watch, log, activity);
             for (Target target : watch.targets()) {
-                RsyncRunner runner = new RsyncRunner(childEnvironment(target, env));
-                runners.add(runner);
-                QueueFile queue = queues == null ? null : new QueueFile(queues.resolve(QueueName.of(watch.name(), target.name())));
-                TargetHistory history = queues == null ? null : TargetHistory.of(target, state.settings().stateDir(),
-                        watch.name(), env, (level, message) -> log.at(level, "watch " + watch.name() + " target "
-                                + target.name() + ": " + message)).orElse(null);
-                TargetPipeline pipeline = new TargetPipeline(watch.name(), watch, target, new TargetPipeline.Parts(runner,
-                        new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(5), ThreadLocalRandom.current()::nextDouble),
-                        log, activity, queue, System::nanoTime, Clock.systemUTC(), connection(state, target, connections)),
-                        history);
+                TargetPipeline pipeline = pipeline(watch, target, queues, env, log, activity, runners, connections);
+                QueueFile queue = pipeline.queueFile();
                 String legacyName = QueueName.legacy(watch.name(), target.name());
                 Path legacy = queues == null ? null : queues.resolve(legacyName);
                 boolean hasLegacy = legacy != null && !legacy.equals(queue.path()) && Files.exists(legacy) && !Files.exists(queue.path());
@@ -73,16 +64,44 @@ final class Pipelines {
         return watches;
     }
 
-    /** An ssh target's connection, its config and known_hosts written now; null for the other targets. */
-    private static SshConnection connection(State state, Target target, Map<String, SshConnection> connections) throws IOException {
-        if (!(target.endpoint() instanceof Target.Ssh ssh)) return null;
-        SshConnection known = connections.get(SshCommand.id(ssh));
-        if (known != null) return known;
-        SshCommand command = new SshCommand(ssh, state.settings().stateDir());
-        command.writeFiles();
-        SshConnection connection = new SshConnection(command, new Processes(), Clock.systemUTC());
-        connections.put(SshCommand.id(ssh), connection);
-        return connection;
+    /**
+     * A reload's watch (added, or watched anew): its pipelines, each with what its queue file holds.
+     *
+     * @param queues the state's queue directory, null for none
+     */
+    static WatchRun create(Watch watch, Path queues, Map<String, String> env, Log log, ActivityLog activity,
+                           List<RsyncRunner> runners, SshConnections connections) throws IOException {
+        WatchRun run = new WatchRun(watch, log, activity);
+        for (Target target : watch.targets()) run.targets.add(restored(watch, target, queues, env, log, activity, runners, connections));
+        return run;
+    }
+
+    /** A reload's target pipeline with what its queue file holds. */
+    static TargetPipeline restored(Watch watch, Target target, Path queues, Map<String, String> env, Log log,
+                                   ActivityLog activity, List<RsyncRunner> runners, SshConnections connections) throws IOException {
+        TargetPipeline pipeline = pipeline(watch, target, queues, env, log, activity, runners, connections);
+        if (pipeline.queueFile() != null && Files.exists(pipeline.queueFile().path())) pipeline.restoreQueue(pipeline.queueFile(), false);
+        return pipeline;
+    }
+
+    /** The state's queue directory, or null when queues are not kept. */
+    static Path queues(State state) {
+        return state.settings() == null || state.settings().stateDir() == null ? null : state.settings().stateDir().resolve("queue");
+    }
+
+    /** A target pipeline with an empty queue (a reload's retuned target takes over its predecessor's). */
+    static TargetPipeline pipeline(Watch watch, Target target, Path queues, Map<String, String> env, Log log,
+                                   ActivityLog activity, List<RsyncRunner> runners, SshConnections connections) throws IOException {
+        RsyncRunner runner = new RsyncRunner(childEnvironment(target, env));
+        runners.add(runner);
+        QueueFile queue = queues == null ? null : new QueueFile(queues.resolve(QueueName.of(watch.name(), target.name())));
+        // the history's journal spool lives in the state directory, beside the queues
+        TargetHistory history = queues == null ? null : TargetHistory.of(target, queues.getParent(), watch.name(), env,
+                (level, message) -> log.at(level, "watch " + watch.name() + " target " + target.name() + ": " + message))
+                .orElse(null);
+        return new TargetPipeline(watch.name(), watch, target, new TargetPipeline.Parts(runner,
+                new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(5), ThreadLocalRandom.current()::nextDouble),
+                log, activity, queue, System::nanoTime, Clock.systemUTC(), connections.of(target)), history);
     }
 
     /** Not the agent's environment: it holds every {env: NAME} secret of the state, for all targets. */

@@ -1,5 +1,7 @@
 package io.replagent.replicate;
 
+import io.replagent.system.Log;
+import io.replagent.system.LogFormat;
 import io.replagent.history.TargetHistory;
 import io.replagent.state.Settings;
 import io.replagent.state.Server;
@@ -18,6 +20,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
 
@@ -34,12 +38,14 @@ public final class Replication {
 
     private static final Duration STOP_GRACE = Duration.ofSeconds(10);
 
-    private final State state;
+    private volatile State state;
     private final Log log;
-    private final List<WatchRun> watches = new ArrayList<>();
+    /** Changed by a reload while the housekeeping thread and the control socket read it. */
+    private final List<WatchRun> watches = new CopyOnWriteArrayList<>();
+    private final SshConnections connections;
     private final CountDownLatch stopped = new CountDownLatch(1);
-    private final List<RsyncRunner> runners = new ArrayList<>();
-    private final List<Thread> threads = new ArrayList<>();
+    private final List<RsyncRunner> runners = new CopyOnWriteArrayList<>();
+    private final Map<TargetPipeline, Thread> threads = new ConcurrentHashMap<>();
     private final ActivityLog activity;
     private volatile boolean stopping;
     private final Housekeeping housekeeping;
@@ -48,6 +54,7 @@ public final class Replication {
 
     private Replication(State state, Log log) {
         this.state = state;
+        this.connections = new SshConnections(state.settings() == null ? null : state.settings().stateDir());
         this.log = log;
         this.activity = new ActivityLog(log, Clock.systemUTC());
         this.housekeeping = new Housekeeping(state.settings() == null ? null : state.settings().statusFile(), this::status,
@@ -62,8 +69,13 @@ public final class Replication {
      */
     public static Replication create(State state, Map<String, String> env, PrintStream logStream) throws IOException {
         Settings settings = state.settings();
-        Replication r = new Replication(state, new Log(logStream, settings == null ? null : settings.logLevel()));
-        r.watches.addAll(Pipelines.create(state, env, r.log, r.activity, r.runners, true));
+        return create(state, env, log(logStream, settings));
+    }
+
+    /** As {@link #create(State, Map, PrintStream)}, logging to {@code log} (the agent's one log). */
+    public static Replication create(State state, Map<String, String> env, Log log) throws IOException {
+        Replication r = new Replication(state, log);
+        r.watches.addAll(Pipelines.create(state, env, r.log, r.activity, r.runners, r.connections, true));
         r.modules.putAll(moduleHistories(state, env, r.log));
         return r;
     }
@@ -98,14 +110,23 @@ public final class Replication {
             throw new IllegalArgumentException("no watch '" + watch + "' in the state (watches: "
                     + String.join(", ", state.watches().stream().map(io.replagent.state.Watch::name).toList()) + ")");
         }
-        Replication r = new Replication(state, new Log(logStream, state.settings() == null ? null : state.settings().logLevel()));
-        r.watches.addAll(Pipelines.create(state, env, r.log, r.activity, r.runners, false));
+        Replication r = new Replication(state, log(logStream, state.settings()));
+        r.watches.addAll(Pipelines.create(state, env, r.log, r.activity, r.runners, r.connections, false));
         Map<String, ReplicationStatus.AuditStatus> results = r.audit(watch, null, repair);
         boolean delivered = true;
         if (repair) for (WatchRun w : r.watches) if (w.watch.name().equals(watch)) for (TargetPipeline t : w.targets) delivered &= t.syncNow();
         r.closeConnections();
         if (!delivered) throw new IOException("the repair did not deliver every difference (see the log above)");
         return results;
+    }
+
+    /**
+     * As {@link #runOnce()}, the progress of each full sync shown as a live line on {@code terminal} (apply --once
+     * run by a person) instead of log lines.
+     */
+    public boolean runOnce(PrintStream terminal) {
+        for (WatchRun w : watches) for (TargetPipeline t : w.targets) t.showProgressOn(terminal);
+        return runOnce();
     }
 
     /** The initial sync of every watch (deletes per its delete mode's startup rule), then returns. */
@@ -135,13 +156,7 @@ public final class Replication {
      */
     public void start() throws IOException {
         try {
-            for (WatchRun w : watches) {
-                w.watcher = Watchers.open(w.watch.source(), w.watch.exclude(), w.watch.events(), watchBackend(), w);
-                w.watcher.start("watch-" + w.watch.name());
-                log.info("watch " + w.watch.name() + ": watching " + w.watch.source() + " with " + w.watcher.backend()
-                        + (w.watcher.backend().equals("inotify") ? " (" + w.watcher.watchedDirectories() + " directories)" : "")
-                        + ": " + w.watcher.backendReason());
-            }
+            for (WatchRun w : watches) watch(w);
         } catch (IOException e) {
             for (WatchRun w : watches) if (w.watcher != null) w.watcher.close();
             throw e;
@@ -149,13 +164,27 @@ public final class Replication {
         for (WatchRun w : watches) {
             for (TargetPipeline t : w.targets) {
                 if (w.watch.init()) t.fullSync(true);
-                Thread thread = new Thread(t::run, "sync-" + w.watch.name() + "-" + t.name());
-                thread.setDaemon(true);
-                threads.add(thread);
-                thread.start();
+                run(w, t);
             }
         }
         housekeeping.start();
+    }
+
+    /** Opens and starts the watch's watcher. */
+    private void watch(WatchRun w) throws IOException {
+        w.watcher = Watchers.open(w.watch.source(), w.watch.exclude(), w.watch.events(), watchBackend(), w);
+        w.watcher.start("watch-" + w.watch.name());
+        log.info("watch " + w.watch.name() + ": watching " + w.watch.source() + " with " + w.watcher.backend()
+                + (w.watcher.backend().equals("inotify") ? " (" + w.watcher.watchedDirectories() + " directories)" : "")
+                + ": " + w.watcher.backendReason());
+    }
+
+    /** Starts the pipeline's thread. */
+    private void run(WatchRun w, TargetPipeline t) {
+        Thread thread = new Thread(t::run, "sync-" + w.watch.name() + "-" + t.name());
+        thread.setDaemon(true);
+        threads.put(t, thread);
+        thread.start();
     }
 
     /** Blocks until {@link #stop()} has finished. */
@@ -183,7 +212,7 @@ public final class Replication {
 
     private void joinAll(Duration grace) {
         long deadline = System.nanoTime() + grace.toNanos();
-        for (Thread t : threads) {
+        for (Thread t : threads.values()) {
             try {
                 t.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
             } catch (InterruptedException e) {
@@ -209,6 +238,152 @@ public final class Replication {
             if (h != null) mods.add(new ReplicationStatus.ModuleStatus(m.name(), m.path().toString(), h.status()));
         }
         return new ReplicationStatus(Instant.now(), out, mods);
+    }
+
+    /**
+     * Whether every pipeline's thread still runs (one that died of an error would leave its target's changes
+     * undelivered for ever): what the systemd watchdog is fed with, together with a status snapshot.
+     */
+    public boolean alive() {
+        if (stopping) return true;
+        for (Thread t : threads.values()) if (!t.isAlive()) return false;
+        return true;
+    }
+
+    /**
+     * Calls {@code listener} with every batch a target received in full (the on_batch hooks), on the replication's
+     * threads: hand it over, never block.
+     */
+    public AutoCloseable onDelivered(Consumer<Delivered> listener) {
+        return activity.onDelivered(listener);
+    }
+
+    /**
+     * Converges the running replication to {@code next} (a reloaded state): watches and targets removed, added or
+     * retuned, nothing lost of what the remaining ones hold (a retuned target's new pipeline takes over the queue,
+     * the failure queue and an operator's pause of the old one; an unchanged target is not touched). Everything new is
+     * built and watched before anything old stops: a watch that cannot be set up fails the reload, and the agent goes
+     * on as it was.
+     *
+     * @return one line per change; settings that need a restart are named last
+     * @throws IOException when a new watch or target cannot be set up (the message names it); nothing was changed
+     */
+    public synchronized List<String> reload(State next, Map<String, String> env) throws IOException {
+        if (stopping) throw new IOException("the agent is stopping");
+        ReloadPlan plan = ReloadPlan.of(state, next);
+        java.nio.file.Path queues = Pipelines.queues(next);
+        List<WatchRun> fresh = new ArrayList<>();
+        try {
+            for (io.replagent.state.Watch w : plan.added()) fresh.add(Pipelines.create(w, queues, env, log, activity, runners, connections));
+            for (io.replagent.state.Watch w : plan.rewatched()) {
+                WatchRun run = new WatchRun(w, log, activity);
+                for (io.replagent.state.Target t : w.targets()) run.targets.add(Pipelines.pipeline(w, t, queues, env, log, activity, runners, connections));
+                fresh.add(run);
+            }
+            for (WatchRun w : fresh) watch(w);
+        } catch (IOException | RuntimeException e) {
+            for (WatchRun w : fresh) if (w.watcher != null) w.watcher.close();
+            throw e;
+        }
+        Map<String, ReloadPlan.Targets> kept = plan.kept();
+        Map<String, List<TargetPipeline>> keptNew = new LinkedHashMap<>();
+        for (ReloadPlan.Targets t : kept.values()) {
+            List<TargetPipeline> built = new ArrayList<>();
+            for (io.replagent.state.Target a : t.added()) built.add(Pipelines.restored(t.watch(), a, queues, env, log, activity, runners, connections));
+            for (io.replagent.state.Target r : t.retuned()) built.add(Pipelines.pipeline(t.watch(), r, queues, env, log, activity, runners, connections));
+            keptNew.put(t.watch().name(), built);
+        }
+        // from here on nothing fails: stop what goes, start what comes
+        for (String name : plan.removed()) retire(find(name), false);
+        for (io.replagent.state.Watch w : plan.rewatched()) {
+            WatchRun old = find(w.name());
+            Map<String, TargetPipeline.Handover> handed = retire(old, !old.watch.source().equals(w.source()));
+            WatchRun run = fresh.stream().filter(f -> f.watch.name().equals(w.name())).findFirst().orElseThrow();
+            for (TargetPipeline t : run.targets) {
+                TargetPipeline.Handover h = handed.get(t.name());
+                if (h != null) t.takeOver(h);
+            }
+        }
+        for (WatchRun w : fresh) {
+            watches.add(w);
+            boolean rewatched = plan.rewatched().contains(w.watch);
+            for (TargetPipeline t : w.targets) {
+                if (w.watch.init() || rewatched) t.fullSync(w.watch.init()); // a new watcher: the gap is covered
+                run(w, t);
+            }
+        }
+        kept.forEach((name, t) -> {
+            WatchRun run = find(name);
+            run.watch = t.watch();
+            for (TargetPipeline p : keptNew.get(name)) {
+                TargetPipeline old = run.targets.stream().filter(o -> o.name().equals(p.name())).findFirst().orElse(null);
+                run.targets.add(p); // the watcher marks both until the old one is gone
+                if (old != null) {
+                    run.targets.remove(old);
+                    p.takeOver(finish(old));
+                } else if (t.watch().init()) {
+                    p.fullSync(true); // a new target: its initial sync
+                }
+                run(run, p);
+            }
+            for (String gone : t.removed()) {
+                TargetPipeline old = run.targets.stream().filter(o -> o.name().equals(gone)).findFirst().orElseThrow();
+                run.targets.remove(old);
+                finish(old);
+            }
+        });
+        plan.logLevel().ifPresent(this::logLevel);
+        state = next;
+        List<String> lines = new ArrayList<>(plan.describe());
+        if (!plan.needRestart().isEmpty()) {
+            lines.add("not changed until a restart: " + String.join(", ", plan.needRestart()));
+        }
+        return lines;
+    }
+
+    private WatchRun find(String name) {
+        return watches.stream().filter(w -> w.watch.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    /**
+     * Stops a watch: its watcher, then its pipelines (running rsyncs finish, the queue is saved).
+     *
+     * @param dropQueues its queue files are removed (the source moved: their paths mean nothing there)
+     * @return each target's hand-over, by target name
+     */
+    private Map<String, TargetPipeline.Handover> retire(WatchRun w, boolean dropQueues) {
+        if (w.watcher != null) w.watcher.close();
+        watches.remove(w);
+        Map<String, TargetPipeline.Handover> handed = new LinkedHashMap<>();
+        for (TargetPipeline t : w.targets) {
+            TargetPipeline.Handover h = finish(t);
+            if (dropQueues && t.queueFile() != null) {
+                try {
+                    java.nio.file.Files.deleteIfExists(t.queueFile().path());
+                } catch (IOException e) {
+                    log.warn("watch " + w.watch.name() + " target " + t.name() + ": cannot remove " + t.queueFile().path()
+                            + ": " + e.getMessage());
+                }
+            } else {
+                handed.put(t.name(), h);
+            }
+        }
+        return handed;
+    }
+
+    /** Stops one pipeline: its thread, its rsyncs (within the grace period), then saves its queue. */
+    private TargetPipeline.Handover finish(TargetPipeline t) {
+        t.stop();
+        Thread thread = threads.remove(t);
+        if (thread != null) {
+            try {
+                thread.join(STOP_GRACE.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        t.finish(Duration.ofSeconds(2));
+        return t.handOver();
     }
 
     /** The snapshot in the status file's JSON form (snake_case keys), for the control socket and the console. */
@@ -280,7 +455,13 @@ public final class Replication {
 
     /** The log level from now on. */
     public void logLevel(Settings.LogLevel level) {
-        log.level(level);
+        log.level(Log.Level.valueOf(level.name()));
+    }
+
+    /** The agent's log as the state's settings want it (level, text or JSON). */
+    public static Log log(PrintStream stream, Settings settings) {
+        return new Log(stream, settings == null ? null : Log.Level.valueOf(settings.logLevel().name()),
+                settings != null && settings.logFormat() == Settings.LogFormat.JSON ? LogFormat.JSON : LogFormat.TEXT);
     }
 
     /**

@@ -46,32 +46,33 @@ public record ReplicationStatus(Instant at, List<WatchStatus> watches, List<Modu
      * @param lastAudit       the last audit's time and result, or null when none ran
      * @param history         the target's version history (retention, who prunes, size and oldest version as last
      *                        measured), or null when it keeps none
+     * @param progress        the figures of a full sync running now (rsync's --info=progress2), or null
      * @param transport       how the target is reached
      */
     public record TargetStatus(String name, String destination, String state, String pauseReason, String alert,
                                int queueDepth, double oldestPendingSeconds, int inFlight, Instant lastSuccess, int attempt,
                                long retries, Instant nextRetry, List<Failure> failures, int failureCount,
                                long bytesSent, long filesSent, long rsyncRuns, long batches, AuditStatus lastAudit,
-                               TargetHistory.Status history, Transport transport) {
+                               TargetHistory.Status history, RsyncProgress progress, Transport transport) {
         public TargetStatus {
             failures = List.copyOf(failures);
         }
 
-        /** A target without history, reached over the daemon protocol. */
+        /** A target without history, reached over the daemon protocol, no full sync running. */
         public TargetStatus(String name, String destination, String state, String pauseReason, String alert,
                             int queueDepth, double oldestPendingSeconds, int inFlight, Instant lastSuccess, int attempt,
                             long retries, Instant nextRetry, List<Failure> failures, int failureCount,
                             long bytesSent, long filesSent, long rsyncRuns, long batches, AuditStatus lastAudit) {
             this(name, destination, state, pauseReason, alert, queueDepth, oldestPendingSeconds, inFlight, lastSuccess,
                     attempt, retries, nextRetry, failures, failureCount, bytesSent, filesSent, rsyncRuns, batches, lastAudit,
-                    null, null);
+                    null, null, null);
         }
 
         /** The same status with its transport. */
         public TargetStatus with(Transport how) {
             return new TargetStatus(name, destination, state, pauseReason, alert, queueDepth, oldestPendingSeconds, inFlight,
                     lastSuccess, attempt, retries, nextRetry, failures, failureCount, bytesSent, filesSent, rsyncRuns, batches,
-                    lastAudit, history, how);
+                    lastAudit, history, progress, how);
         }
     }
 

@@ -19,6 +19,9 @@ import java.util.List;
  */
 final class RsyncArgs {
 
+    /** Overall progress on stdout, read by {@link ProgressStream}. */
+    static final String PROGRESS = "--info=progress2";
+
     /** The reserved directory at the target's root, and where rsync's temp files go (see {@link #prepare}). */
     static final String RESERVED = Layout.RESERVED;
     /** Never listed, sent or deleted by a push rooted at the target's root (anchored: only the root's). */
@@ -190,6 +193,7 @@ final class RsyncArgs {
     List<String> full(boolean delete, long maxDelete, boolean tempDir) {
         List<String> argv = new ArrayList<>(common);
         argv.add(1, RESERVED_FILTER);
+        argv.add(PROGRESS); // a full sync can take hours: its figures are shown while it runs
         if (tempDir) argv.add("--temp-dir=" + this.tempDir);
         if (delete) argv.add("--delete");
         if (delete && maxDelete >= 0) argv.add("--max-delete=" + maxDelete);

@@ -62,10 +62,16 @@ final class RsyncRunner {
 
     private final Map<String, String> environment;
     private final Set<ExecuteWatchdog> running = ConcurrentHashMap.newKeySet();
+    private volatile java.util.function.Consumer<RsyncProgress> progress = p -> { };
 
     /** @param environment the child's whole environment (RSYNC_PASSWORD goes here, never into argv) */
     RsyncRunner(Map<String, String> environment) {
         this.environment = Map.copyOf(environment);
+    }
+
+    /** Where the figures of a run with {@code --info=progress2} go (the target's status and log). */
+    void onProgress(java.util.function.Consumer<RsyncProgress> sink) {
+        this.progress = sink;
     }
 
     Result run(List<String> argv, byte[] stdin) {
@@ -76,7 +82,8 @@ final class RsyncRunner {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         ExecuteWatchdog watchdog = ExecuteWatchdog.builder().setTimeout(ExecuteWatchdog.INFINITE_TIMEOUT_DURATION).get();
         DefaultExecutor executor = DefaultExecutor.builder().get();
-        executor.setStreamHandler(new PumpStreamHandler(out, err, new ByteArrayInputStream(stdin == null ? new byte[0] : stdin)));
+        java.io.OutputStream stdout = argv.contains(RsyncArgs.PROGRESS) ? new ProgressStream(out, progress) : out;
+        executor.setStreamHandler(new PumpStreamHandler(stdout, err, new ByteArrayInputStream(stdin == null ? new byte[0] : stdin)));
         executor.setWatchdog(watchdog);
         executor.setExitValues(null);
         running.add(watchdog);
@@ -89,6 +96,7 @@ final class RsyncRunner {
             return new Result(-1, seconds(start), "", "cannot run " + argv.get(0) + ": " + e.getMessage());
         } finally {
             running.remove(watchdog);
+            if (stdout != out) progress.accept(null); // the run is over: no figures in flight
         }
         String stderr = err.toString(StandardCharsets.ISO_8859_1);
         if (stderr.length() > ERROR_KEPT) stderr = stderr.substring(stderr.length() - ERROR_KEPT);

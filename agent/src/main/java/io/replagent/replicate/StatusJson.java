@@ -77,8 +77,26 @@ final class StatusJson {
         audit(t.lastAudit());
         out.append(",\"history\":");
         history(t.history());
+        out.append(",\"progress\":");
+        progress(t.progress());
         transport(t.transport());
         out.append('}');
+    }
+
+    private void progress(RsyncProgress p) {
+        if (p == null) {
+            out.append("null");
+            return;
+        }
+        out.append("{\"bytes\":").append(p.bytes())
+                .append(",\"percent\":").append(p.percent())
+                .append(",\"bytes_per_second\":").append((long) p.bytesPerSecond())
+                .append(",\"eta_s\":").append(p.eta().toSeconds())
+                .append(",\"files\":").append(p.files())
+                .append(",\"to_check\":").append(p.toCheck())
+                .append(",\"total\":").append(p.total())
+                .append(",\"listing\":").append(p.listing())
+                .append('}');
     }
 
     /** bytes and versions are -1 until first measured; oldest is the oldest batch kept (a UTC time), null when none. */

@@ -1,5 +1,6 @@
 package io.replagent.replicate;
 
+import io.replagent.system.Log;
 import io.replagent.history.TargetHistory;
 import io.replagent.state.Target;
 import io.replagent.state.Watch;
@@ -49,6 +50,10 @@ final class TargetPipeline {
     /** The target's version history, null when it keeps none. */
     private final TargetHistory history;
     private volatile boolean stopping;
+    static final Duration PROGRESS_LOG = Duration.ofSeconds(30);
+    /** Touched by the output thread of the one full sync running at a time. */
+    private ProgressReporter reporter;
+    private volatile java.io.PrintStream terminal;
 
     TargetPipeline(String watchName, Watch watch, Target target, Parts parts) {
         this(watchName, watch, target, parts, null);
@@ -65,10 +70,40 @@ final class TargetPipeline {
         this.runner = new JobRunner(parts.runner(), watch.maxProcesses(), "rsync-" + watchName + "-" + target.name());
         this.history = history;
         this.delivery = new Delivery(watchName, watch, target, parts, args, runner, state, lock, this::log, history);
+        parts.runner().onProgress(this::progress);
     }
 
     String name() {
         return target.name();
+    }
+
+    Target target() {
+        return target;
+    }
+
+    QueueFile queueFile() {
+        return parts.queueFile();
+    }
+
+    /** What a pipeline that replaces this one (a reload retuned the target) takes over once this one has finished. */
+    record Handover(DirtyTree.Batch queue, java.util.Map<String, String> failures, PauseState.Reason pause, String alert) {}
+
+    /** After {@link #finish}: the undelivered queue, the failure queue and an operator's pause. */
+    Handover handOver() {
+        synchronized (lock) {
+            PauseState.Reason reason = state.pauses.paused() ? state.pauses.reason() : null;
+            return new Handover(state.queueSnapshot(), new java.util.LinkedHashMap<>(state.failures), reason,
+                    state.pauses.paused() ? state.pauses.alert() : null);
+        }
+    }
+
+    /** Takes over what the pipeline this one replaces left (before its thread starts). */
+    void takeOver(Handover h) {
+        withLock(() -> {
+            state.pending.requeue(h.queue(), now());
+            h.failures().forEach(state.failures::putIfAbsent);
+            if (h.pause() == PauseState.Reason.OPERATOR) state.pauses.pause(h.pause(), h.alert());
+        });
     }
 
     /** "watch/target", as the control operations name it. */
@@ -268,6 +303,29 @@ final class TargetPipeline {
         RsyncRunner.Result result = parts.runner().run(args.probe(), null);
         if (result.exit() == 0) return Optional.empty();
         return Optional.of("rsync exit " + result.exit() + (result.error().isEmpty() ? "" : ": " + result.error()));
+    }
+
+    /** A full sync's figures (null: it ended): into the status, and a log line every half minute or a live line. */
+    private void progress(RsyncProgress p) {
+        state.progress = p;
+        ProgressReporter shown = reporter;
+        if (p == null) {
+            if (shown != null) shown.finish();
+            reporter = null;
+            return;
+        }
+        if (shown == null) {
+            java.io.PrintStream screen = terminal;
+            shown = new ProgressReporter("watch " + watchName + " target " + name() + ": full sync", screen != null,
+                    PROGRESS_LOG, parts.nanos(), text -> { screen.print(text); screen.flush(); }, line -> parts.log().info(line));
+            reporter = shown;
+        }
+        shown.update(p);
+    }
+
+    /** apply --once on a terminal: the figures as a live line there instead of log lines. */
+    void showProgressOn(java.io.PrintStream screen) {
+        terminal = screen;
     }
 
     private long now() {

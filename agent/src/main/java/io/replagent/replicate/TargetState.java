@@ -41,6 +41,8 @@ final class TargetState {
     int inFlight;
     Instant lastSuccess;
     Audit.Result lastAudit;
+    /** A full sync's figures while it runs, else null (set from the rsync's output thread). */
+    volatile RsyncProgress progress;
     long runs;
     long bytes;
     long files;
@@ -220,7 +222,7 @@ final class TargetState {
         PauseState.Reason reason = pauses.reason();
         return new ReplicationStatus.TargetStatus(name, destination, state, reason == null ? null : reason.key(), alert,
                 pending.size() + moves.size(), Math.max(0, oldest), inFlight, lastSuccess, attempt, retries, nextRetry,
-                shown, failures.size(), bytes, files, runs, batches, lastAudit == null ? null : audit(lastAudit), history,
+                shown, failures.size(), bytes, files, runs, batches, lastAudit == null ? null : audit(lastAudit), history, progress,
                 null);
     }
 

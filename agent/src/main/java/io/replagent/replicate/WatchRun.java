@@ -1,19 +1,21 @@
 package io.replagent.replicate;
 
+import io.replagent.system.Log;
 import io.replagent.state.Watch;
 import io.replagent.tree.Change;
 import io.replagent.watch.Watcher;
 import io.replagent.watch.WatchLimitException;
 
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** One watch: its watcher (once started), its targets' pipelines, its counters; what the watcher tells it. */
 final class WatchRun implements Watcher.Listener {
 
-    final Watch watch;
-    final List<TargetPipeline> targets = new ArrayList<>();
+    /** Replaced by a reload that retunes the watch; the list is swapped while the watcher calls in. */
+    volatile Watch watch;
+    final List<TargetPipeline> targets = new CopyOnWriteArrayList<>();
     final AtomicLong events = new AtomicLong();
     final AtomicLong overflows = new AtomicLong();
     private final Log log;

@@ -1,5 +1,6 @@
 package io.replagent.state;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -54,7 +55,15 @@ final class Binder {
                         inotify.path("max_user_instances").asLong(0),
                         path(inotify, "sysctl_file", SYSCTL_FILE)),
                 strings(s.path("adopt")).stream().map(p -> Path.of(StatePath.normalize(p, "a path"))).toList(),
-                enumOf(Settings.WatchBackend.class, s, "watch_backend", "auto"));
+                enumOf(Settings.WatchBackend.class, s, "watch_backend", "auto"),
+                enumOf(Settings.LogFormat.class, s.path("log"), "format", "text"),
+                s.has("metrics") ? Optional.of(metrics(s.path("metrics"))) : Optional.empty());
+    }
+
+    private static Settings.Metrics metrics(JsonNode m) {
+        return new Settings.Metrics(m.has("listen") ? Optional.of(Listen.parse(m.path("listen").asString())) : Optional.empty(),
+                m.has("textfile") ? Optional.of(path(m, "textfile", null)) : Optional.empty(),
+                duration(m, "interval", "15s"));
     }
 
     private static Server server(JsonNode s) {
@@ -157,7 +166,14 @@ final class Binder {
                         duration(rsync, "timeout", "0"), rsync.path("checksum").asBoolean(false), strings(rsync.path("extra"))),
                 duration(w, "full_sync_interval", "0"),
                 deleteGuard(w.path("max_delete")),
-                duration(w, "audit_interval", "0"));
+                duration(w, "audit_interval", "0"),
+                w.has("on_batch") ? Optional.of(batchHook(w.path("on_batch"))) : Optional.empty());
+    }
+
+    private static Watch.BatchHook batchHook(JsonNode h) {
+        return new Watch.BatchHook(strings(h.path("exec")),
+                h.has("webhook") ? Optional.of(URI.create(h.path("webhook").stringValue())) : Optional.empty(),
+                duration(h, "timeout", "30s"));
     }
 
     private static Target target(JsonNode t) {

@@ -21,7 +21,8 @@ final class Reroot {
         Settings settings = new Settings(r.of(st.stateDir()), r.of(st.statusFile()), r.of(st.controlSocket()), st.logLevel(),
                 new InotifyLimits(limits.ensure(), limits.maxUserWatches(), limits.maxQueuedEvents(),
                         limits.maxUserInstances(), r.of(limits.sysctlFile())), st.adopt().stream().map(r::of).toList(),
-                st.watchBackend());
+                st.watchBackend(), st.logFormat(),
+                st.metrics().map(m -> new Settings.Metrics(m.listen(), m.textfile().map(r::of), m.interval())));
         return new State(s.version(), settings, s.server().map(r::server), s.client().map(r::client),
                 s.watches().stream().map(r::watch).toList());
     }

@@ -49,6 +49,7 @@ final class SemanticCheck {
         if (socket.isString() && socket.stringValue().getBytes(StandardCharsets.UTF_8).length > MAX_SOCKET_PATH_BYTES) {
             problems.error("/settings/control_socket", "a Unix socket path is limited to " + MAX_SOCKET_PATH_BYTES + " bytes");
         }
+        metrics(root.path("settings").path("metrics"));
         server(root.path("server"));
         ssh.accounts(root.path("server"), "/server/ssh_accounts");
         Set<String> passwordFiles = new HashSet<>();
@@ -62,6 +63,33 @@ final class SemanticCheck {
         stateDir = dir.isMissingNode() ? Binder.STATE_DIR : text(dir);
         watches(root.path("watches"), passwordFiles);
         HistoryCheck.check(root, problems);
+    }
+
+    private void metrics(JsonNode metrics) {
+        if (metrics.isObject() && !metrics.has("listen") && !metrics.has("textfile")) {
+            problems.error("/settings/metrics", "metrics needs listen, textfile or both");
+        }
+        JsonNode listen = metrics.path("listen");
+        if (listen.isString() || listen.isIntegralNumber()) {
+            try {
+                Listen.parse(listen.asString());
+            } catch (IllegalArgumentException e) {
+                problems.error("/settings/metrics/listen", e.getMessage());
+            }
+        }
+        String textfile = text(metrics.path("textfile"));
+        if (textfile != null && textfile.startsWith("/") && !textfile.endsWith(".prom")) {
+            problems.error("/settings/metrics/textfile", "node_exporter's textfile collector reads only files named *.prom");
+        }
+    }
+
+    private void webhook(String url, String pointer) {
+        try {
+            java.net.URI uri = new java.net.URI(url);
+            if (uri.getHost() == null) problems.error(pointer, "'" + url + "' names no host");
+        } catch (java.net.URISyntaxException e) {
+            problems.error(pointer, "not a URL: " + e.getMessage());
+        }
     }
 
     /** Values end up in rsyncd.conf, secrets files and rsync's file lists: a line break would split a line. */
@@ -104,6 +132,12 @@ final class SemanticCheck {
                 String managed = managedOption(option.stringValue());
                 if (managed != null) problems.error(where, managed + " is set by the agent: it cannot be given in rsync.extra");
             });
+            JsonNode hook = watch.path("on_batch");
+            if (hook.isObject() && !hook.has("exec") && !hook.has("webhook")) {
+                problems.error(at + "/on_batch", "on_batch needs exec, webhook or both");
+            }
+            String webhook = text(hook.path("webhook"));
+            if (webhook != null) webhook(webhook, at + "/on_batch/webhook");
             forEach(watch.path("exclude"), at + "/exclude", (pattern, where) -> {
                 if (excludesEverything(pattern.stringValue()))
                     problems.error(where, "exclude '" + pattern.stringValue() + "' matches every name: nothing under the "

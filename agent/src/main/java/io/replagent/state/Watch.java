@@ -1,8 +1,10 @@
 package io.replagent.state;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -15,6 +17,7 @@ import java.util.Set;
  * @param fullSyncInterval periodic full sync as a safety net, {@link Duration#ZERO} = off
  * @param maxDelete        mass-delete guard: refuse to propagate more deletes than this in one batch or full sync
  * @param auditInterval    periodic audit (checksum comparison of source and target, differences repaired), zero = off
+ * @param onBatch          hooks called after each batch a target received in full, or empty
  */
 public record Watch(
         String name,
@@ -30,7 +33,8 @@ public record Watch(
         RsyncOptions rsync,
         Duration fullSyncInterval,
         DeleteGuard maxDelete,
-        Duration auditInterval) {
+        Duration auditInterval,
+        Optional<BatchHook> onBatch) {
 
     public Watch {
         targets = List.copyOf(targets);
@@ -41,13 +45,23 @@ public record Watch(
     /** This watch of another source path (re-rooted, or a symlink resolved). */
     public Watch withSource(Path newSource) {
         return new Watch(name, newSource, targets, events, delay, maxDelays, maxProcesses, delete, exclude, init, rsync,
-                fullSyncInterval, maxDelete, auditInterval);
+                fullSyncInterval, maxDelete, auditInterval, onBatch);
     }
 
     /** This watch with other targets (re-rooted). */
     public Watch withTargets(List<Target> newTargets) {
         return new Watch(name, source, newTargets, events, delay, maxDelays, maxProcesses, delete, exclude, init, rsync,
-                fullSyncInterval, maxDelete, auditInterval);
+                fullSyncInterval, maxDelete, auditInterval, onBatch);
+    }
+
+    /**
+     * What runs after a batch was delivered: a program (argv, no shell; the batch's paths on stdin), a URL the summary
+     * is POSTed to, or both; each bounded by {@code timeout}.
+     */
+    public record BatchHook(List<String> exec, Optional<URI> webhook, Duration timeout) {
+        public BatchHook {
+            exec = List.copyOf(exec);
+        }
     }
 
     /** inotify event groups the state can subscribe to. */

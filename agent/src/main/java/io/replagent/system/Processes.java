@@ -1,5 +1,6 @@
 package io.replagent.system;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -51,11 +52,18 @@ public final class Processes {
      * @throws IOException when the program cannot be started (e.g. not installed)
      */
     public Result run(List<String> argv, Map<String, String> extraEnv, Duration timeout) throws IOException {
+        return run(argv, extraEnv, timeout, null);
+    }
+
+    /** As {@link #run(List, Map, Duration)}, with {@code stdin} as the child's standard input (null: none). */
+    public Result run(List<String> argv, Map<String, String> extraEnv, Duration timeout, byte[] stdin) throws IOException {
         CommandLine line = new CommandLine(argv.get(0));
         for (String arg : argv.subList(1, argv.size())) line.addArgument(arg, false);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        DefaultExecutor executor = DefaultExecutor.builder().setExecuteStreamHandler(new PumpStreamHandler(out, err)).get();
+        PumpStreamHandler streams = stdin == null ? new PumpStreamHandler(out, err)
+                : new PumpStreamHandler(out, err, new ByteArrayInputStream(stdin));
+        DefaultExecutor executor = DefaultExecutor.builder().setExecuteStreamHandler(streams).get();
         executor.setExitValues(null);
         executor.setWatchdog(ExecuteWatchdog.builder().setTimeout(timeout).get());
         Map<String, String> env = inherited(System.getenv());

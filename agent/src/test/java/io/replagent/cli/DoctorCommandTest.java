@@ -87,7 +87,7 @@ class DoctorCommandTest {
         assertEquals(ExitCode.DEGRADED, status.exit(), status.out());
         assertTrue(status.out().contains("warn  state file: running state differs from the file: " + state
                 + " changed since the agent started"), status.out());
-        assertTrue(status.out().contains("      fix: restart the agent to run it"), status.out());
+        assertTrue(status.out().contains("      fix: reload the agent to run it"), status.out());
         CliFixture.Run doctor = run("doctor", state.toString(), "--root", root.toString());
         assertEquals(ExitCode.DEGRADED, doctor.exit(), doctor.out());
         assertTrue(doctor.out().contains("warn  state file: running state differs from the file"), doctor.out());

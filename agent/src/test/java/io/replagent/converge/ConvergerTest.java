@@ -178,7 +178,7 @@ class ConvergerTest {
         List<Target> targets = java.util.Arrays.stream(endpoints).map(e -> new Target("t", e, Optional.empty(), Optional.empty())).toList();
         return new Watch("w", source, targets, Set.of(Watch.Event.CLOSE_WRITE), Duration.ofSeconds(1), 1000, maxProcesses,
                 Watch.DeleteMode.TRUE, List.of(), true, new Watch.RsyncOptions(false, 0, Duration.ZERO, false, List.of()),
-                Duration.ZERO, Watch.DeleteGuard.NONE, Duration.ZERO);
+                Duration.ZERO, Watch.DeleteGuard.NONE, Duration.ZERO, Optional.empty());
     }
 
     @Test void raisedInotifyLimitsAreWrittenAndPersistedThenConverged() throws Exception {
@@ -243,10 +243,8 @@ class ConvergerTest {
                 Optional.of(new io.replagent.state.Client(List.of(), List.of(new io.replagent.state.Client.SshKey(key, true, "")))),
                 List.of(watch(root.resolve("src"), 2, generated)));
         Watch w = state.watches().get(0);
-        state = new State(1, state.settings(), state.server(), state.client(), List.of(new Watch(w.name(), w.source(),
-                List.of(w.targets().get(0), new Target("kept", kept, Optional.empty(), Optional.empty())), w.events(), w.delay(),
-                w.maxDelays(), w.maxProcesses(), w.delete(), w.exclude(), w.init(), w.rsync(), w.fullSyncInterval(), w.maxDelete(),
-                w.auditInterval())));
+        state = new State(1, state.settings(), state.server(), state.client(), List.of(w.withTargets(
+                List.of(w.targets().get(0), new Target("kept", kept, Optional.empty(), Optional.empty())))));
         Plan plan = Converger.of(state, host).plan();
         assertEquals(List.of("ssh_key[" + key + "]", "ssh_identity[" + operatorsKey + "]",
                 "ssh_known_hosts[" + knownHosts + "]"), List.copyOf(plan.byResource().keySet()));

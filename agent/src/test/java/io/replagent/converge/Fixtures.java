@@ -37,7 +37,8 @@ final class Fixtures {
 
     static Settings settings(Path root, InotifyLimits limits) {
         return new Settings(root.resolve("var/lib/agent"), root.resolve("var/lib/agent/status.json"),
-                root.resolve("run/agent.sock"), Settings.LogLevel.INFO, limits, List.of(), Settings.WatchBackend.AUTO);
+                root.resolve("run/agent.sock"), Settings.LogLevel.INFO, limits, List.of(), Settings.WatchBackend.AUTO,
+                Settings.LogFormat.TEXT, Optional.empty());
     }
 
     static InotifyLimits checkLimits() {

@@ -134,9 +134,22 @@ class StatusRulesTest {
         Finding changed = StatusRules.of(withAgent("\"state_sha256\":\"aa\",\"state_file_sha256\":\"bb\""), LIMITS).get(1);
         assertEquals("state file", changed.check());
         assertEquals("running state differs from the file: /etc/agent/state.yaml changed since the agent started", changed.cause());
-        assertTrue(changed.fix().startsWith("restart the agent to run it"), changed.fix());
+        assertTrue(changed.fix().startsWith("reload the agent to run it (systemctl reload agent"), changed.fix());
         assertEquals(List.of("agent.running ok", "state.unreadable warn"),
                 verdicts(withAgent("\"state_sha256\":\"aa\",\"state_file_error\":\"no such file\""), LIMITS));
+        // a refused reload: the running state stays, the problems are shown
+        String refused = "\"state_sha256\":\"aa\",\"state_file_sha256\":\"bb\",\"last_reload\":{\"at\":\"2026-12-01T12:00:00Z\","
+                + "\"ok\":false,\"problems\":[\"/etc/agent/state.yaml:3:5: unknown key 'watchs'\",\"b\",\"c\",\"d\"],\"changes\":[]}";
+        assertEquals(List.of("agent.running ok", "state.changed warn", "state.reload_failed warn"),
+                verdicts(withAgent(refused), LIMITS));
+        Finding reload = StatusRules.of(withAgent(refused), LIMITS).get(2);
+        assertEquals("the reload at 2026-12-01T12:00:00Z was refused, the agent runs the state it ran before: "
+                + "/etc/agent/state.yaml:3:5: unknown key 'watchs'; b; c; and 1 more", reload.cause());
+        assertEquals("fix the state file ('agent validate /etc/agent/state.yaml' shows every problem), then reload again",
+                reload.fix());
+        String applied = "\"state_sha256\":\"bb\",\"state_file_sha256\":\"bb\",\"last_reload\":{\"at\":\"x\",\"ok\":true,"
+                + "\"problems\":[],\"changes\":[\"watch w added\"]}";
+        assertEquals(List.of("agent.running ok"), verdicts(withAgent(applied), LIMITS));
         // read from stdin: nothing to compare with
         assertEquals(List.of("agent.running ok"), verdicts(withAgent("\"state_sha256\":\"aa\""), LIMITS));
         // the status file (no agent block): no agent findings at all

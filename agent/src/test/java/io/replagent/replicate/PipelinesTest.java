@@ -31,7 +31,7 @@ class PipelinesTest {
                 Optional.empty(), Optional.empty());
         Watch w = Watches.watch(source, t);
         return new Watch(name, w.source(), w.targets(), w.events(), w.delay(), w.maxDelays(), w.maxProcesses(), w.delete(),
-                w.exclude(), w.init(), w.rsync(), w.fullSyncInterval(), w.maxDelete(), w.auditInterval());
+                w.exclude(), w.init(), w.rsync(), w.fullSyncInterval(), w.maxDelete(), w.auditInterval(), w.onBatch());
     }
 
     private static void legacy(Path file, String... deletedPaths) throws Exception {

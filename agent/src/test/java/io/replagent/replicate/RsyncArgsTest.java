@@ -28,7 +28,7 @@ class RsyncArgsTest {
         Watch w = Watches.withExclude(Watches.watch(Path.of("/src"), t), List.of("*.swp", "-x"));
         return new Watch(w.name(), w.source(), w.targets(), w.events(), w.delay(), w.maxDelays(), w.maxProcesses(),
                 w.delete(), w.exclude(), w.init(), new Watch.RsyncOptions(true, 500, Duration.ofSeconds(30), false,
-                List.of("--numeric-ids")), w.fullSyncInterval(), w.maxDelete(), w.auditInterval());
+                List.of("--numeric-ids")), w.fullSyncInterval(), w.maxDelete(), w.auditInterval(), w.onBatch());
     }
 
     @SuppressWarnings("unchecked")
@@ -40,9 +40,9 @@ class RsyncArgsTest {
         String temp = "--temp-dir=/.agent/tmp";
         String reserved = "--exclude=/.agent/";
         Object[][] cases = {
-                {a.full(true, -1, true), true, List.of(temp, "--delete", "/src/", dest)},
-                {a.full(true, 0, true), true, List.of(temp, "--delete", "--max-delete=0", "/src/", dest)},
-                {a.full(false, 50, false), true, List.of("/src/", dest)}, // the first push, while .agent/tmp/ is made
+                {a.full(true, -1, true), true, List.of("--info=progress2", temp, "--delete", "/src/", dest)},
+                {a.full(true, 0, true), true, List.of("--info=progress2", temp, "--delete", "--max-delete=0", "/src/", dest)},
+                {a.full(false, 50, false), true, List.of("--info=progress2", "/src/", dest)}, // the first push, while .agent/tmp/ is made
                 {a.list(true, RsyncArgs.Check.NAMED, false), true, List.of(temp, "--ignore-times", "-r", "--from0",
                         "--files-from=-", "--delete", "--delete-missing-args", "/src/", dest)},
                 {a.list(false, RsyncArgs.Check.CHECKSUM, true), true, List.of(temp, "--checksum", "--fuzzy", "-r", "--from0",
@@ -186,7 +186,7 @@ class RsyncArgsTest {
         Watch w = watch(DAEMON);
         Watch inPlace = new Watch(w.name(), w.source(), w.targets(), w.events(), w.delay(), w.maxDelays(), w.maxProcesses(),
                 w.delete(), w.exclude(), w.init(), new Watch.RsyncOptions(false, 0, Duration.ZERO, false, List.of("--inplace")),
-                w.fullSyncInterval(), w.maxDelete(), w.auditInterval());
+                w.fullSyncInterval(), w.maxDelete(), w.auditInterval(), w.onBatch());
         assertTrue(new RsyncArgs("rsync", inPlace, DAEMON).moved("a", "b", true).contains("--copy-dest=../a"));
     }
 

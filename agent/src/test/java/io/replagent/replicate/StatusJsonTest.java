@@ -18,6 +18,8 @@ class StatusJsonTest {
                                 List.of(new ReplicationStatus.Failure("a \"q\"\n", "rsync exit 10: refused")), 1,
                                 100, 5, 7, 6, new ReplicationStatus.AuditStatus(Instant.parse("2026-01-02T03:00:00Z"),
                                         "differences", 1, 2, 0, List.of("missing a", "differs b"), true, null), null,
+                                new RsyncProgress(1_288_490_189, 45, 12_373_196.8, java.time.Duration.ofSeconds(492), 12_345,
+                                        1000, 4135, true),
                                 new ReplicationStatus.Transport("ssh", new ReplicationStatus.SshStatus(List.of("SHA256:a", "SHA256:b"),
                                         "SHA256:b", Instant.parse("2026-01-02T02:00:00Z"), 3)))))));
         assertEquals("{\"at\":\"2026-01-02T03:04:05Z\",\"watches\":[{\"name\":\"w\",\"source\":\"/src\","
@@ -29,7 +31,8 @@ class StatusJsonTest {
                 + "\"error\":\"rsync exit 10: refused\"}],\"bytes_sent\":100,\"files_sent\":5,\"rsync_runs\":7,"
                 + "\"batches\":6,\"last_audit\":{\"at\":\"2026-01-02T03:00:00Z\",\"result\":\"differences\",\"missing\":1,"
                 + "\"differs\":2,\"extra\":0,\"first\":[\"missing a\",\"differs b\"],\"repaired\":true,\"error\":null},"
-                + "\"history\":null,"
+                + "\"history\":null,\"progress\":{\"bytes\":1288490189,\"percent\":45,\"bytes_per_second\":12373196,\"eta_s\":492,"
+                + "\"files\":12345,\"to_check\":1000,\"total\":4135,\"listing\":true},"
                 + "\"transport\":\"ssh\",\"ssh\":{\"pinned\":[\"SHA256:a\",\"SHA256:b\"],\"host_key\":\"SHA256:b\","
                 + "\"last_handshake\":\"2026-01-02T02:00:00Z\",\"handshakes\":3}}]}],\"modules\":[]}\n",
                 StatusJson.of(s));

@@ -1,5 +1,6 @@
 package io.replagent.replicate;
 
+import io.replagent.system.Log;
 import io.replagent.state.Target;
 import io.replagent.state.Watch;
 import io.replagent.testing.Trees;
@@ -32,7 +33,7 @@ class TargetPipelineTest {
     private final List<ReplicationStatus.Activity> activities = new ArrayList<>();
 
     private TargetPipeline pipeline(Watch watch) {
-        Log out = new Log(new PrintStream(log, true), null);
+        Log out = new Log(new PrintStream(log, true), null, null);
         ActivityLog tail = new ActivityLog(out, java.time.Clock.systemUTC());
         tail.subscribe(activities::add);
         return new TargetPipeline("w", watch, watch.targets().get(0), new TargetPipeline.Parts(
@@ -45,7 +46,7 @@ class TargetPipelineTest {
         Target local = new Target("local", new Target.Local(dst), Optional.empty(), Optional.empty());
         Watch w = Watches.watch(src, local);
         return new Watch(w.name(), w.source(), w.targets(), w.events(), delay, maxDelays, 2, w.delete(), w.exclude(),
-                w.init(), w.rsync(), w.fullSyncInterval(), w.maxDelete(), w.auditInterval());
+                w.init(), w.rsync(), w.fullSyncInterval(), w.maxDelete(), w.auditInterval(), w.onBatch());
     }
 
     @Test void maxDelaysFiresABatchWithoutWaitingForTheDelay() throws Exception {

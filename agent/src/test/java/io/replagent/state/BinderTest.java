@@ -41,6 +41,7 @@ class BinderTest {
                 row("/properties/settings/properties/status_file", s -> s.settings().statusFile()),
                 row("/properties/settings/properties/control_socket", s -> s.settings().controlSocket()),
                 row("/properties/settings/properties/log/properties/level", s -> s.settings().logLevel()),
+                row("/properties/settings/properties/log/properties/format", s -> s.settings().logFormat()),
                 row("/properties/settings/properties/inotify/properties/ensure", s -> s.settings().inotify().ensure()),
                 row("/properties/settings/properties/inotify/properties/max_user_watches", s -> s.settings().inotify().maxUserWatches()),
                 row("/properties/settings/properties/inotify/properties/max_queued_events", s -> s.settings().inotify().maxQueuedEvents()),
@@ -245,6 +246,31 @@ class BinderTest {
         assertEquals(new Target.Ssh("b", "::1", 2222, "/srv/b", new Target.SshAccess(Optional.of(Path.of("/etc/agent/id")),
                 List.of(PublicKeyTest.ED25519 + " one", PublicKeyTest.ED25519 + " two"), Optional.of(Path.of("/etc/agent/known_hosts")),
                 Map.of("Compression", "yes", "ConnectTimeout", "5", "Ciphers", "aes256-gcm@openssh.com"))), t.endpoint());
+    }
+
+    @Test
+    void metricsAndHooksReachTheModel() throws Exception {
+        State s = StateFileTest.valid("""
+                version: 1
+                settings:
+                  metrics: { listen: 9877, textfile: /var/lib/node/agent.prom }
+                watches:
+                  - name: w
+                    source: /w
+                    targets: [{ url: /t }]
+                    on_batch: { exec: [/usr/local/bin/purge, --cdn], webhook: "https://hooks.example/x?t=1", timeout: 5s }
+                """);
+        Settings.Metrics m = s.settings().metrics().orElseThrow();
+        assertEquals(new Listen("127.0.0.1", 9877), m.listen().orElseThrow());
+        assertEquals(Path.of("/var/lib/node/agent.prom"), m.textfile().orElseThrow());
+        assertEquals(Duration.ofSeconds(15), m.interval(), "the documented default");
+        Watch.BatchHook hook = watch(s).onBatch().orElseThrow();
+        assertEquals(List.of("/usr/local/bin/purge", "--cdn"), hook.exec());
+        assertEquals("https://hooks.example/x?t=1", hook.webhook().orElseThrow().toString());
+        assertEquals(Duration.ofSeconds(5), hook.timeout());
+        State minimal = StateFileTest.valid(MINIMAL);
+        assertEquals(Optional.empty(), minimal.settings().metrics(), "no metrics unless asked for");
+        assertEquals(Optional.empty(), watch(minimal).onBatch());
     }
 
     @Test

@@ -20,42 +20,52 @@ public final class Watches {
     public static Watch watch(Path source, Target... targets) {
         return new Watch("w", source, List.of(targets), Set.of(), Duration.ofMillis(100), 1000, 4,
                 Watch.DeleteMode.TRUE, List.of(), true,
-                new Watch.RsyncOptions(false, 0, Duration.ZERO, false, List.of()), Duration.ZERO, Watch.DeleteGuard.DEFAULT, Duration.ZERO);
+                new Watch.RsyncOptions(false, 0, Duration.ZERO, false, List.of()), Duration.ZERO, Watch.DeleteGuard.DEFAULT, Duration.ZERO, Optional.empty());
     }
 
     public static Watch withDelete(Watch w, Watch.DeleteMode mode) {
         return new Watch(w.name(), w.source(), w.targets(), w.events(), w.delay(), w.maxDelays(), w.maxProcesses(), mode,
-                w.exclude(), w.init(), w.rsync(), w.fullSyncInterval(), w.maxDelete(), w.auditInterval());
+                w.exclude(), w.init(), w.rsync(), w.fullSyncInterval(), w.maxDelete(), w.auditInterval(), w.onBatch());
     }
 
     public static Watch withExclude(Watch w, List<String> exclude) {
         return new Watch(w.name(), w.source(), w.targets(), w.events(), w.delay(), w.maxDelays(), w.maxProcesses(),
-                w.delete(), exclude, w.init(), w.rsync(), w.fullSyncInterval(), w.maxDelete(), w.auditInterval());
+                w.delete(), exclude, w.init(), w.rsync(), w.fullSyncInterval(), w.maxDelete(), w.auditInterval(), w.onBatch());
     }
 
     public static Watch withInit(Watch w, boolean init) {
         return new Watch(w.name(), w.source(), w.targets(), w.events(), w.delay(), w.maxDelays(), w.maxProcesses(),
-                w.delete(), w.exclude(), init, w.rsync(), w.fullSyncInterval(), w.maxDelete(), w.auditInterval());
+                w.delete(), w.exclude(), init, w.rsync(), w.fullSyncInterval(), w.maxDelete(), w.auditInterval(), w.onBatch());
     }
 
     public static Watch withMaxDelete(Watch w, Watch.DeleteGuard guard) {
         return new Watch(w.name(), w.source(), w.targets(), w.events(), w.delay(), w.maxDelays(), w.maxProcesses(),
-                w.delete(), w.exclude(), w.init(), w.rsync(), w.fullSyncInterval(), guard, w.auditInterval());
+                w.delete(), w.exclude(), w.init(), w.rsync(), w.fullSyncInterval(), guard, w.auditInterval(), w.onBatch());
     }
 
     public static Watch withFullSyncInterval(Watch w, Duration interval) {
         return new Watch(w.name(), w.source(), w.targets(), w.events(), w.delay(), w.maxDelays(), w.maxProcesses(),
-                w.delete(), w.exclude(), w.init(), w.rsync(), interval, w.maxDelete(), w.auditInterval());
+                w.delete(), w.exclude(), w.init(), w.rsync(), interval, w.maxDelete(), w.auditInterval(), w.onBatch());
     }
 
     public static Watch withAuditInterval(Watch w, Duration interval) {
         return new Watch(w.name(), w.source(), w.targets(), w.events(), w.delay(), w.maxDelays(), w.maxProcesses(),
-                w.delete(), w.exclude(), w.init(), w.rsync(), w.fullSyncInterval(), w.maxDelete(), interval);
+                w.delete(), w.exclude(), w.init(), w.rsync(), w.fullSyncInterval(), w.maxDelete(), interval, w.onBatch());
     }
 
     public static Watch withRsync(Watch w, Watch.RsyncOptions rsync) {
         return new Watch(w.name(), w.source(), w.targets(), w.events(), w.delay(), w.maxDelays(), w.maxProcesses(),
-                w.delete(), w.exclude(), w.init(), rsync, w.fullSyncInterval(), w.maxDelete(), w.auditInterval());
+                w.delete(), w.exclude(), w.init(), rsync, w.fullSyncInterval(), w.maxDelete(), w.auditInterval(), w.onBatch());
+    }
+
+    public static Watch withName(Watch w, String name) {
+        return new Watch(name, w.source(), w.targets(), w.events(), w.delay(), w.maxDelays(), w.maxProcesses(),
+                w.delete(), w.exclude(), w.init(), w.rsync(), w.fullSyncInterval(), w.maxDelete(), w.auditInterval(), w.onBatch());
+    }
+
+    public static Watch withOnBatch(Watch w, Watch.BatchHook hook) {
+        return new Watch(w.name(), w.source(), w.targets(), w.events(), w.delay(), w.maxDelays(), w.maxProcesses(),
+                w.delete(), w.exclude(), w.init(), w.rsync(), w.fullSyncInterval(), w.maxDelete(), w.auditInterval(), Optional.of(hook));
     }
 
     /** A state with these watches; its state dir and status file under {@code dir}; the default watch backend (auto). */
@@ -66,7 +76,8 @@ public final class Watches {
     /** A state whose watches use this backend (a test of inotify's own behaviour, overflow or watch counts, asks for it). */
     public static State state(Path dir, Settings.WatchBackend backend, Watch... watches) {
         Settings settings = new Settings(dir.resolve("state"), dir.resolve("status.json"), dir.resolve("agent.sock"),
-                Settings.LogLevel.INFO, new InotifyLimits(InotifyLimits.Ensure.CHECK, 0, 0, 0, null), List.of(), backend);
+                Settings.LogLevel.INFO, new InotifyLimits(InotifyLimits.Ensure.CHECK, 0, 0, 0, null), List.of(), backend,
+                Settings.LogFormat.TEXT, Optional.empty());
         return new State(1, settings, Optional.empty(), Optional.empty(), List.of(watches));
     }
 }
