@@ -275,15 +275,26 @@ class RootWatcherTest {
     }
 
     @ParameterizedTest @EnumSource(names = {"INOTIFY", "FANOTIFY"})
-    void aFilesystemMountedOverTheRootHidesItUntilItIsUnmounted(Settings.WatchBackend backend) throws Exception {
+    /**
+     * A disk mounted where the source is: over the directory watched, or over the bare mount point an agent was
+     * started on (a reboot with the disk missing, then mounted). The watcher cannot tell them apart: the mounted
+     * filesystem is the root from then on (the replication's guarded full sync decides what it may delete), and once
+     * it is unmounted the directory first watched is the root again.
+     */
+    void aFilesystemMountedOverTheRootIsTheRootUntilItIsUnmounted(Settings.WatchBackend backend) throws Exception {
         Path src = source();
         start(backend, src, List.of());
         ScratchMount over = tmpfs(src);
         String lost = seen.await("ROOT LOST");
         assertTrue(lost.contains("another filesystem was mounted over source " + src), lost);
+        seen.await("ROOT BACK");
+        List<String> after = settle(src, "on-the-disk");
+        assertEquals(List.of("ROOT BACK", "CREATED dir on-the-disk"), after.subList(after.indexOf("ROOT BACK"), after.size()));
         over.unmount();
+        lost = seen.await("ROOT LOST");
+        assertTrue(lost.contains("source " + src + " was unmounted"), lost);
         seen.await("ROOT BACK"); // the same directory as before, seen again
-        List<String> after = settle(src, "x");
+        after = settle(src, "x");
         assertEquals(List.of("ROOT BACK", "CREATED dir x"), after.subList(after.indexOf("ROOT BACK"), after.size()));
     }
 
