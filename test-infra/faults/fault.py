@@ -66,9 +66,10 @@ class Context:
         """trees.converge of the watch's target with its source (or with another reference tree)."""
         return trees.converge(source or self.src(watch), self.dst(watch), since, timeout)
 
-    def row(self, fault, injected, watch=None, convergence=None, counters=None, notes="", backend="-"):
+    def row(self, fault, injected, watch=None, convergence=None, counters=None, notes="", backend="-", settle=True):
         """Records a row of the report (the backend and the rsync runs / retries since counters, read from the
-        agent's status for watch), then fails when the target did not converge, naming the paths."""
+        agent's status for watch: once the target is idle again, unless not settle), then fails when the target did
+        not converge (a trees.Convergence) or did not keep its files (a trees.Kept), naming the paths."""
         runs = "-"
         if watch:
             try:
@@ -76,9 +77,10 @@ class Context:
                 if counters:  # the runs that converged it are counted once the target is idle again
                     tg = self.source.target(watch)
                     with contextlib.suppress(AssertionError):
-                        tg = await_("%s idle" % watch, lambda: (lambda x: x if idle(x) else None)(
+                        tg = tg if not settle else await_("%s idle" % watch, lambda: (lambda x: x if idle(x) else None)(
                             self.source.target(watch)), 30)
-                    runs = Counters.of(tg, self.source.proc.pid).since(counters) + ("" if idle(tg) else " (busy)")
+                    runs = Counters.of(tg, self.source.proc.pid).since(counters) + (
+                        "" if idle(tg) or not settle else " (busy)")
             except (OSError, ValueError) as e:  # the row is recorded all the same
                 backend, runs = "?", "agent not answering: %s" % e
         if convergence and convergence.leftovers:
@@ -87,8 +89,7 @@ class Context:
         if self.backend and watch and backend != self.backend:
             raise AssertionError("%s: the agent runs backend %s, %s was asked for" % (fault, backend, self.backend))
         if convergence and not convergence.ok:
-            raise AssertionError("%s: the target differs from the source %.0f s after the fault: %s" % (
-                fault, convergence.timeout, convergence.diff.describe()))
+            raise AssertionError("%s: %s" % (fault, convergence.why()))
 
     def heal(self):
         """After a failed fault, the shared parts back to normal for the next: link up, the daemon converged (right

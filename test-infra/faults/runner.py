@@ -1,6 +1,7 @@
 """The loop: for each watch backend asked for, two fresh hosts with what the selected faults need, every fault in
 turn (a failure is reported, the shared parts healed, the next one runs), the report table, a total teardown."""
 import contextlib
+import fnmatch
 import os
 import shutil
 import signal
@@ -24,14 +25,15 @@ def log(msg):
 
 
 def select(spec, registry):
-    """The faults FAULTS=a,b names (all when empty), in the registry's order; ValueError on an unknown name."""
+    """The faults FAULTS=a,b names (all when empty; a name may be a shell pattern: root-*), in the registry's order;
+    ValueError on a name that matches none."""
     names = [n.strip() for n in spec.split(",") if n.strip()]
     known = [f.name for f in registry]
-    unknown = [n for n in names if n not in known]
+    unknown = [n for n in names if not fnmatch.filter(known, n)]
     if unknown:
         raise ValueError("unknown fault%s %s; known: %s" % ("s" if len(unknown) > 1 else "", ", ".join(unknown),
                                                              ", ".join(known)))
-    return [f for f in registry if not names or f.name in names]
+    return [f for f in registry if not names or any(fnmatch.fnmatchcase(f.name, n) for n in names)]
 
 
 def backends(spec):

@@ -17,7 +17,7 @@ SETTINGS = """settings:
 class Watch:
     name: str
     user: str = "backup"
-    max_delete: int = 0
+    max_delete: object = 0  # None: not set, the agent's default guard
     bwlimit_kbps: int = 0  # slows a transfer down so that a fault lands while it is in flight
 
 
@@ -103,9 +103,9 @@ def source_state(ident, layout, backend=None):
     source: /srv/%s
     targets: [ { name: %s, url: "rsync://%s@%s/%s", password_file: %s } ]
     delay: 200ms
-    max_delete: %d
-    rsync: { timeout: 10s, bwlimit_kbps: %d }
-""" % (w.name, w.name, w.name, w.user, ident.bak_ip, w.name, USERS[w.user][1], w.max_delete, w.bwlimit_kbps)
+%s    rsync: { timeout: 10s, bwlimit_kbps: %d }
+""" % (w.name, w.name, w.name, w.user, ident.bak_ip, w.name, USERS[w.user][1],
+       "" if w.max_delete is None else "    max_delete: %s\n" % w.max_delete, w.bwlimit_kbps)
                       for w in layout.watches)
     return """version: 1
 %sclient:

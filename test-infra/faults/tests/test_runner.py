@@ -11,8 +11,15 @@ class RunnerTest(unittest.TestCase):
         self.assertEqual([f.name for f in picked], ["link", "daemon", "soak"])
         self.assertEqual(runner.select("", cases.ALL), cases.ALL)
 
+    def test_a_pattern_selects_the_faults_it_matches_and_one_matching_none_is_refused(self):
+        self.assertEqual(runner.select("root-*", cases.ALL), cases.ROOTS)
+        self.assertEqual([f.name for f in runner.select("root-un*,link", cases.ALL)],
+                         ["root-unmounted", "root-unmounted-restart", "link"])
+        with self.assertRaisesRegex(ValueError, r"unknown fault nope-\*;"):
+            runner.select("nope-*", cases.ALL)
+
     def test_an_unknown_name_is_refused_with_the_known_ones(self):
-        with self.assertRaisesRegex(ValueError, "unknown fault nope; known: link, daemon, "):
+        with self.assertRaisesRegex(ValueError, "unknown fault nope; known: root-deleted, root-replaced, "):
             runner.select("link,nope", cases.ALL)
         with self.assertRaisesRegex(ValueError, "unknown faults a, b;"):
             runner.select("a,b", cases.ALL)
