@@ -15,12 +15,15 @@ class Fault:
     """name: how FAULTS= selects it. run(ctx) injects, measures and records rows (ctx.row); an AssertionError fails it,
     a returned string is logged. needs: the states.Watch/Module/Mount declarations the hosts get for it. scanned: the
     /proc secret scan runs during it (False for a check that hands a password to a process itself; these run last).
-    backends: the watch backends it means something on (None: every one)."""
+    backends: the watch backends it means something on (None: every one). once: it does not depend on the watch
+    backend (a network outage, a daemon, the target's disk, the control socket): with several backends asked for it
+    runs in the first variant that runs only."""
     name: str
     run: object
     needs: tuple = ()
     scanned: bool = True
     backends: tuple = None
+    once: bool = False
 
     @property
     def doc(self):

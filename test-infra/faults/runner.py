@@ -9,7 +9,7 @@ import sys
 import time
 import traceback
 
-from . import cases, leaks, states
+from . import cases, fanotify, leaks, states
 from .agent import Backup, Source
 from .fault import Context, Knobs
 from .ident import ident
@@ -41,6 +41,12 @@ def backends(spec):
     return [b.strip() for b in spec.split(",") if b.strip()] or [None]
 
 
+def variant(faults, backend, ran):
+    """The faults of one backend's run: those that apply to it, less the backend-independent ones when an earlier
+    variant ran them."""
+    return [f for f in faults if f.applies(backend) and not (f.once and ran)]
+
+
 def layout_of(faults):
     layout = states.Layout()
     for f in faults:
@@ -65,14 +71,22 @@ def write_state(path, text):
     os.chmod(path, 0o600)
 
 
+class Unavailable(Exception):
+    """The backend asked for cannot work on this machine: the variant is skipped, saying why."""
+
+
 def set_up(idn, topo, layout, backend):
-    """The two hosts with the layout's state files, directories and mounts; the daemon converged, the agent synced."""
+    """The two hosts with the layout's state files, directories and mounts; the daemon converged, the agent synced.
+    Unavailable when fanotify is asked for and cannot work here."""
     topo.up()
     for h, text in ((topo.bak, states.backup_state(idn, layout)), (topo.src, states.source_state(idn, layout, backend))):
         os.makedirs(h.root)
         write_state(os.path.join(idn.work, h.name + ".yaml"), text)
     for h in (topo.src, topo.bak):
         h.mount_tmpfs("srv", SRV_SIZE)
+    why = fanotify.problem(topo.src.path("srv")) if backend == "fanotify" else None
+    if why:
+        raise Unavailable(why)
     for w in layout.watches:
         os.makedirs(topo.src.path("srv/" + w.name))
     for m in layout.mounts:
@@ -85,7 +99,8 @@ def set_up(idn, topo, layout, backend):
 
 
 def run_variant(idn, faults, backend, knobs, rows):
-    """Runs faults on fresh hosts; returns the names of those that failed."""
+    """Runs faults on fresh hosts; returns the names of those that failed, and whether the variant ran (not skipped
+    for a backend this machine lacks, its hosts set up)."""
     layout = layout_of(faults)
     topo = Topology(idn)
     failures = []
@@ -95,10 +110,13 @@ def run_variant(idn, faults, backend, knobs, rows):
         scan = leaks.ProcScan(idn.secrets).start()  # from the first converge on: its rsyncs are scanned too
         try:
             backup, source = set_up(idn, topo, layout, backend)
+        except Unavailable as e:
+            log(label + fanotify.skipped(e))
+            return [], False
         except Exception as e:
             log("%ssetting up the hosts FAILED: %s" % (label, e))
             traceback.print_exc()
-            return [label + "setup"]
+            return [label + "setup"], False
         log("%stwo hosts up: source %s (%s), backup %s (%s), %d watches" % (
             label, topo.src.ns, idn.src_ip, topo.bak.ns, idn.bak_ip, len(layout.watches)))
         ctx = Context(idn, topo, source, backup, layout, backend, knobs, rows)
@@ -133,7 +151,7 @@ def run_variant(idn, faults, backend, knobs, rows):
             started = time.monotonic()
             topo.down()
             log("%shosts torn down in %.1f s" % (label, time.monotonic() - started))
-    return failures
+    return failures, True
 
 
 def finish_scan(scan, label):
@@ -170,9 +188,15 @@ def main(env=os.environ):
     started = time.monotonic()
     rows, failures = [], []
     try:
+        ran = False
         for i, backend in enumerate(backends(env.get("BACKENDS", ""))):
-            chosen = [f for f in faults if f.applies(backend)]
-            failures += run_variant(ident(os.getpid(), i), chosen, backend, knobs, rows)
+            chosen = variant(faults, backend, ran)
+            if len(chosen) < len([f for f in faults if f.applies(backend)]):
+                log("[%s] backend-independent, run in the first variant: %s" % (backend, ", ".join(
+                    f.name for f in faults if f.applies(backend) and f not in chosen)))
+            failed, done = run_variant(ident(os.getpid(), i), chosen, backend, knobs, rows)
+            failures += failed
+            ran = ran or done
     except KeyboardInterrupt:
         failures.append("interrupted")
     print("\n" + render(rows))

@@ -42,6 +42,17 @@ class RunnerTest(unittest.TestCase):
         layout = runner.layout_of(cases.ALL)  # raises on two declarations of one name
         self.assertEqual(len({w.name for w in layout.watches}), len(layout.watches))
 
+    def test_a_backend_independent_fault_runs_in_the_first_variant_that_runs_only(self):
+        each, once = Fault("each", lambda ctx: None), Fault("once", lambda ctx: None, once=True)
+        inotify = Fault("inotify", lambda ctx: None, backends=("inotify",))
+        self.assertEqual(runner.variant([each, once, inotify], "fanotify", ran=False), [each, once])
+        self.assertEqual(runner.variant([each, once, inotify], "inotify", ran=True), [each, inotify])
+        self.assertEqual(runner.variant([each, once], None, ran=False), [each, once])
+
+    def test_what_runs_once_is_what_does_not_depend_on_the_backend_and_the_slow_soak(self):
+        self.assertEqual({f.name for f in cases.ALL if f.once},
+                         {"link", "daemon", "full", "soak", "rsyncd", "socket", "statefile"})
+
     def test_knobs_default_to_the_full_soak(self):
         self.assertEqual(Knobs.of({}), Knobs(600, 30, 1))
         self.assertEqual(Knobs.of({"SOAK_SECONDS": "60", "LINK_DOWN_SECONDS": "5", "SOAK_SEED": "3"}), Knobs(60, 5, 3))
