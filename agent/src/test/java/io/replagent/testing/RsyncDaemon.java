@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -88,17 +90,37 @@ public final class RsyncDaemon implements AutoCloseable {
         throw new IOException("rsync daemon did not listen on port " + port);
     }
 
-    /** Kills the daemon (and the connections it serves). */
+    /**
+     * Kills the daemon and the connections it serves. All are frozen first (SIGSTOP): killed one by one, a daemon that
+     * accepts a connection meanwhile forks a receiver nobody kills, and a push "survives" the outage.
+     */
     public synchronized void stop() {
         if (process == null) return;
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly();
+        List<ProcessHandle> frozen = new ArrayList<>(List.of(process.toHandle()));
+        for (List<ProcessHandle> more = frozen; !more.isEmpty();
+             more = process.descendants().filter(p -> !frozen.contains(p)).toList()) {
+            if (more != frozen) frozen.addAll(more);
+            freeze(more);
+        }
+        frozen.forEach(ProcessHandle::destroyForcibly);
         try {
             process.waitFor();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         process = null;
+    }
+
+    private static void freeze(List<ProcessHandle> processes) {
+        List<String> command = new ArrayList<>(List.of("kill", "-STOP"));
+        processes.forEach(p -> command.add(String.valueOf(p.pid())));
+        try {
+            new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override public void close() {
