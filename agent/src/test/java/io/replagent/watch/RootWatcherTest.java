@@ -2,6 +2,7 @@ package io.replagent.watch;
 
 import io.replagent.state.Settings;
 import io.replagent.testing.ScratchMount;
+import io.replagent.testing.WatchBackends;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,7 +40,7 @@ class RootWatcherTest {
     }
 
     private Watcher start(Settings.WatchBackend backend, Path source, List<String> exclude) throws IOException {
-        if (backend == Settings.WatchBackend.FANOTIFY) FanotifyHere.assume();
+        WatchBackends.assume(backend);
         watcher = Watchers.open(source, exclude, Set.of(), backend, seen);
         watcher.start("test-watcher");
         assertEquals(backend.name().toLowerCase(Locale.ROOT), watcher.backend(), watcher.backendReason());
