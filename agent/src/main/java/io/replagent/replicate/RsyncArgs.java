@@ -2,6 +2,8 @@ package io.replagent.replicate;
 
 import io.replagent.state.Target;
 import io.replagent.state.Watch;
+import io.replagent.history.Itemized;
+import io.replagent.history.Layout;
 import io.replagent.tree.RawNames;
 
 import java.io.ByteArrayOutputStream;
@@ -18,9 +20,9 @@ import java.util.List;
 final class RsyncArgs {
 
     /** The reserved directory at the target's root, and where rsync's temp files go (see {@link #prepare}). */
-    static final String RESERVED = ".agent";
+    static final String RESERVED = Layout.RESERVED;
     /** Never listed, sent or deleted by a push rooted at the target's root (anchored: only the root's). */
-    private static final String RESERVED_FILTER = "--exclude=/" + RESERVED + "/";
+    private static final String RESERVED_FILTER = Layout.EXCLUDE;
 
     /** How a list push decides that a listed file is unchanged. */
     enum Check {
@@ -33,10 +35,31 @@ final class RsyncArgs {
     private final String source;
     private final String destination;
     private final String tempDir;
-    private final List<String> common = new ArrayList<>();
+    private final List<String> common;
     private final boolean writesInPlace;
+    private final Target.Endpoint endpoint;
+    /** The batch whose pushes keep history (null: the target keeps none). */
+    private final String batch;
+
+    /** The same pushes for one batch of a target with history: what they replace or delete goes to its directory. */
+    RsyncArgs forBatch(String batchName) {
+        return new RsyncArgs(this, batchName);
+    }
+
+    private RsyncArgs(RsyncArgs of, String batch) {
+        this.source = of.source;
+        this.destination = of.destination;
+        this.tempDir = of.tempDir;
+        this.common = of.common;
+        this.writesInPlace = of.writesInPlace;
+        this.endpoint = of.endpoint;
+        this.batch = batch;
+    }
 
     RsyncArgs(String rsync, Watch watch, Target target) {
+        this.common = new ArrayList<>();
+        this.endpoint = target.endpoint();
+        this.batch = null;
         String root = watch.source().toAbsolutePath().normalize().toString();
         this.source = root.endsWith("/") ? root : root + "/";
         this.destination = target.endpoint().rsyncDestination();
@@ -65,9 +88,18 @@ final class RsyncArgs {
      * destination directory, and a daemon strips its "..": it could not serve a push into a subdirectory).
      */
     private static String tempDir(Target.Endpoint endpoint) {
-        if (endpoint instanceof Target.Daemon d) return "/" + (d.path().isEmpty() ? "" : d.path() + "/") + RESERVED + "/tmp";
-        String root = ((Target.Local) endpoint).path().toString();
-        return (root.endsWith("/") ? root : root + "/") + RESERVED + "/tmp";
+        return Layout.reserved(endpoint, "tmp");
+    }
+
+    /**
+     * With history: what the push replaces or deletes goes to the batch's directory at its path ({@code prefix}: the
+     * destination's path below the target root), and rsync prints each item for the journal.
+     */
+    private void keep(List<String> argv, String prefix) {
+        if (batch == null) return;
+        argv.add("--backup");
+        argv.add("--backup-dir=" + Layout.backupDir(endpoint, batch, prefix));
+        argv.add("--out-format=" + Itemized.OUT_FORMAT);
     }
 
     /**
@@ -131,6 +163,7 @@ final class RsyncArgs {
         if (tempDir) argv.add("--temp-dir=" + this.tempDir);
         if (delete) argv.add("--delete");
         if (delete && maxDelete >= 0) argv.add("--max-delete=" + maxDelete);
+        keep(argv, "");
         argv.add(source);
         argv.add(destination);
         return argv;
@@ -160,6 +193,7 @@ final class RsyncArgs {
         } else {
             argv.add("--ignore-missing-args");
         }
+        keep(argv, "");
         argv.add(source);
         argv.add(destination);
         return argv;
@@ -170,12 +204,23 @@ final class RsyncArgs {
      * has are not sent again: {@code --link-dest} hard-links them (nothing is copied; rsync replaces a changed file
      * by a new one, so the two names part on their next change), or {@code --copy-dest} when the extra options make
      * rsync write into files in place. Null when a name cannot go into argv safely.
+     * <p>
+     * With history, a move only adds names ({@code --ignore-existing}, no {@code --delete}): {@code --link-dest} would
+     * replace a file already at the destination without keeping it. Every new name is listed ({@code -ii}
+     * shows the hard links), and a destination that was there already is sent again by a plain push that keeps what
+     * it replaces ({@link JobPlanner#movedOnto}).
      */
     List<String> moved(String from, String to, boolean delete) {
         if (!argvSafe(from) || !argvSafe(to)) return null;
         List<String> argv = new ArrayList<>(common);
         argv.add("--temp-dir=" + tempDir);
-        if (delete) argv.add("--delete");
+        if (batch != null) {
+            argv.add("--ignore-existing");
+            argv.add("-ii"); // unchanged items too: the hard links (--info=name2 with --out-format does not list them)
+            keep(argv, to);
+        } else if (delete) {
+            argv.add("--delete");
+        }
         int depth = to.split("/").length;
         argv.add((writesInPlace ? "--copy-dest=" : "--link-dest=") + "../".repeat(depth) + from);
         argv.add(source + to + "/");
