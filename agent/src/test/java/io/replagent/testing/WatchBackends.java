@@ -19,16 +19,22 @@ import java.util.Set;
  */
 public final class WatchBackends {
 
-    /** Null when fanotify works here, else why not. */
-    public static final String FANOTIFY_PROBLEM = probe();
-
     private WatchBackends() {}
+
+    /** Null when fanotify works here, else why not (probed on first use only: the unit suite never loads it). */
+    public static String fanotifyProblem() {
+        return Probe.PROBLEM;
+    }
 
     /** Skips the calling test when it asks for fanotify and fanotify cannot work here. */
     public static void assume(Settings.WatchBackend backend) {
         if (backend != Settings.WatchBackend.FANOTIFY) return;
-        Assumptions.assumeTrue(FANOTIFY_PROBLEM == null, "fanotify is not available on this machine (" + FANOTIFY_PROBLEM
-                + "): the fanotify runs of the end-to-end tests are skipped");
+        Assumptions.assumeTrue(fanotifyProblem() == null, "fanotify is not available on this machine ("
+                + fanotifyProblem() + "): the fanotify runs of the end-to-end tests are skipped");
+    }
+
+    private static final class Probe {
+        static final String PROBLEM = probe();
     }
 
     private static String probe() {
