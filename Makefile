@@ -5,6 +5,7 @@ PREFIX ?= /usr/local
 JAR := agent/target/agent.jar
 JSA := agent/target/agent.jsa
 MAN := agent/target/agent.1
+FAULTS_LOG := agent/target/faults.log
 
 .PHONY: build test test-unit test-faults-unit test-ansible test-deb test-fleet demo install bench cds deb man readme clean reliability fanotify-skips
 
@@ -49,10 +50,12 @@ test:
 	  END { printf "junit: %d passed, %d failed, %d skipped\n", t - f - s, f, s }'
 	@$(MAKE) --no-print-directory fanotify-skips
 
-# Where fanotify cannot work (no CAP_SYS_ADMIN, an old kernel), its test runs are skipped: say so, in one line.
+# Where fanotify cannot work (no CAP_SYS_ADMIN, an old kernel), its test runs are skipped: say so, in one line (one
+# for the JUnit tests, one for the fault suite).
 fanotify-skips:
 	@grep -ho 'fanotify is not available on this machine[^"]*' agent/target/surefire-reports/TEST-*.xml 2>/dev/null \
 	  | sort | uniq -c | sed -E 's/^ *([0-9]+) (.*)/\2 (\1 tests)/' || true
+	@grep -ho 'fanotify is not available on this machine.*' $(FAULTS_LOG) 2>/dev/null || true
 
 # The fast suite: pure logic and in-process tests, no root, no daemon, no sleeps (a class that needs any of those is
 # tagged @Tag("e2e") and runs in `make test` only).
@@ -94,9 +97,12 @@ bench: build
 	test-infra/bench/run.sh
 
 # The two-host fault and security suite (root; network namespaces). SOAK_SECONDS=600 for the full soak;
-# FAULTS=daemon,link runs those only; BACKENDS=inotify,fanotify runs the selection once per watch backend.
+# FAULTS=daemon,link runs those only. Once per watch backend, the agent's default (auto: fanotify where it works)
+# first, where the backend-independent faults run; BACKENDS=inotify for one, BACKENDS= for the agent's default only.
+# Its output is kept in $(FAULTS_LOG).
 reliability: build
-	cd test-infra && SOAK_SECONDS=$${SOAK_SECONDS:-60} python3 -m faults
+	set -o pipefail; cd test-infra && SOAK_SECONDS=$${SOAK_SECONDS:-60} BACKENDS=$${BACKENDS-fanotify,inotify} \
+	  python3 -m faults 2>&1 | tee ../$(FAULTS_LOG)
 
 clean:
 	$(MVN) clean

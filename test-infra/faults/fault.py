@@ -15,12 +15,15 @@ class Fault:
     """name: how FAULTS= selects it. run(ctx) injects, measures and records rows (ctx.row); an AssertionError fails it,
     a returned string is logged. needs: the states.Watch/Module/Mount declarations the hosts get for it. scanned: the
     /proc secret scan runs during it (False for a check that hands a password to a process itself; these run last).
-    backends: the watch backends it means something on (None: every one)."""
+    backends: the watch backends it means something on (None: every one). once: it does not depend on the watch
+    backend (a network outage, a daemon, the target's disk, the control socket): with several backends asked for it
+    runs in the first variant that runs only."""
     name: str
     run: object
     needs: tuple = ()
     scanned: bool = True
     backends: tuple = None
+    once: bool = False
 
     @property
     def doc(self):
@@ -66,9 +69,10 @@ class Context:
         """trees.converge of the watch's target with its source (or with another reference tree)."""
         return trees.converge(source or self.src(watch), self.dst(watch), since, timeout)
 
-    def row(self, fault, injected, watch=None, convergence=None, counters=None, notes="", backend="-"):
+    def row(self, fault, injected, watch=None, convergence=None, counters=None, notes="", backend="-", settle=True):
         """Records a row of the report (the backend and the rsync runs / retries since counters, read from the
-        agent's status for watch), then fails when the target did not converge, naming the paths."""
+        agent's status for watch: once the target is idle again, unless not settle), then fails when the target did
+        not converge (a trees.Convergence) or did not keep its files (a trees.Kept), naming the paths."""
         runs = "-"
         if watch:
             try:
@@ -76,9 +80,10 @@ class Context:
                 if counters:  # the runs that converged it are counted once the target is idle again
                     tg = self.source.target(watch)
                     with contextlib.suppress(AssertionError):
-                        tg = await_("%s idle" % watch, lambda: (lambda x: x if idle(x) else None)(
+                        tg = tg if not settle else await_("%s idle" % watch, lambda: (lambda x: x if idle(x) else None)(
                             self.source.target(watch)), 30)
-                    runs = Counters.of(tg, self.source.proc.pid).since(counters) + ("" if idle(tg) else " (busy)")
+                    runs = Counters.of(tg, self.source.proc.pid).since(counters) + (
+                        "" if idle(tg) or not settle else " (busy)")
             except (OSError, ValueError) as e:  # the row is recorded all the same
                 backend, runs = "?", "agent not answering: %s" % e
         if convergence and convergence.leftovers:
@@ -87,8 +92,7 @@ class Context:
         if self.backend and watch and backend != self.backend:
             raise AssertionError("%s: the agent runs backend %s, %s was asked for" % (fault, backend, self.backend))
         if convergence and not convergence.ok:
-            raise AssertionError("%s: the target differs from the source %.0f s after the fault: %s" % (
-                fault, convergence.timeout, convergence.diff.describe()))
+            raise AssertionError("%s: %s" % (fault, convergence.why()))
 
     def heal(self):
         """After a failed fault, the shared parts back to normal for the next: link up, the daemon converged (right

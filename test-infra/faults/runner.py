@@ -1,6 +1,7 @@
 """The loop: for each watch backend asked for, two fresh hosts with what the selected faults need, every fault in
 turn (a failure is reported, the shared parts healed, the next one runs), the report table, a total teardown."""
 import contextlib
+import fnmatch
 import os
 import shutil
 import signal
@@ -8,7 +9,7 @@ import sys
 import time
 import traceback
 
-from . import cases, leaks, states
+from . import cases, fanotify, leaks, states
 from .agent import Backup, Source
 from .sshd import Sshd
 from .fault import Context, Knobs
@@ -25,19 +26,26 @@ def log(msg):
 
 
 def select(spec, registry):
-    """The faults FAULTS=a,b names (all when empty), in the registry's order; ValueError on an unknown name."""
+    """The faults FAULTS=a,b names (all when empty; a name may be a shell pattern: root-*), in the registry's order;
+    ValueError on a name that matches none."""
     names = [n.strip() for n in spec.split(",") if n.strip()]
     known = [f.name for f in registry]
-    unknown = [n for n in names if n not in known]
+    unknown = [n for n in names if not fnmatch.filter(known, n)]
     if unknown:
         raise ValueError("unknown fault%s %s; known: %s" % ("s" if len(unknown) > 1 else "", ", ".join(unknown),
                                                              ", ".join(known)))
-    return [f for f in registry if not names or f.name in names]
+    return [f for f in registry if not names or any(fnmatch.fnmatchcase(f.name, n) for n in names)]
 
 
 def backends(spec):
     """BACKENDS=inotify,fanotify: the whole selection once per backend; empty: once, with the agent's default."""
     return [b.strip() for b in spec.split(",") if b.strip()] or [None]
+
+
+def variant(faults, backend, ran):
+    """The faults of one backend's run: those that apply to it, less the backend-independent ones when an earlier
+    variant ran them."""
+    return [f for f in faults if f.applies(backend) and not (f.once and ran)]
 
 
 def layout_of(faults):
@@ -64,10 +72,14 @@ def write_state(path, text):
     os.chmod(path, 0o600)
 
 
+class Unavailable(Exception):
+    """The backend asked for cannot work on this machine: the variant is skipped, saying why."""
+
+
 def set_up(idn, topo, layout, backend, scan=None):
     """The two hosts with the layout's state files, directories and mounts; the daemon converged (and the ssh
     account, with the backup host's sshd, when a watch goes over ssh), the agent synced. scan: the /proc scan, which
-    looks for the ssh key too."""
+    looks for the ssh key too. Unavailable when fanotify is asked for and cannot work here."""
     topo.up()
     for h in (topo.src, topo.bak):
         os.makedirs(h.root)
@@ -81,6 +93,9 @@ def set_up(idn, topo, layout, backend, scan=None):
         write_state(os.path.join(idn.work, h.name + ".yaml"), text)
     for h in (topo.src, topo.bak):
         h.mount_tmpfs("srv", SRV_SIZE)
+    why = fanotify.problem(topo.src.path("srv")) if backend == "fanotify" else None
+    if why:
+        raise Unavailable(why)
     for w in layout.watches:
         os.makedirs(topo.src.path("srv/" + w.name))
     for m in layout.mounts:
@@ -97,7 +112,8 @@ def set_up(idn, topo, layout, backend, scan=None):
 
 
 def run_variant(idn, faults, backend, knobs, rows):
-    """Runs faults on fresh hosts; returns the names of those that failed."""
+    """Runs faults on fresh hosts; returns the names of those that failed, and whether the variant ran (not skipped
+    for a backend this machine lacks, its hosts set up)."""
     layout = layout_of(faults)
     topo = Topology(idn)
     failures = []
@@ -107,10 +123,13 @@ def run_variant(idn, faults, backend, knobs, rows):
         scan = leaks.ProcScan(idn.secrets).start()  # from the first converge on: its rsyncs are scanned too
         try:
             backup, source = set_up(idn, topo, layout, backend, scan)
+        except Unavailable as e:
+            log(label + fanotify.skipped(e))
+            return [], False
         except Exception as e:
             log("%ssetting up the hosts FAILED: %s" % (label, e))
             traceback.print_exc()
-            return [label + "setup"]
+            return [label + "setup"], False
         log("%stwo hosts up: source %s (%s), backup %s (%s), %d watches" % (
             label, topo.src.ns, idn.src_ip, topo.bak.ns, idn.bak_ip, len(layout.watches)))
         ctx = Context(idn, topo, source, backup, layout, backend, knobs, rows)
@@ -147,7 +166,7 @@ def run_variant(idn, faults, backend, knobs, rows):
             if states.ssh_watches(layout):
                 Sshd(idn, topo.bak, topo.src).remove_account()  # its processes went with the backup namespace
             log("%shosts torn down in %.1f s" % (label, time.monotonic() - started))
-    return failures
+    return failures, True
 
 
 def finish_scan(scan, label):
@@ -184,9 +203,15 @@ def main(env=os.environ):
     started = time.monotonic()
     rows, failures = [], []
     try:
+        ran = False
         for i, backend in enumerate(backends(env.get("BACKENDS", ""))):
-            chosen = [f for f in faults if f.applies(backend)]
-            failures += run_variant(ident(os.getpid(), i), chosen, backend, knobs, rows)
+            chosen = variant(faults, backend, ran)
+            if len(chosen) < len([f for f in faults if f.applies(backend)]):
+                log("[%s] backend-independent, run in the first variant: %s" % (backend, ", ".join(
+                    f.name for f in faults if f.applies(backend) and f not in chosen)))
+            failed, done = run_variant(ident(os.getpid(), i), chosen, backend, knobs, rows)
+            failures += failed
+            ran = ran or done
     except KeyboardInterrupt:
         failures.append("interrupted")
     print("\n" + render(rows))

@@ -21,7 +21,7 @@ SETTINGS = """settings:
 class Watch:
     name: str
     user: str = "backup"
-    max_delete: int = 0
+    max_delete: object = 0  # None: not set, the agent's default guard
     bwlimit_kbps: int = 0  # slows a transfer down so that a fault lands while it is in flight
     ssh: bool = False  # to the backup host's ssh account instead of its rsync daemon
 
@@ -125,9 +125,10 @@ def source_state(ident, layout, backend=None, host_key=None):
     source: /srv/%s
     targets: [ %s ]
     delay: 200ms
-    max_delete: %d
-    rsync: { timeout: 10s, bwlimit_kbps: %d }
-""" % (w.name, w.name, _target(ident, w, host_key), w.max_delete, w.bwlimit_kbps) for w in layout.watches)
+%s    rsync: { timeout: 10s, bwlimit_kbps: %d }
+""" % (w.name, w.name, _target(ident, w, host_key),
+       "" if w.max_delete is None else "    max_delete: %s\n" % w.max_delete, w.bwlimit_kbps)
+                      for w in layout.watches)
     return """version: 1
 %sclient:
   password_files:

@@ -1,6 +1,8 @@
 """The report: one row per measured fault, every figure read from the trees or the agent's status."""
 from dataclasses import dataclass
 
+from .trees import Kept
+
 HEADER = ("fault", "backend", "injected", "lost / extra / differing", "time to recover (s)", "rsync runs / retries",
           "notes")
 
@@ -10,7 +12,7 @@ class Row:
     fault: str
     backend: str  # as the agent's status reports it for the watch, "-" where it reports none
     injected: int  # fault injections performed
-    convergence: object  # trees.Convergence, None where the fault does not end with a replica to compare
+    convergence: object  # trees.Convergence or trees.Kept, None where the fault does not end with a replica to compare
     runs: str  # status.Counters.since
     notes: str
 
@@ -22,6 +24,8 @@ def cell(value):
 def recover(c):
     if c is None:
         return "-"
+    if isinstance(c, Kept):
+        return "kept %.0f s" % c.seconds
     return "%.1f" % c.seconds if c.seconds is not None else "not in %.0f" % c.timeout
 
 

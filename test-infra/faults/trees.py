@@ -141,6 +141,49 @@ class Convergence:
     def ok(self):
         return self.seconds is not None and self.diff.clean
 
+    def why(self):
+        return "the target differs from the source %.0f s after the fault: %s" % (self.timeout, self.diff.describe())
+
+
+@dataclass(frozen=True)
+class Kept:
+    """How a target held against a snapshot taken before a fault, polled over a window: the diff of the worst poll
+    (the most lost and differing paths; the last poll when none lost any). extra paths are allowed when they are in
+    `allowed` (files of a new source tree, which a held full sync sends before it would delete)."""
+    diff: Diff
+    polls: int
+    seconds: float  # the window's length
+    leftovers: int
+    allowed: frozenset = frozenset()
+
+    @property
+    def ok(self):
+        return not (self.diff.lost or self.diff.differing or set(self.diff.extra) - self.allowed)
+
+    def why(self):
+        return "the backup did not keep the files it held before the fault (over %.0f s, %d polls): %s" % (
+            self.seconds, self.polls, self.diff.describe())
+
+
+def kept(reference, target, seconds, allowed=lambda: frozenset(), clock=time.monotonic, sleep=time.sleep,
+         interval=0.25):
+    """Polls the target for `seconds` against `reference` (a target_snapshot taken before the fault); allowed() gives
+    the extra paths that do not count (read at each poll). Never asserts."""
+    hashes = Hashes()
+    deadline = clock() + seconds
+    polls, worst = 0, None
+    while True:
+        polls += 1
+        ok_extra = frozenset(allowed())
+        d = diff(reference, target_snapshot(target, hashes))
+        bad = len(d.lost) + len(d.differing) + len(set(d.extra) - ok_extra)
+        if worst is None or bad >= worst[0]:
+            worst = (bad, d, ok_extra)
+        now = clock()
+        if now >= deadline:
+            return Kept(worst[1], polls, seconds, leftovers(target), worst[2])
+        sleep(max(0.0, min(interval, deadline - now)))
+
 
 def converge(source, target, since, timeout, clock=time.monotonic, sleep=time.sleep, interval=0.25):
     """Polls the target against the source from `since` (a clock() reading: the end of the fault) until they are

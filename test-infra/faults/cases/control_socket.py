@@ -44,4 +44,4 @@ def run(ctx):
     return "CLI as nobody: %s | server's answer: %s" % (msg1.splitlines()[-1][:60], json.dumps(answer["error"])[:120])
 
 
-FAULT = Fault("socket", run, scanned=False)
+FAULT = Fault("socket", run, scanned=False, once=True)

@@ -78,4 +78,4 @@ def run(ctx):
                 tg["alert"][:70], len(unsent.lost), pending(tg), runs_paused, window, healthy["state"]))
 
 
-FAULT = Fault("daemon", run, needs=(Watch(WATCH, bwlimit_kbps=20000), Watch(SIDE, user="other")))
+FAULT = Fault("daemon", run, needs=(Watch(WATCH, bwlimit_kbps=20000), Watch(SIDE, user="other")), once=True)

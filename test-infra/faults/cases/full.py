@@ -27,4 +27,4 @@ def run(ctx):
             WATCH, c, before, "alert: %s (cleared after)" % tg["alert"].strip()[:100])
 
 
-FAULT = Fault("full", run, needs=(Watch(WATCH), Mount("backup", "srv/" + WATCH, "2m")))
+FAULT = Fault("full", run, needs=(Watch(WATCH), Mount("backup", "srv/" + WATCH, "2m")), once=True)

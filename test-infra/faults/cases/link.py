@@ -52,4 +52,4 @@ def run(ctx):
         attempts, up - down_at)
 
 
-FAULT = Fault("link", run, needs=(Watch(WATCH, bwlimit_kbps=4000),))
+FAULT = Fault("link", run, needs=(Watch(WATCH, bwlimit_kbps=4000),), once=True)

@@ -34,4 +34,4 @@ def run(ctx):
     return "ro: %s | deny: %s | allow-other: %s" % (ro[1][:40], denied[1][:40], elsewhere[1][:40])
 
 
-FAULT = Fault("rsyncd", run, needs=MODULES, scanned=False)
+FAULT = Fault("rsyncd", run, needs=MODULES, scanned=False, once=True)

@@ -78,4 +78,4 @@ def run(ctx):
         ", ".join("%s x%d" % kv for kv in injected.items()))
 
 
-FAULT = Fault("soak", run, needs=(Watch(WATCH),))
+FAULT = Fault("soak", run, needs=(Watch(WATCH),), once=True)

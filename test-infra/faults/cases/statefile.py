@@ -39,4 +39,4 @@ def run(ctx):
     return literal_msg
 
 
-FAULT = Fault("statefile", run, scanned=False)
+FAULT = Fault("statefile", run, scanned=False, once=True)

@@ -11,8 +11,15 @@ class RunnerTest(unittest.TestCase):
         self.assertEqual([f.name for f in picked], ["link", "daemon", "soak"])
         self.assertEqual(runner.select("", cases.ALL), cases.ALL)
 
+    def test_a_pattern_selects_the_faults_it_matches_and_one_matching_none_is_refused(self):
+        self.assertEqual(runner.select("root-*", cases.ALL), cases.ROOTS)
+        self.assertEqual([f.name for f in runner.select("root-un*,link", cases.ALL)],
+                         ["root-unmounted", "root-unmounted-restart", "link"])
+        with self.assertRaisesRegex(ValueError, r"unknown fault nope-\*;"):
+            runner.select("nope-*", cases.ALL)
+
     def test_an_unknown_name_is_refused_with_the_known_ones(self):
-        with self.assertRaisesRegex(ValueError, "unknown fault nope; known: link, daemon, "):
+        with self.assertRaisesRegex(ValueError, "unknown fault nope; known: root-deleted, root-replaced, "):
             runner.select("link,nope", cases.ALL)
         with self.assertRaisesRegex(ValueError, "unknown faults a, b;"):
             runner.select("a,b", cases.ALL)
@@ -34,6 +41,17 @@ class RunnerTest(unittest.TestCase):
         self.assertEqual(scanned, sorted(scanned, reverse=True), "the /proc scan stops before the first unscanned")
         layout = runner.layout_of(cases.ALL)  # raises on two declarations of one name
         self.assertEqual(len({w.name for w in layout.watches}), len(layout.watches))
+
+    def test_a_backend_independent_fault_runs_in_the_first_variant_that_runs_only(self):
+        each, once = Fault("each", lambda ctx: None), Fault("once", lambda ctx: None, once=True)
+        inotify = Fault("inotify", lambda ctx: None, backends=("inotify",))
+        self.assertEqual(runner.variant([each, once, inotify], "fanotify", ran=False), [each, once])
+        self.assertEqual(runner.variant([each, once, inotify], "inotify", ran=True), [each, inotify])
+        self.assertEqual(runner.variant([each, once], None, ran=False), [each, once])
+
+    def test_what_runs_once_is_what_does_not_depend_on_the_backend_and_the_slow_soak(self):
+        self.assertEqual({f.name for f in cases.ALL if f.once},
+                         {"link", "daemon", "full", "soak", "rsyncd", "socket", "statefile"})
 
     def test_knobs_default_to_the_full_soak(self):
         self.assertEqual(Knobs.of({}), Knobs(600, 30, 1))

@@ -58,6 +58,12 @@ class StatesTest(unittest.TestCase):
         self.assertEqual(states.ssh_watches(layout), [Watch("s", ssh=True, bwlimit_kbps=2000)])
         self.assertNotIn("ssh_accounts", states.backup_state(self.idn, Layout().add(Watch("w"))))
 
+    def test_a_watch_without_max_delete_gets_the_agents_default_guard(self):
+        text = states.source_state(self.idn, Layout().add(Watch("off"), Watch("default", max_delete=None)))
+        self.assertIn("  - name: off\n", text)
+        self.assertEqual(text.count("max_delete"), 1, "only the watch that sets it: " + text)
+        self.assertIn("    max_delete: 0\n    rsync:", text)
+
     def test_a_backend_asked_for_goes_into_the_settings(self):
         text = states.source_state(self.idn, Layout().add(Watch("w")), backend="fanotify")
         self.assertIn("  control_socket: /run/agent/agent.sock\n  watch_backend: fanotify\n", text)

@@ -153,6 +153,31 @@ class TreesTest(unittest.TestCase):
         c = trees.converge(self.src, self.dst, since=100.0, timeout=10, clock=clock.clock, sleep=clock.sleep)
         self.assertEqual((c.seconds, c.polls, clock.sleeps), (0.0, 1, 0))
 
+    def test_kept_polls_the_window_and_reports_the_worst_poll(self):
+        put(self.dst, "a", b"1")
+        put(self.dst, "b", b"2")
+        reference = trees.target_snapshot(self.dst)
+        clock = Clock({2: lambda: os.unlink(os.path.join(self.dst, "b")), 3: lambda: put(self.dst, "b", b"2")})
+        k = trees.kept(reference, self.dst, 2, clock=clock.clock, sleep=clock.sleep, interval=0.5)
+        self.assertEqual(k.polls, 5)  # at 0, 0.5, 1, 1.5 and 2 s
+        self.assertEqual(k.diff.lost, (b"b",), "a file gone at one poll and back later still counts")
+        self.assertFalse(k.ok)
+        self.assertIn("did not keep the files it held before the fault (over 2 s, 5 polls): lost 1: 'b'", k.why())
+
+    def test_kept_allows_the_extra_files_of_a_new_tree_only(self):
+        put(self.dst, "a", b"1")
+        reference = trees.target_snapshot(self.dst)
+        put(self.dst, "new", b"sent by a held full sync")
+        clock = Clock()
+        k = trees.kept(reference, self.dst, 1, allowed=lambda: {b"new"}, clock=clock.clock, sleep=clock.sleep)
+        self.assertTrue(k.ok)
+        self.assertEqual(k.diff.counts(), "0 / 1 / 0")
+        put(self.dst, "a", b"changed")
+        self.assertFalse(trees.kept(reference, self.dst, 0, allowed=lambda: {b"new"}).ok, "a differing file counts")
+        self.assertFalse(trees.kept(reference, self.dst.replace("dst", "src"), 0).ok, "an emptied target counts")
+        put(self.dst, "a", b"1")
+        self.assertFalse(trees.kept(reference, self.dst, 0).ok, "an extra file not allowed counts")
+
     def test_burst_writes_count_files_of_size_in_directories_of_per_dir(self):
         n = trees.burst(self.src, 25, "b", 16, per_dir=10, rng=random.Random(1))
         snap = trees.snapshot(self.src)

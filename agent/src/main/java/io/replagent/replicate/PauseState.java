@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * Why a target is paused. Several reasons can hold at once (an operator pauses a target whose source is lost); each
- * ends only by its own remedy, and the most serious one is shown. Pure: no clock, no threads.
+ * ends only by its own remedy (a held mass delete also when the source is back: it is counted again), and the most
+ * serious one is shown. Pure: no clock, no threads.
  */
 final class PauseState {
 
@@ -48,9 +49,13 @@ final class PauseState {
         if (allowDeletes) reasons.remove(Reason.MASS_DELETE);
     }
 
-    /** The watch's root is back. */
+    /**
+     * The watch's root is back. A mass delete held before was counted against the tree that was at the path then;
+     * the guarded full sync that follows counts again and holds again if it must.
+     */
     void sourceBack() {
         reasons.remove(Reason.SOURCE_LOST);
+        reasons.remove(Reason.MASS_DELETE);
     }
 
     boolean paused() {

@@ -38,12 +38,17 @@ final class RootCheck {
 
     /**
      * A directory at the root's path may be watched as the root again when it is on a mount at the same mount point
-     * as the root was: a plain directory recreated on the same filesystem, or the filesystem mounted again; never
-     * the bare mount point an unmounted filesystem leaves behind.
+     * as the root was (a plain directory recreated on the same filesystem, or the filesystem mounted again), when it
+     * is the root of a filesystem mounted at the path itself (a disk mounted where the source is: also over the bare
+     * mount point an agent was started on), or when it is the very directory first watched (seen again once a
+     * filesystem mounted over it is gone); never the bare mount point an unmounted filesystem leaves behind.
      *
      * @param originalMount mount point of the root's mount when it was last watched, null when it never was
+     * @param path          the root's path, raw
+     * @param first         the directory first watched as the root, null when none was yet
      */
-    static boolean back(Identity now, String nowMount, String originalMount) {
-        return now != null && now.dir() && (originalMount == null || originalMount.equals(nowMount));
+    static boolean back(Identity now, String nowMount, String originalMount, String path, Identity first) {
+        return now != null && now.dir() && (originalMount == null || originalMount.equals(nowMount)
+                || (now.mountRoot() && path.equals(nowMount)) || now.sameObject(first));
     }
 }

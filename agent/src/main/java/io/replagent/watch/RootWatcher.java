@@ -12,8 +12,8 @@ import java.util.Map;
  * by its identity (device, inode, mount). After every read, and at least every {@link #CHECK_MILLIS} or when the
  * mount table changes, the path is checked to name that root still, before any event read is reported: a root
  * deleted, moved away, replaced or unmounted ends its session at once, so no event of the old root is resolved
- * against what now sits at the path. Then the path is looked at every {@link #WAIT_MILLIS} until a directory is
- * there again on the same mount point, which is watched from scratch. A filesystem mounted or unmounted inside
+ * against what now sits at the path. Then the path is looked at every {@link #WAIT_MILLIS} until a directory that
+ * may be the root is there again ({@link RootCheck#back}), which is watched from scratch. A filesystem mounted or unmounted inside
  * the tree is handled the same way: lost, then watched again from scratch.
  */
 final class RootWatcher implements Watcher {
@@ -27,6 +27,7 @@ final class RootWatcher implements Watcher {
     private final Listener listener;
     private String root;
     private Identity identity;
+    private Identity first;
     private String mountPoint;
     private List<String> inside;
     private Session session;
@@ -117,10 +118,11 @@ final class RootWatcher implements Watcher {
         Map<Long, Mounts.Mount> mounts = Mounts.read();
         Mounts.Mount mount = mounts.get(now.mountId());
         String nowMount = mount == null ? null : mount.mountPoint();
-        if (!RootCheck.back(now, nowMount, mountPoint)) return false;
+        if (!RootCheck.back(now, nowMount, mountPoint, path, first)) return false;
         session = backends.open(path, now);
         root = path;
         identity = now;
+        if (first == null) first = now;
         mountPoint = nowMount;
         inside = Mounts.inside(mounts, root);
         watched = session.watchedDirectories();

@@ -2,8 +2,10 @@ package io.replagent.cli;
 
 import io.replagent.control.ControlClient;
 import io.replagent.control.ControlException;
+import io.replagent.state.Settings;
 import io.replagent.testing.AgentProcess;
 import io.replagent.testing.Sshd;
+import io.replagent.testing.BothBackends;
 import io.replagent.testing.Trees;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The wiring end to end: `agent apply` as its own process converges a backup server and a source on loopback
  * (re-rooted), replicates, and answers on its control socket; the operator's story from the console's point of view
  * (a target goes down, its error is visible, the daemon is fixed, retry drains the backlog), SIGKILL and restart,
- * and a second agent on the same socket.
+ * and a second agent on the same socket; each on both watch backends.
  */
 @org.junit.jupiter.api.Tag("e2e")
 class ReplicatingAgentTest {
@@ -43,8 +45,7 @@ class ReplicatingAgentTest {
     final List<AgentProcess> agents = new ArrayList<>();
 
     @BeforeEach
-    void writeState() throws IOException {
-        state = AgentProcess.writeLoopbackState(root);
+    void paths() throws IOException {
         source = root.resolve("srv/source");
         backup = root.resolve("srv/backup");
         socket = root.resolve("run/agent/agent.sock");
@@ -58,8 +59,9 @@ class ReplicatingAgentTest {
         if (Files.exists(pidFile)) CliFixture.stopDaemon(pidFile);
     }
 
-    @Test
-    void operatorSeesTheTargetDownReadsTheErrorFixesItAndRetryDrainsTheBacklog() throws Exception {
+    @BothBackends
+    void operatorSeesTheTargetDownReadsTheErrorFixesItAndRetryDrainsTheBacklog(Settings.WatchBackend backend) throws Exception {
+        state = AgentProcess.writeLoopbackState(root, backend);
         startAgent();
         write("before/a.txt", "replicated while the daemon is up");
         Trees.awaitEqual(source, backup, Duration.ofSeconds(20));
@@ -85,8 +87,9 @@ class ReplicatingAgentTest {
         assertEquals(0, status().exit(), "healthy again");
     }
 
-    @Test
-    void pauseResumeAndSyncGoThroughTheSocket() throws Exception {
+    @BothBackends
+    void pauseResumeAndSyncGoThroughTheSocket(Settings.WatchBackend backend) throws Exception {
+        state = AgentProcess.writeLoopbackState(root, backend);
         startAgent();
         try (ControlClient client = ControlClient.connect(socket)) {
             client.call("pause", ControlClient.args().put("target", "backup"));
@@ -115,8 +118,9 @@ class ReplicatingAgentTest {
         assertFalse(Files.readString(root.resolve("agent-0.log")).contains(PASSWORD), "no password in the log");
     }
 
-    @Test
-    void sigkillThenRestartLosesNothingAndSigtermStopsCleanly() throws Exception {
+    @BothBackends
+    void sigkillThenRestartLosesNothingAndSigtermStopsCleanly(Settings.WatchBackend backend) throws Exception {
+        state = AgentProcess.writeLoopbackState(root, backend);
         Process first = startAgent();
         write("one.txt", "first");
         Trees.awaitEqual(source, backup, Duration.ofSeconds(20));
@@ -144,8 +148,9 @@ class ReplicatingAgentTest {
      * #10 defect 2: deletes queued while a target was paused are still counted by max_delete after kill -9 and a
      * restart (init: false, so only the restored queue can push them).
      */
-    @Test
-    void restoredDeletesStillCountTowardMaxDeleteAfterKill9() throws Exception {
+    @BothBackends
+    void restoredDeletesStillCountTowardMaxDeleteAfterKill9(Settings.WatchBackend backend) throws Exception {
+        state = AgentProcess.writeLoopbackState(root, backend);
         String original = Files.readString(state);
         Files.writeString(state, original.replace("    delay: 100ms\n", "    delay: 100ms\n    max_delete: 5\n"));
         for (int i = 0; i < 20; i++) write("f" + i, "backed up " + i);

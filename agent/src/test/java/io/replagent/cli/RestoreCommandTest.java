@@ -1,6 +1,7 @@
 package io.replagent.cli;
 
 import io.replagent.control.ControlClient;
+import io.replagent.state.Settings;
 import io.replagent.testing.AgentProcess;
 import io.replagent.testing.Trees;
 import org.junit.jupiter.api.AfterEach;
@@ -8,6 +9,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -34,10 +38,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * History end to end: `agent apply` as its own process converges a backup server (module with history) and a source
- * whose daemon target keeps history, replicates; `agent versions` and `agent restore` read the target.
+ * whose daemon target keeps history, replicates; `agent versions` and `agent restore` read the target. On both watch
+ * backends.
  */
 @Tag("e2e")
+@ParameterizedClass(name = "{0}")
+@EnumSource(value = Settings.WatchBackend.class, names = {"INOTIFY", "FANOTIFY"})
 class RestoreCommandTest {
+
+    /** The watch backend of this run: every test here replicates, on both. */
+    @Parameter Settings.WatchBackend backend;
 
     @TempDir Path root;
     Path state;
@@ -48,7 +58,7 @@ class RestoreCommandTest {
 
     @BeforeEach
     void writeState() throws IOException {
-        state = AgentProcess.writeLoopbackState(root);
+        state = AgentProcess.writeLoopbackState(root, backend);
         String yaml = Files.readString(state)
                 .replace("password_file: /etc/rsync.passwd } ]", "password_file: /etc/rsync.passwd, history: true } ]")
                 .replace("hosts_allow: [127.0.0.1] }", "hosts_allow: [127.0.0.1], history: { keep: 30d } }");

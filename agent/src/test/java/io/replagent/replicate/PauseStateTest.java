@@ -37,6 +37,9 @@ class PauseStateTest {
                 new Case(List.of(pause(Reason.SOURCE_LOST), BACK), null),
                 new Case(List.of(pause(Reason.OPERATOR), pause(Reason.SOURCE_LOST)), Reason.SOURCE_LOST),
                 new Case(List.of(pause(Reason.OPERATOR), pause(Reason.SOURCE_LOST), BACK), Reason.OPERATOR),
+                // held against the tree at the path then (a bare mount point); the full sync after it counts again
+                new Case(List.of(pause(Reason.MASS_DELETE), pause(Reason.SOURCE_LOST), BACK), null),
+                new Case(List.of(pause(Reason.ERROR), pause(Reason.SOURCE_LOST), BACK), Reason.ERROR),
                 new Case(List.of(pause(Reason.ERROR), pause(Reason.MASS_DELETE), RETRY), Reason.MASS_DELETE),
                 new Case(List.of(pause(Reason.ERROR), pause(Reason.MASS_DELETE), RETRY_DELETES), null));
         for (Case c : cases) {

@@ -3,6 +3,7 @@ package io.replagent.replicate;
 import io.replagent.state.Settings;
 import io.replagent.state.State;
 import io.replagent.state.Watch;
+import io.replagent.testing.BothBackends;
 import io.replagent.testing.RsyncDaemon;
 import io.replagent.testing.Trees;
 import io.replagent.testing.Watches;
@@ -33,7 +34,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** End to end: real inotify, real rsync, a real daemon on 127.0.0.1; every test ends with source == target. */
+/**
+ * End to end: real inotify and fanotify (each test that replicates runs on both), real rsync, a real daemon on
+ * 127.0.0.1; every test ends with source == target.
+ */
 @Tag("e2e")
 class ReplicationTest {
 
@@ -62,6 +66,10 @@ class ReplicationTest {
         Replication r = Replication.create(state, Map.of("PATH", System.getenv("PATH")), new PrintStream(logBytes, true));
         r.start();
         closing.add(r::stop);
+        Settings.WatchBackend asked = state.settings().watchBackend();
+        for (ReplicationStatus.WatchStatus w : r.status().watches()) {
+            if (asked != Settings.WatchBackend.AUTO) assertEquals(asked.name().toLowerCase(java.util.Locale.ROOT), w.backend(), w.backendReason());
+        }
         return r;
     }
 
@@ -88,12 +96,12 @@ class ReplicationTest {
         }
     }
 
-    @Test void initialSyncThenBurstOfThousandsOfFilesAndNewDirectoriesFilledAtOnce() throws Exception {
+    @BothBackends void initialSyncThenBurstOfThousandsOfFilesAndNewDirectoriesFilledAtOnce(Settings.WatchBackend backend) throws Exception {
         RsyncDaemon d = daemon("d");
         Path src = source();
         Random random = new Random(1);
         for (int i = 0; i < 50; i++) write(src.resolve("pre/f" + i), 100, random);
-        start(Watches.state(tmp, Watches.watch(src, d.target("t"))));
+        start(Watches.state(tmp, backend, Watches.watch(src, d.target("t"))));
         Trees.awaitEqual(src, d.module(), CONVERGE);
         for (int dir = 0; dir < 40; dir++) {
             for (int f = 0; f < 50; f++) write(src.resolve("burst/d" + dir + "/f" + f), 1000 + f, random);
@@ -106,14 +114,14 @@ class ReplicationTest {
     }
 
     /** rsync's default quick check compares whole seconds: a same-size rewrite within that second must still arrive. */
-    @Test void sameSizeRewriteWithinTheSameSecondArrives() throws Exception {
+    @BothBackends void sameSizeRewriteWithinTheSameSecondArrives(Settings.WatchBackend backend) throws Exception {
         RsyncDaemon d = daemon("d");
         Path src = source();
         Path file = src.resolve("churn.txt");
         Files.writeString(file, "version-1");
         java.nio.file.attribute.FileTime second = java.nio.file.attribute.FileTime.from(java.time.Instant.parse("2026-01-01T00:00:00.100Z"));
         Files.setLastModifiedTime(file, second);
-        start(Watches.state(tmp, Watches.watch(src, d.target("t"))));
+        start(Watches.state(tmp, backend, Watches.watch(src, d.target("t"))));
         Trees.awaitEqual(src, d.module(), CONVERGE);
         Files.writeString(file, "version-2");
         Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.from(java.time.Instant.parse("2026-01-01T00:00:00.600Z")));
@@ -126,12 +134,12 @@ class ReplicationTest {
         }, "the rewrite within the same second");
     }
 
-    @Test void renamedDirectoryIsNotSentAgain() throws Exception {
+    @BothBackends void renamedDirectoryIsNotSentAgain(Settings.WatchBackend backend) throws Exception {
         RsyncDaemon d = daemon("d");
         Path src = source();
         Random random = new Random(2);
         for (int i = 0; i < 300; i++) write(src.resolve("top/d" + (i % 10) + "/f" + i), 16_384, random);
-        Replication r = start(Watches.state(tmp, Watches.watch(src, d.target("t"))));
+        Replication r = start(Watches.state(tmp, backend, Watches.watch(src, d.target("t"))));
         Trees.awaitEqual(src, d.module(), CONVERGE);
         await(() -> r.status().watches().get(0).targets().get(0).state().equals("idle"), "idle after the initial sync");
         long before = r.status().watches().get(0).targets().get(0).bytesSent();
@@ -145,10 +153,10 @@ class ReplicationTest {
         assertTrue(log().contains("move paths=1"), log());
     }
 
-    @Test void awkwardNamesArriveAsTheyAre() throws Exception {
+    @BothBackends void awkwardNamesArriveAsTheyAre(Settings.WatchBackend backend) throws Exception {
         RsyncDaemon d = daemon("d");
         Path src = source();
-        start(Watches.state(tmp, Watches.watch(src, d.target("t"))));
+        start(Watches.state(tmp, backend, Watches.watch(src, d.target("t"))));
         Trees.awaitEqual(src, d.module(), CONVERGE);
         // printf writes the raw bytes: a newline, a leading dash, wildcards, and \377 (not UTF-8)
         Process p = new ProcessBuilder("/bin/sh", "-c", "cd \"$1\" && printf x > 'with space' && printf x > \"$(printf 'new\\nline')\""
@@ -164,7 +172,7 @@ class ReplicationTest {
         Trees.awaitEqual(src, d.module(), CONVERGE);
     }
 
-    @Test void deletesFollowTheDeleteMode() throws Exception {
+    @BothBackends void deletesFollowTheDeleteMode(Settings.WatchBackend backend) throws Exception {
         for (Watch.DeleteMode mode : Watch.DeleteMode.values()) {
             RsyncDaemon d = daemon("d-" + mode);
             Path src = Files.createDirectories(tmp.resolve("src-" + mode));
@@ -174,7 +182,7 @@ class ReplicationTest {
             Files.writeString(src.resolve("dir/sub/f"), "f");
             Files.writeString(d.module().resolve("only-on-target"), "old");
             Watch w = Watches.withDelete(Watches.watch(src, d.target("t")), mode);
-            Replication r = start(Watches.state(tmp.resolve("s-" + mode), w));
+            Replication r = start(Watches.state(tmp.resolve("s-" + mode), backend, w));
             await(() -> Files.exists(d.module().resolve("dir/sub/f")), "initial sync");
             await(() -> r.status().watches().get(0).targets().get(0).lastSuccess() != null, "initial sync done");
             assertEquals(!mode.atStartup(), Files.exists(d.module().resolve("only-on-target")), mode + " at startup");
@@ -190,13 +198,14 @@ class ReplicationTest {
         }
     }
 
-    @Test void excludedPathsAreNeitherWatchedNorSent() throws Exception {
+    @BothBackends void excludedPathsAreNeitherWatchedNorSent(Settings.WatchBackend backend) throws Exception {
         RsyncDaemon d = daemon("d");
         Path src = source();
         Files.createDirectories(src.resolve("cache/deep"));
-        Replication r = start(Watches.state(tmp, Settings.WatchBackend.INOTIFY, Watches.withExclude(Watches.watch(src, d.target("t")),
+        Replication r = start(Watches.state(tmp, backend, Watches.withExclude(Watches.watch(src, d.target("t")),
                 List.of("cache/", "*.swp", ".*"))));
-        assertEquals(1, r.status().watches().get(0).watchedDirectories());
+        assertEquals(backend == Settings.WatchBackend.INOTIFY ? 1 : 0, r.status().watches().get(0).watchedDirectories(),
+                "inotify watches the root only; fanotify's mark needs no watch");
         Files.writeString(src.resolve("cache/deep/x"), "x");
         Files.writeString(src.resolve("a.swp"), "x");
         Files.writeString(src.resolve(".hidden"), "x");
@@ -209,10 +218,10 @@ class ReplicationTest {
         }
     }
 
-    @Test void daemonKilledMidStreamThenBackTheBacklogDrains() throws Exception {
+    @BothBackends void daemonKilledMidStreamThenBackTheBacklogDrains(Settings.WatchBackend backend) throws Exception {
         RsyncDaemon d = daemon("d");
         Path src = source();
-        Replication r = start(Watches.state(tmp, Watches.watch(src, d.target("t"))));
+        Replication r = start(Watches.state(tmp, backend, Watches.watch(src, d.target("t"))));
         Trees.awaitEqual(src, d.module(), CONVERGE);
         Random random = new Random(3);
         for (int i = 0; i < 500; i++) {
@@ -227,12 +236,12 @@ class ReplicationTest {
         await(() -> r.status().watches().get(0).targets().get(0).failureCount() == 0, "failure queue empty");
     }
 
-    @Test void oneTargetDownNeverStallsTheOther() throws Exception {
+    @BothBackends void oneTargetDownNeverStallsTheOther(Settings.WatchBackend backend) throws Exception {
         RsyncDaemon up = daemon("up");
         RsyncDaemon down = daemon("down");
         down.stop();
         Path src = source();
-        Replication r = start(Watches.state(tmp, Watches.watch(src, up.target("up"), down.target("down"))));
+        Replication r = start(Watches.state(tmp, backend, Watches.watch(src, up.target("up"), down.target("down"))));
         for (int i = 0; i < 50; i++) Files.writeString(src.resolve("f" + i), "x" + i);
         Trees.awaitEqual(src, up.module(), CONVERGE);
         await(() -> r.status().watches().get(0).targets().get(1).retries() > 0, "the down target retries");
@@ -242,11 +251,11 @@ class ReplicationTest {
         Trees.awaitEqual(src, down.module(), CONVERGE);
     }
 
-    @Test void permanentErrorPausesTheTargetWithAnAlert() throws Exception {
+    @BothBackends void permanentErrorPausesTheTargetWithAnAlert(Settings.WatchBackend backend) throws Exception {
         RsyncDaemon d = daemon("d");
         Path src = source();
         Files.writeString(d.passwordFile(), "wrong\n");
-        Replication r = start(Watches.state(tmp, Watches.watch(src, d.target("t"))));
+        Replication r = start(Watches.state(tmp, backend, Watches.watch(src, d.target("t"))));
         await(() -> r.status().watches().get(0).targets().get(0).state().equals("paused"), "paused");
         String alert = r.status().watches().get(0).targets().get(0).alert();
         assertTrue(alert.contains("exit 5") && alert.contains("auth failed"), alert);
@@ -261,11 +270,11 @@ class ReplicationTest {
         assertEquals("paused", r.status().watches().get(0).targets().get(0).state(), "an operator's pause stays");
     }
 
-    @Test void undeliveredPathsSurviveARestart() throws Exception {
+    @BothBackends void undeliveredPathsSurviveARestart(Settings.WatchBackend backend) throws Exception {
         RsyncDaemon d = daemon("d");
         Path src = source();
         Watch w = Watches.withInit(Watches.watch(src, d.target("t")), false);
-        Replication first = start(Watches.state(tmp, w));
+        Replication first = start(Watches.state(tmp, backend, w));
         d.stop();
         Files.writeString(src.resolve("while-down"), "x");
         await(() -> first.status().watches().get(0).targets().get(0).retries() > 0, "a failed try");
@@ -274,15 +283,15 @@ class ReplicationTest {
         assertTrue(Files.exists(queue), "queue file written");
         assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(queue)));
         d.start();
-        start(Watches.state(tmp, w)); // init: false, so only the saved queue can bring the file over
+        start(Watches.state(tmp, backend, w)); // init: false, so only the saved queue can bring the file over
         Trees.awaitEqual(src, d.module(), CONVERGE);
     }
 
-    @Test void massDeleteIsRefusedAndPausesUntilResumed() throws Exception {
+    @BothBackends void massDeleteIsRefusedAndPausesUntilResumed(Settings.WatchBackend backend) throws Exception {
         RsyncDaemon d = daemon("d");
         Path src = source();
         for (int i = 0; i < 20; i++) Files.writeString(src.resolve("f" + i), "x");
-        Replication r = start(Watches.state(tmp, Watches.withMaxDelete(Watches.watch(src, d.target("t")),
+        Replication r = start(Watches.state(tmp, backend, Watches.withMaxDelete(Watches.watch(src, d.target("t")),
                 new Watch.DeleteGuard(5, 0))));
         Trees.awaitEqual(src, d.module(), CONVERGE);
         for (int i = 0; i < 10; i++) Files.delete(src.resolve("f" + i));
@@ -303,11 +312,11 @@ class ReplicationTest {
         }
     }
 
-    @Test void anEmptySourceAtStartDoesNotWipeTheTarget() throws Exception {
+    @BothBackends void anEmptySourceAtStartDoesNotWipeTheTarget(Settings.WatchBackend backend) throws Exception {
         RsyncDaemon d = daemon("d");
         Path src = source(); // empty, as an unmounted source's mount point is
         for (int i = 0; i < 20; i++) Files.writeString(d.module().resolve("kept" + i), "backed up");
-        Replication r = start(Watches.state(tmp, Watches.withMaxDelete(Watches.watch(src, d.target("t")),
+        Replication r = start(Watches.state(tmp, backend, Watches.withMaxDelete(Watches.watch(src, d.target("t")),
                 new Watch.DeleteGuard(5, 0))));
         await(() -> r.status().watches().get(0).targets().get(0).state().equals("paused"), "paused by the guard");
         assertEquals("mass delete held: the initial sync would delete 20 entries on the target, max_delete allows 5;"
@@ -331,12 +340,12 @@ class ReplicationTest {
     }
 
     /** #10 defect 1: a rewrite that puts size and mtime back (cp -p, tar -x, touch -r) is still sent: an event named it. */
-    @Test void aRewriteThatKeepsSizeAndMtimeIsSentBecauseAnEventNamedIt() throws Exception {
+    @BothBackends void aRewriteThatKeepsSizeAndMtimeIsSentBecauseAnEventNamedIt(Settings.WatchBackend backend) throws Exception {
         RsyncDaemon d = daemon("d");
         Path src = source();
         Path file = src.resolve("same-size");
         Files.write(file, "A".repeat(64).getBytes(StandardCharsets.US_ASCII));
-        start(Watches.state(tmp, Watches.watch(src, d.target("t"))));
+        start(Watches.state(tmp, backend, Watches.watch(src, d.target("t"))));
         Trees.awaitEqual(src, d.module(), CONVERGE);
         java.nio.file.attribute.FileTime mtime = Files.getLastModifiedTime(file);
         Files.write(file, "B".repeat(64).getBytes(StandardCharsets.US_ASCII));
@@ -346,11 +355,11 @@ class ReplicationTest {
     }
 
     /** #10 defect 3: one file the target refuses (immutable there) goes back to the queue alone, not its whole list. */
-    @Test void aPartialTransferRequeuesOnlyTheFileRsyncNamed() throws Exception {
+    @BothBackends void aPartialTransferRequeuesOnlyTheFileRsyncNamed(Settings.WatchBackend backend) throws Exception {
         Path src = source();
         Path dst = Files.createDirectories(tmp.resolve("dst"));
         for (int i = 0; i < 300; i++) Files.writeString(src.resolve("f" + i), "v1 " + i);
-        Replication r = start(Watches.state(tmp, Watches.watch(src, local(dst))));
+        Replication r = start(Watches.state(tmp, backend, Watches.watch(src, local(dst))));
         Trees.awaitEqual(src, dst, CONVERGE);
         await(() -> target(r).state().equals("idle"), "idle");
         run("chattr", "+i", dst.resolve("f7").toString());
@@ -382,7 +391,7 @@ class ReplicationTest {
      * #10 defect 4: files renamed one by one in their directory are built from the target's copy, not sent again
      * (when no two of them share size and mtime second: see the README).
      */
-    @Test void renamedFilesReuseTheTargetsCopy() throws Exception {
+    @BothBackends void renamedFilesReuseTheTargetsCopy(Settings.WatchBackend backend) throws Exception {
         RsyncDaemon d = daemon("d");
         Path src = source();
         Random random = new Random(7);
@@ -391,7 +400,7 @@ class ReplicationTest {
             // rsync's --fuzzy takes the first file of the same size and mtime (seconds) as the basis: distinct here
             Files.setLastModifiedTime(src.resolve("dir/f" + i), java.nio.file.attribute.FileTime.fromMillis(1_700_000_000_000L + i * 1000L));
         }
-        Replication r = start(Watches.state(tmp, Watches.watch(src, d.target("t"))));
+        Replication r = start(Watches.state(tmp, backend, Watches.watch(src, d.target("t"))));
         Trees.awaitEqual(src, d.module(), CONVERGE);
         await(() -> target(r).state().equals("idle"), "idle after the initial sync");
         long before = target(r).bytesSent();
@@ -404,11 +413,11 @@ class ReplicationTest {
     }
 
     /** #10 defect 5: drift on the target (changed keeping size and mtime, deleted, added) is found, then repaired. */
-    @Test void anAuditFindsDriftOnTheTargetAndRepairsIt() throws Exception {
+    @BothBackends void anAuditFindsDriftOnTheTargetAndRepairsIt(Settings.WatchBackend backend) throws Exception {
         RsyncDaemon d = daemon("d");
         Path src = source();
         for (int i = 0; i < 10; i++) Files.writeString(src.resolve("f" + i), "content " + i);
-        Replication r = start(Watches.state(tmp, Watches.watch(src, d.target("t"))));
+        Replication r = start(Watches.state(tmp, backend, Watches.watch(src, d.target("t"))));
         Trees.awaitEqual(src, d.module(), CONVERGE);
         Path changed = d.module().resolve("f1");
         java.nio.file.attribute.FileTime mtime = Files.getLastModifiedTime(changed);
@@ -429,11 +438,11 @@ class ReplicationTest {
     }
 
     /** #11 item 5: a lost root pauses its targets; when a directory is back, the full sync is held if it would wipe. */
-    @Test void aLostSourcePausesAndItsReturnIsAGuardedFullSync() throws Exception {
+    @BothBackends void aLostSourcePausesAndItsReturnIsAGuardedFullSync(Settings.WatchBackend backend) throws Exception {
         RsyncDaemon d = daemon("d");
         Path src = source();
         for (int i = 0; i < 20; i++) Files.writeString(src.resolve("f" + i), "backed up " + i);
-        Replication r = start(Watches.state(tmp, Watches.watch(src, d.target("t"))));
+        Replication r = start(Watches.state(tmp, backend, Watches.watch(src, d.target("t"))));
         Trees.awaitEqual(src, d.module(), CONVERGE);
         r.listener("w").rootLost("source " + src + " was moved away");
         assertEquals("source_lost", target(r).pauseReason());
@@ -453,12 +462,12 @@ class ReplicationTest {
     }
 
     /** A receiver killed mid-file leaves its temp file in the target's .agent/tmp/, never in the mirror; it is cleared. */
-    @Test void aReceiverKilledMidFileLeavesNoStrayFileInTheMirror() throws Exception {
+    @BothBackends void aReceiverKilledMidFileLeavesNoStrayFileInTheMirror(Settings.WatchBackend backend) throws Exception {
         RsyncDaemon d = daemon("d");
         Path src = source();
         Watch slow = Watches.withRsync(Watches.watch(src, d.target("t")),
                 new Watch.RsyncOptions(false, 1000, Duration.ZERO, false, List.of()));
-        Replication r = start(Watches.state(tmp, slow));
+        Replication r = start(Watches.state(tmp, backend, slow));
         await(() -> target(r).lastSuccess() != null, "the initial sync");
         write(src.resolve("big/blob"), 4_000_000, new Random(5));
         Path temp = d.module().resolve(".agent/tmp");
@@ -482,14 +491,14 @@ class ReplicationTest {
     }
 
     /** #11 item 10: a full state directory keeps the last good queue, says so, leaks nothing, and loses no change. */
-    @Test void aFullStateDirectoryLosesNoQueuedChange() throws Exception {
+    @BothBackends void aFullStateDirectoryLosesNoQueuedChange(Settings.WatchBackend backend) throws Exception {
         RsyncDaemon d = daemon("d");
         Path src = source();
         Path stateDir = Files.createDirectories(tmp.resolve("state"));
         run("mount", "-t", "tmpfs", "-o", "size=512k", "agent-test-state", stateDir.toString());
         closing.add(() -> run("umount", "-l", stateDir.toString()));
         Watch w = Watches.withInit(Watches.watch(src, d.target("t")), false);
-        State state = Watches.state(tmp, w);
+        State state = Watches.state(tmp, backend, w);
         Replication first = start(state);
         d.stop();
         for (int i = 0; i < 300; i++) Files.writeString(src.resolve("before-full-" + i), "x");
@@ -536,11 +545,11 @@ class ReplicationTest {
         assertTrue(log().contains("overflow"), log());
     }
 
-    @Test void periodicFullSyncRepairsTheTargetAndTheStatusFileIsKept() throws Exception {
+    @BothBackends void periodicFullSyncRepairsTheTargetAndTheStatusFileIsKept(Settings.WatchBackend backend) throws Exception {
         RsyncDaemon d = daemon("d");
         Path src = source();
         Files.writeString(src.resolve("f"), "content");
-        Replication r = start(Watches.state(tmp, Watches.withFullSyncInterval(Watches.watch(src, d.target("t")), Duration.ofMillis(300))));
+        Replication r = start(Watches.state(tmp, backend, Watches.withFullSyncInterval(Watches.watch(src, d.target("t")), Duration.ofMillis(300))));
         Trees.awaitEqual(src, d.module(), CONVERGE);
         Files.delete(d.module().resolve("f")); // behind the agent's back: only a full sync notices
         Trees.awaitEqual(src, d.module(), CONVERGE);
@@ -551,7 +560,7 @@ class ReplicationTest {
         assertTrue(json.contains("\"name\":\"w\"") && json.contains("\"destination\":\"rsync://agent@127.0.0.1:" + d.port()), json);
     }
 
-    @Test void daemonAtItsConnectionLimitIsRetriedNotPaused() throws Exception {
+    @BothBackends void daemonAtItsConnectionLimitIsRetriedNotPaused(Settings.WatchBackend backend) throws Exception {
         RsyncDaemon d = RsyncDaemon.start(Files.createDirectories(tmp.resolve("d")), 1);
         closing.add(d);
         Path big = Files.write(tmp.resolve("big"), new byte[4_000_000]);
@@ -563,7 +572,7 @@ class ReplicationTest {
         Path src = source();
         Files.writeString(src.resolve("f"), "x");
         await(() -> hasTempFile(d.module(), ".hog."), "the slow transfer holds the connection");
-        Replication r = start(Watches.state(tmp, Watches.watch(src, d.target("t"))));
+        Replication r = start(Watches.state(tmp, backend, Watches.watch(src, d.target("t"))));
         await(() -> r.status().watches().get(0).targets().get(0).retries() > 0, "a retry");
         ReplicationStatus.TargetStatus t = r.status().watches().get(0).targets().get(0);
         assertTrue(t.failures().get(0).error().contains("max connections"), t.failures().toString());

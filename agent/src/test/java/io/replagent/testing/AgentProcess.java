@@ -2,6 +2,7 @@ package io.replagent.testing;
 
 import io.replagent.control.ControlClient;
 import io.replagent.control.ControlException;
+import io.replagent.state.Settings;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -33,6 +34,12 @@ public final class AgentProcess implements AutoCloseable {
      * /srv/backup, and watch src replicating /srv/source to it (target "backup"); control socket /run/agent/agent.sock.
      */
     public static Path writeLoopbackState(Path root) throws IOException {
+        return writeLoopbackState(root, Settings.WatchBackend.AUTO);
+    }
+
+    /** The same, its watch on this backend (settings.watch_backend); fanotify where it cannot work skips the test. */
+    public static Path writeLoopbackState(Path root, Settings.WatchBackend backend) throws IOException {
+        WatchBackends.assume(backend);
         int port = Ports.free();
         Path state = root.resolve("state.yaml");
         Files.writeString(state, """
@@ -41,6 +48,7 @@ public final class AgentProcess implements AutoCloseable {
                   state_dir: /var/lib/agent
                   status_file: /var/lib/agent/status.json
                   control_socket: /run/agent/agent.sock
+                  watch_backend: %s
                 server:
                   config_file: /etc/rsyncd.conf
                   secrets_file: /etc/rsyncd.secrets
@@ -61,7 +69,7 @@ public final class AgentProcess implements AutoCloseable {
                     source: /srv/source
                     targets: [ { name: backup, url: "rsync://backup@127.0.0.1:%d/data", password_file: /etc/rsync.passwd } ]
                     delay: 100ms
-                """.formatted(port, port));
+                """.formatted(backend.name().toLowerCase(java.util.Locale.ROOT), port, port));
         return state;
     }
 

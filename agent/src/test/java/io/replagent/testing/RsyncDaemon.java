@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -89,7 +90,10 @@ public final class RsyncDaemon implements AutoCloseable {
         throw new IOException("rsync daemon did not listen on port " + port);
     }
 
-    /** Kills the daemon (and the connections it serves). */
+    /**
+     * Kills the daemon and the connections it serves. All are frozen first (SIGSTOP): killed one by one, a daemon that
+     * accepts a connection meanwhile forks a receiver nobody kills, and a push "survives" the outage.
+     */
     public synchronized void stop() {
         if (process == null) return;
         kill(process);
@@ -98,12 +102,18 @@ public final class RsyncDaemon implements AutoCloseable {
 
     /**
      * Kills a server a test started, with the processes it forked for its connections, and waits for all of them (an
-     * sshd session still running as a test account would make deleting the account fail).
+     * sshd session still running as a test account would make deleting the account fail). All are frozen first
+     * (SIGSTOP): killed one by one, a server that accepts a connection meanwhile forks a child nobody kills.
      */
     static void kill(Process process) {
-        List<ProcessHandle> children = process.descendants().toList();
-        children.forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly();
+        List<ProcessHandle> frozen = new ArrayList<>(List.of(process.toHandle()));
+        for (List<ProcessHandle> more = frozen; !more.isEmpty();
+             more = process.descendants().filter(p -> !frozen.contains(p)).toList()) {
+            if (more != frozen) frozen.addAll(more);
+            freeze(more);
+        }
+        frozen.forEach(ProcessHandle::destroyForcibly);
+        List<ProcessHandle> children = frozen.subList(1, frozen.size());
         try {
             process.waitFor();
             for (ProcessHandle child : children) child.onExit().get(5, java.util.concurrent.TimeUnit.SECONDS);
@@ -111,6 +121,18 @@ public final class RsyncDaemon implements AutoCloseable {
             Thread.currentThread().interrupt();
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             // gone already, or it will be: nothing more to do for it
+        }
+    }
+
+    private static void freeze(List<ProcessHandle> processes) {
+        List<String> command = new ArrayList<>(List.of("kill", "-STOP"));
+        processes.forEach(p -> command.add(String.valueOf(p.pid())));
+        try {
+            new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

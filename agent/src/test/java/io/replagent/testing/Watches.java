@@ -73,8 +73,13 @@ public final class Watches {
         return state(dir, Settings.WatchBackend.AUTO, watches);
     }
 
-    /** A state whose watches use this backend (a test of inotify's own behaviour, overflow or watch counts, asks for it). */
+    /**
+     * A state whose watches use this backend (a test of inotify's own behaviour, overflow or watch counts, asks for
+     * it; a {@link BothBackends} test passes its parameter). Asking for fanotify where it cannot work skips the test,
+     * saying why ({@link WatchBackends#assume}).
+     */
     public static State state(Path dir, Settings.WatchBackend backend, Watch... watches) {
+        WatchBackends.assume(backend);
         Settings settings = new Settings(dir.resolve("state"), dir.resolve("status.json"), dir.resolve("agent.sock"),
                 Settings.LogLevel.INFO, new InotifyLimits(InotifyLimits.Ensure.CHECK, 0, 0, 0, null), List.of(), backend,
                 Settings.LogFormat.TEXT, Optional.empty());

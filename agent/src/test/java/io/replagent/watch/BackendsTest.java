@@ -2,6 +2,7 @@ package io.replagent.watch;
 
 import io.replagent.state.Settings;
 import io.replagent.testing.ScratchMount;
+import io.replagent.testing.WatchBackends;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
@@ -53,7 +54,7 @@ class BackendsTest {
     }
 
     @Test void autoTakesFanotifyWhereItWorks() throws Exception {
-        FanotifyHere.assume();
+        WatchBackends.assume(Settings.WatchBackend.FANOTIFY);
         Watcher w = start(Files.createDirectories(tmp.resolve("src")), Settings.WatchBackend.AUTO);
         assertEquals("fanotify", w.backend());
         assertEquals("settings.watch_backend is auto and fanotify can watch the source", w.backendReason());
@@ -103,6 +104,6 @@ class BackendsTest {
         assertTrue(w.backendReason().contains("not chosen yet"), w.backendReason());
         Files.createDirectories(src);
         seen.await("ROOT BACK");
-        assertEquals(FanotifyHere.PROBLEM == null ? "fanotify" : "inotify", w.backend(), w.backendReason());
+        assertEquals(WatchBackends.fanotifyProblem() == null ? "fanotify" : "inotify", w.backend(), w.backendReason());
     }
 }

@@ -45,17 +45,21 @@ class RootCheckTest {
     }
 
     static Stream<Arguments> back() {
+        Identity bare = id(8, 500, 30, false, true);
         return Stream.of(
-                arguments(ROOT, "/", null, true),             // never watched yet: any directory
-                arguments(ROOT, "/", "/", true),              // recreated on the same filesystem
-                arguments(MOUNTED_ROOT, "/data", "/data", true), // mounted again
-                arguments(ROOT, "/", "/data", false),         // the bare mount point an unmount left
-                arguments(id(8, 1, 30, false, false), "/", null, false),
-                arguments(null, null, null, false));
+                arguments(ROOT, "/", null, null, true),             // never watched yet: any directory
+                arguments(ROOT, "/", "/", ROOT, true),              // recreated on the same filesystem
+                arguments(MOUNTED_ROOT, "/data", "/data", MOUNTED_ROOT, true), // mounted again
+                arguments(bare, "/", "/data", MOUNTED_ROOT, false), // the bare mount point an unmount left
+                arguments(MOUNTED_ROOT, "/data", "/", bare, true),  // a disk mounted over the bare point the agent started on
+                arguments(MOUNTED_ROOT, "/data", "/", ROOT, true),  // or over the directory it watched
+                arguments(ROOT, "/", "/data", ROOT, true),          // which is the root again once that disk is gone
+                arguments(id(8, 1, 30, false, false), "/", null, null, false),
+                arguments(null, null, null, null, false));
     }
 
     @ParameterizedTest @MethodSource
-    void back(Identity now, String nowMount, String originalMount, boolean expected) {
-        assertEquals(expected, RootCheck.back(now, nowMount, originalMount));
+    void back(Identity now, String nowMount, String originalMount, Identity first, boolean expected) {
+        assertEquals(expected, RootCheck.back(now, nowMount, originalMount, "/data", first));
     }
 }

@@ -2,6 +2,7 @@ package io.replagent.watch;
 
 import io.replagent.state.Settings;
 import io.replagent.testing.ScratchMount;
+import io.replagent.testing.WatchBackends;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,7 +40,7 @@ class RootWatcherTest {
     }
 
     private Watcher start(Settings.WatchBackend backend, Path source, List<String> exclude) throws IOException {
-        if (backend == Settings.WatchBackend.FANOTIFY) FanotifyHere.assume();
+        WatchBackends.assume(backend);
         watcher = Watchers.open(source, exclude, Set.of(), backend, seen);
         watcher.start("test-watcher");
         assertEquals(backend.name().toLowerCase(Locale.ROOT), watcher.backend(), watcher.backendReason());
@@ -275,15 +276,26 @@ class RootWatcherTest {
     }
 
     @ParameterizedTest @EnumSource(names = {"INOTIFY", "FANOTIFY"})
-    void aFilesystemMountedOverTheRootHidesItUntilItIsUnmounted(Settings.WatchBackend backend) throws Exception {
+    /**
+     * A disk mounted where the source is: over the directory watched, or over the bare mount point an agent was
+     * started on (a reboot with the disk missing, then mounted). The watcher cannot tell them apart: the mounted
+     * filesystem is the root from then on (the replication's guarded full sync decides what it may delete), and once
+     * it is unmounted the directory first watched is the root again.
+     */
+    void aFilesystemMountedOverTheRootIsTheRootUntilItIsUnmounted(Settings.WatchBackend backend) throws Exception {
         Path src = source();
         start(backend, src, List.of());
         ScratchMount over = tmpfs(src);
         String lost = seen.await("ROOT LOST");
         assertTrue(lost.contains("another filesystem was mounted over source " + src), lost);
+        seen.await("ROOT BACK");
+        List<String> after = settle(src, "on-the-disk");
+        assertEquals(List.of("ROOT BACK", "CREATED dir on-the-disk"), after.subList(after.indexOf("ROOT BACK"), after.size()));
         over.unmount();
+        lost = seen.await("ROOT LOST");
+        assertTrue(lost.contains("source " + src + " was unmounted"), lost);
         seen.await("ROOT BACK"); // the same directory as before, seen again
-        List<String> after = settle(src, "x");
+        after = settle(src, "x");
         assertEquals(List.of("ROOT BACK", "CREATED dir x"), after.subList(after.indexOf("ROOT BACK"), after.size()));
     }
 
