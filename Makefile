@@ -93,8 +93,10 @@ install: build man
 	install -m 0644 $(MAN) $(DESTDIR)$(PREFIX)/share/man/man1/agent.1
 	agent/bin/agent completion bash > $(DESTDIR)$(PREFIX)/share/bash-completion/completions/agent
 
+# The benchmark (test-infra/bench/README.md): agent on both backends, lsyncd, naive, floor; then its chart and table.
+# BIGTREE=1 adds the million-file runs, SCALE10=1 startup20k at 200,000 directories; BENCH_ARGS go to replbench.
 bench: build
-	test-infra/bench/run.sh
+	BIGTREE=$(BIGTREE) SCALE10=$(SCALE10) test-infra/bench/run.sh $(BENCH_ARGS)
 
 # The two-host fault and security suite (root; network namespaces). SOAK_SECONDS=600 for the full soak;
 # FAULTS=daemon,link runs those only. Once per watch backend, the agent's default (auto: fanotify where it works)

@@ -11,6 +11,7 @@ import io.replagent.state.State;
 import io.replagent.state.Target;
 import io.replagent.state.Watch;
 import io.replagent.system.Host;
+import io.replagent.watch.Watchers;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
@@ -120,8 +121,10 @@ public final class Converger {
 
     private static void addLimits(State state, Host host, Ownership ownership, List<Resource> resources) {
         InotifyLimits limits = state.settings().inotify();
-        List<Path> sources = state.watches().stream().map(Watch::source).toList();
-        int watches = state.watches().size();
+        // a watch on fanotify needs no inotify watch nor instance
+        List<Path> sources = state.watches().stream().map(Watch::source)
+                .filter(source -> Watchers.needsInotify(source, state.settings().watchBackend())).toList();
+        int watches = sources.size();
         List<KernelLimit> kernel = List.of(
                 new KernelLimit("fs.inotify.max_user_watches", limits.maxUserWatches(), KernelLimit.directoriesOf(sources),
                         limits.ensure(), host.sysctl()),

@@ -32,7 +32,9 @@ final class DirtyTree {
 
     private final int perDirectory;
     private final int total;
+    /** In path order, for what is below a directory and for the batch; {@code index} answers the per-event lookups. */
     private final TreeMap<String, Entry> entries = new TreeMap<>();
+    private final Map<String, Entry> index = new HashMap<>();
     private final Map<String, Integer> dirtyChildren = new HashMap<>();
     private boolean full;
     private long changes;
@@ -65,10 +67,15 @@ final class DirtyTree {
      */
     void mark(String path, Change change, boolean dir, boolean sending, long nowNanos) {
         touch(nowNanos);
-        if (full || coveredByAncestor(path)) return;
-        Entry before = entries.get(path);
+        if (full) return;
+        Entry before = index.get(path);
+        // a listed path has no covering ancestor (putting one removes what is below it)
+        if (before == null && coveredByAncestor(path)) return;
         State state = merge(before == null ? null : before.state(), change);
         if (sending && state == State.CREATED) state = State.CHANGED;
+        // the common case of a busy file (a write after its create): already marked as it would be again
+        if (before != null && state == before.state() && state != State.DELETED && !before.recursive()
+                && !(dir && change == Change.CREATED)) return;
         if (state == State.DELETED && (before == null || before.state() != State.DELETED)) deletes++;
         if (state == null) {
             remove(path);
@@ -83,6 +90,7 @@ final class DirtyTree {
         touch(nowNanos);
         full = true;
         entries.clear();
+        index.clear();
         dirtyChildren.clear();
     }
 
@@ -96,7 +104,7 @@ final class DirtyTree {
         deletes += batch.deletes();
         for (Entry e : batch.entries()) {
             if (full || coveredByAncestor(e.path())) continue;
-            Entry now = entries.get(e.path());
+            Entry now = index.get(e.path());
             // a failed rsync may have sent part of it: a requeued path is no longer known to be new on the target
             if (now == null) put(e.state() == State.CREATED ? new Entry(e.path(), State.CHANGED, e.recursive()) : e);
             else if (e.recursive() && !now.recursive()) put(new Entry(now.path(), now.state(), true));
@@ -107,6 +115,7 @@ final class DirtyTree {
     Batch take() {
         Batch batch = snapshot();
         entries.clear();
+        index.clear();
         dirtyChildren.clear();
         full = false;
         changes = 0;
@@ -154,7 +163,7 @@ final class DirtyTree {
     private boolean coveredByAncestor(String path) {
         for (String p = path; !p.isEmpty(); ) {
             p = RawNames.parent(p);
-            Entry e = p.isEmpty() ? null : entries.get(p);
+            Entry e = p.isEmpty() ? null : index.get(p);
             if (e != null && e.recursive() && e.state() != State.DELETED) return true;
         }
         return false;
@@ -162,13 +171,15 @@ final class DirtyTree {
 
     private void put(Entry entry) {
         String path = entry.path();
-        if (entries.put(path, entry) == null) dirtyChildren.merge(RawNames.parent(path), 1, Integer::sum);
+        entries.put(path, entry);
+        if (index.put(path, entry) == null) dirtyChildren.merge(RawNames.parent(path), 1, Integer::sum);
         if (entry.recursive() || entry.state() == State.DELETED) removeBelow(path);
         String parent = RawNames.parent(path);
         if (dirtyChildren.getOrDefault(parent, 0) > perDirectory) collapse(parent);
         else if (entries.size() > total) full = true;
         if (full) {
             entries.clear();
+            index.clear();
             dirtyChildren.clear();
         }
     }
@@ -179,12 +190,13 @@ final class DirtyTree {
             full = true;
             return;
         }
-        Entry before = entries.get(dir);
+        Entry before = index.get(dir);
         put(new Entry(dir, before != null && before.state() == State.CREATED ? State.CREATED : State.CHANGED, true));
     }
 
     private void remove(String path) {
-        if (entries.remove(path) != null) dirtyChildren.computeIfPresent(RawNames.parent(path), (k, n) -> n > 1 ? n - 1 : null);
+        entries.remove(path);
+        if (index.remove(path) != null) dirtyChildren.computeIfPresent(RawNames.parent(path), (k, n) -> n > 1 ? n - 1 : null);
     }
 
     private void removeBelow(String dir) {

@@ -15,7 +15,7 @@ import java.util.function.Predicate;
 final class JobPlanner {
 
     static final int MAX_PATHS_PER_RSYNC = 5000;
-    static final int MIN_PATHS_PER_RSYNC = 200;
+    static final int MIN_PATHS_PER_RSYNC = 2000;
 
     /** A directory renamed inside the tree, sent with the target's copy of its old path as the basis. */
     record Move(String from, String to) {}

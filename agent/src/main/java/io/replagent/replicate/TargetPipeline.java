@@ -120,8 +120,17 @@ final class TargetPipeline {
         log("info", saved.entries().size() + (saved.full() ? " (full sync)" : "") + " queued paths restored from " + from.path());
     }
 
+    /**
+     * Called for every event: the pipeline's thread is woken only when the mark can make the batch due earlier (the
+     * first change of a batch starts its delay; a full tree or max_delays changes make it due now), not per event.
+     */
     void mark(String path, Change change, boolean dir) {
-        withLock(() -> state.pending.mark(path, change, dir, state.syncing, now()));
+        synchronized (lock) {
+            boolean wasEmpty = state.pending.isEmpty();
+            state.pending.mark(path, change, dir, state.syncing, now());
+            state.queueChanged = true;
+            if (wasEmpty || state.pending.isFull() || state.pending.changes() >= watch.maxDelays()) lock.notifyAll();
+        }
     }
 
     /** A directory renamed in the tree: the old path goes, the new one is sent on the basis of the old. */

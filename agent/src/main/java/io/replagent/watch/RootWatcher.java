@@ -20,6 +20,8 @@ final class RootWatcher implements Watcher {
 
     static final int CHECK_MILLIS = 1000;
     static final int WAIT_MILLIS = 500;
+    /** How long events may gather after a read before the next one: bounds the latency it adds. */
+    static final int COALESCE_MILLIS = 5;
     private static final long RETRY_MILLIS = 30_000;
 
     private final Path source;
@@ -33,6 +35,7 @@ final class RootWatcher implements Watcher {
     private Session session;
     private Poller poller;
     private long retryAt;
+    private int carried;
     private volatile int watched;
     private volatile boolean stopping;
     private Thread thread;
@@ -94,14 +97,19 @@ final class RootWatcher implements Watcher {
                     continue;
                 }
                 long due = session.nextDeadline(millis());
-                int ready = poller.await(session.fd(), (int) (due < 0 ? CHECK_MILLIS : Math.min(due, CHECK_MILLIS)));
+                int ready = poller.await(session.fd(), (int) (due < 0 ? CHECK_MILLIS : Math.min(due, CHECK_MILLIS))) | carried;
+                carried = 0;
                 if (stopping) break;
-                if ((ready & Poller.EVENTS) != 0) session.read();
+                boolean events = (ready & Poller.EVENTS) != 0;
+                if (events) session.read();
                 String lost = check(session.hint());
                 if (lost == null && (ready & Poller.MOUNTS) != 0) lost = mountsInsideChanged();
                 if (lost == null) lost = session.report(millis());
                 if (lost != null) lose(lost);
                 else watched = session.watchedDirectories();
+                // a busy tree: the next events gather for a moment, so one read, one root check and one report serve
+                // many of them instead of a few (a mount change seen meanwhile is handled on the next round)
+                if (events && session != null && !stopping) carried = poller.await(-1, COALESCE_MILLIS) & Poller.MOUNTS;
             }
             if (session != null) session.report(Long.MAX_VALUE); // held moves out of the tree are deletes
         } catch (Exception e) {

@@ -13,6 +13,7 @@ import io.replagent.state.Target;
 import io.replagent.state.Watch;
 import io.replagent.state.Secret;
 import io.replagent.state.Server;
+import io.replagent.state.Settings;
 import io.replagent.state.State;
 import io.replagent.system.Host;
 import io.replagent.system.Processes;
@@ -199,6 +200,30 @@ class ConvergerTest {
         assertEquals("8192", Files.readString(procSys.resolve("fs/inotify/max_user_watches")).strip());
         assertEquals("128", Files.readString(procSys.resolve("fs/inotify/max_user_instances")).strip(), "no requirement: untouched");
         assertEquals(List.of(), converger.plan().changes());
+    }
+
+    @Test void aWatchOnFanotifyNeedsNoInotifyWatchesAndOneOnInotifyIsToldWhatItNeeds() throws Exception {
+        Path procSys = root.resolve("proc/sys");
+        Files.createDirectories(procSys.resolve("fs/inotify"));
+        for (String name : List.of("max_user_watches", "max_user_instances", "max_queued_events"))
+            Files.writeString(procSys.resolve("fs/inotify/" + name), "2\n");
+        host = Fixtures.host(procSys);
+        Path source = root.resolve("src");
+        Files.createDirectories(source.resolve("a/b"));
+        for (Settings.WatchBackend backend : List.of(Settings.WatchBackend.FANOTIFY, Settings.WatchBackend.INOTIFY)) {
+            Settings settings = new Settings(root.resolve("var/lib/agent"), root.resolve("var/lib/agent/status.json"),
+                    root.resolve("run/agent.sock"), Settings.LogLevel.INFO, Fixtures.checkLimits(), List.of(), backend);
+            State state = new State(1, settings, Optional.empty(), Optional.empty(),
+                    List.of(watch(source, 4, new Target.Local(root.resolve("copy")))));
+            List<Change> blocked = Converger.of(state, host).plan().changes().stream()
+                    .filter(c -> c.action() == Action.BLOCKED).toList();
+            if (backend == Settings.WatchBackend.FANOTIFY) {
+                assertEquals(List.of(), blocked, "one fanotify mark covers every directory: nothing to check");
+            } else {
+                assertEquals(List.of("sysctl[fs.inotify.max_user_watches]"), blocked.stream().map(Change::resource).toList());
+                assertTrue(blocked.get(0).detail().stream().anyMatch(d -> d.contains("3 directories are watched")), blocked.toString());
+            }
+        }
     }
 
     @Test void theDaemonsConnectionCapCoversThePushesToDaemons() {

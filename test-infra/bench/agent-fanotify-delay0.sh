@@ -1,0 +1,4 @@
+# replbench plug-in: the agent on fanotify, delay 0s (agent.sh does the rest).
+AGENT_BACKEND=${AGENT_BACKEND:-fanotify}
+AGENT_DELAY=${AGENT_DELAY:-0s}
+source "$(dirname "${BASH_SOURCE[0]}")/agent.sh"
