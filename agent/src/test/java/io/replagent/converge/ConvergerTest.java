@@ -212,7 +212,8 @@ class ConvergerTest {
         Files.createDirectories(source.resolve("a/b"));
         for (Settings.WatchBackend backend : List.of(Settings.WatchBackend.FANOTIFY, Settings.WatchBackend.INOTIFY)) {
             Settings settings = new Settings(root.resolve("var/lib/agent"), root.resolve("var/lib/agent/status.json"),
-                    root.resolve("run/agent.sock"), Settings.LogLevel.INFO, Fixtures.checkLimits(), List.of(), backend);
+                    root.resolve("run/agent.sock"), Settings.LogLevel.INFO, Fixtures.checkLimits(), List.of(), backend,
+                    Settings.LogFormat.TEXT, Optional.empty());
             State state = new State(1, settings, Optional.empty(), Optional.empty(),
                     List.of(watch(source, 4, new Target.Local(root.resolve("copy")))));
             List<Change> blocked = Converger.of(state, host).plan().changes().stream()

@@ -1,6 +1,7 @@
 package io.replagent.watch;
 
 import io.replagent.state.Settings.WatchBackend;
+import io.replagent.testing.WatchBackends;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,8 +21,8 @@ class WatchersTest {
     @Test void onlyAWatchThatEndsUpOnInotifyNeedsInotifyWatches() {
         assertTrue(Watchers.needsInotify(dir, WatchBackend.INOTIFY));
         assertFalse(Watchers.needsInotify(dir, WatchBackend.FANOTIFY), "one fanotify mark covers every directory");
-        assertEquals(FanotifyHere.PROBLEM != null, Watchers.needsInotify(dir, WatchBackend.AUTO),
-                "auto: as fanotify can watch it here (" + FanotifyHere.PROBLEM + ")");
+        assertEquals(WatchBackends.fanotifyProblem() != null, Watchers.needsInotify(dir, WatchBackend.AUTO),
+                "auto: as fanotify can watch it here (" + WatchBackends.fanotifyProblem() + ")");
         assertTrue(Watchers.needsInotify(dir.resolve("missing"), WatchBackend.AUTO), "a missing source counts as inotify");
     }
 }
