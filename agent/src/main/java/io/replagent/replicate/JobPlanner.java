@@ -101,7 +101,7 @@ final class JobPlanner {
         for (List<DirtyTree.Entry> chunk : Chunks.split(entries, MAX_PATHS_PER_RSYNC, processes, MIN_PATHS_PER_RSYNC)) {
             List<String> paths = chunk.stream().map(DirtyTree.Entry::path).toList();
             jobs.add(new Job(kind, phase, argv, RsyncArgs.pathList(paths), new DirtyTree.Batch(false, List.copyOf(chunk),
-                    chunk.stream().filter(e -> e.state() == DirtyTree.State.DELETED).count()), null));
+                    DirtyTree.deletes(chunk)), null));
         }
     }
 

@@ -86,8 +86,7 @@ final class Settlement {
                     if (only.get().contains(e.path())) back.add(e);
                     else delivered.add(e.path());
                 }
-                requeue.add(new DirtyTree.Batch(false, back,
-                        back.stream().filter(e -> e.state() == DirtyTree.State.DELETED).count()));
+                requeue.add(new DirtyTree.Batch(false, back, DirtyTree.deletes(back)));
             } else {
                 requeue.add(job.delivers());
             }

@@ -77,7 +77,7 @@ final class TargetState {
     }
 
     void moved(String from, String to, long now) {
-        pending.mark(from, Change.DELETED, true, syncing, now);
+        pending.renamedAway(from, true, syncing, now);
         if (pending.isFull()) return;
         for (int i = 0; i < moves.size(); i++) {
             if (moves.get(i).to().equals(from)) { // A→B then B→C: one move A→C
