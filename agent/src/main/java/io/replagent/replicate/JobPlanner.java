@@ -20,8 +20,12 @@ final class JobPlanner {
     /** A directory renamed inside the tree, sent with the target's copy of its old path as the basis. */
     record Move(String from, String to) {}
 
-    /** What one batch sends. */
-    record Work(DirtyTree.Batch batch, List<Move> moves, boolean initial) {}
+    /** What one batch sends; {@code renames}: files renamed since the last batch (see {@link Renames}). */
+    record Work(DirtyTree.Batch batch, List<Move> moves, List<Renames.Rename> renames, boolean initial) {
+        Work(DirtyTree.Batch batch, List<Move> moves, boolean initial) {
+            this(batch, moves, List.of(), initial);
+        }
+    }
 
     enum Kind {
         INITIAL, FULL, FULL_DELETES, MOVE, BATCH, CHECKSUM, DELETES;

@@ -76,6 +76,11 @@ final class TargetPipeline {
         withLock(() -> state.moved(from, to, now()));
     }
 
+    /** A file renamed in the tree: the old name goes, the new one is sent on the basis of the target's copy of the old. */
+    void movedFile(String from, String to) {
+        withLock(() -> state.movedFile(from, to, now()));
+    }
+
     /** A full sync as soon as possible; the initial one uses the delete mode's startup rule. */
     void fullSync(boolean initialSync) {
         withLock(() -> state.fullSync(initialSync, now()));
