@@ -22,6 +22,8 @@ final class Delivery {
     private final TargetPipeline.Parts parts;
     private final RsyncArgs args;
     private final JobPlanner planner;
+    /** The staging tree of renamed files (null without a state directory: renamed files are sent as new ones). */
+    private final RenameStaging staging;
     private final JobRunner runner;
     private final TargetState state;
     private final Object lock;
@@ -37,7 +39,9 @@ final class Delivery {
         this.target = target;
         this.parts = parts;
         this.args = args;
-        this.planner = new JobPlanner(args, watch.maxProcesses(), SourceTree.directories(watch.source()));
+        this.staging = parts.renames() == null ? null : new RenameStaging(parts.renames(), watch.source());
+        this.planner = new JobPlanner(args, watch.maxProcesses(), SourceTree.directories(watch.source()),
+                staging == null ? null : staging.root());
         this.runner = runner;
         this.state = state;
         this.lock = lock;
@@ -65,8 +69,10 @@ final class Delivery {
             return RsyncExit.DELETES_REFUSED;
         }
         Watch.DeleteGuard guard = d.guard();
-        List<JobPlanner.Job> jobs = new ArrayList<>(planner.plan(work, d.delete(), d.fullMaxDelete(), !beside));
+        JobPlanner.Work staged = work.withRenames(staging == null ? List.of() : staging.stage(work.renames()));
+        List<JobPlanner.Job> jobs = new ArrayList<>(planner.plan(staged, d.delete(), d.fullMaxDelete(), !beside));
         List<RsyncRunner.Result> results = jobs.isEmpty() ? new ArrayList<>() : runner.runAll(jobs);
+        if (!staged.renames().isEmpty()) staging.clear();
         JobRunner.awaitQuietly(preparing);
         Settlement.Settled first = Settlement.settle(jobs, results, guard, roots);
         List<Settlement.Settled> settled = new ArrayList<>(List.of(first));

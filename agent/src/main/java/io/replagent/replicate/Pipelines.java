@@ -42,10 +42,12 @@ final class Pipelines {
             for (Target target : watch.targets()) {
                 RsyncRunner runner = new RsyncRunner(childEnvironment(target, env));
                 runners.add(runner);
-                QueueFile queue = queues == null ? null : new QueueFile(queues.resolve(QueueName.of(watch.name(), target.name())));
+                String name = QueueName.of(watch.name(), target.name());
+                QueueFile queue = queues == null ? null : new QueueFile(queues.resolve(name));
                 TargetPipeline pipeline = new TargetPipeline(watch.name(), watch, target, new TargetPipeline.Parts(runner,
                         new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(5), ThreadLocalRandom.current()::nextDouble),
-                        log, activity, queue, System::nanoTime, Clock.systemUTC()));
+                        log, activity, queue, System::nanoTime, Clock.systemUTC(),
+                        queues == null ? null : state.settings().stateDir().resolve("renames").resolve(name)));
                 String legacyName = QueueName.legacy(watch.name(), target.name());
                 Path legacy = queues == null ? null : queues.resolve(legacyName);
                 boolean hasLegacy = legacy != null && !legacy.equals(queue.path()) && Files.exists(legacy) && !Files.exists(queue.path());

@@ -5,6 +5,7 @@ import io.replagent.state.Watch;
 import io.replagent.tree.RawNames;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -21,6 +22,10 @@ final class RsyncArgs {
     static final String RESERVED = ".agent";
     /** Never listed, sent or deleted by a push rooted at the target's root (anchored: only the root's). */
     private static final String RESERVED_FILTER = "--exclude=/" + RESERVED + "/";
+    /** The target's basis tree for renamed files (see {@link RenameStaging}), relative to its root. */
+    static final String RENAMES = RESERVED + "/tmp/renames";
+    /** Where a basis tree holds the new names (its old names are at their own paths): no mirror path starts so. */
+    static final String RENAMED_TO = RESERVED + "/to";
 
     /** How a list push decides that a listed file is unchanged. */
     enum Check {
@@ -32,6 +37,7 @@ final class RsyncArgs {
 
     private final String source;
     private final String destination;
+    private final Target.Endpoint endpoint;
     private final String tempDir;
     private final List<String> common = new ArrayList<>();
     private final boolean writesInPlace;
@@ -40,7 +46,8 @@ final class RsyncArgs {
         String root = watch.source().toAbsolutePath().normalize().toString();
         this.source = root.endsWith("/") ? root : root + "/";
         this.destination = target.endpoint().rsyncDestination();
-        this.tempDir = tempDir(target.endpoint());
+        this.endpoint = target.endpoint();
+        this.tempDir = onTarget(RESERVED + "/tmp");
         Watch.RsyncOptions o = watch.rsync();
         common.add(rsync);
         common.add("-a");
@@ -59,15 +66,23 @@ final class RsyncArgs {
     }
 
     /**
-     * The target's {@code .agent/tmp/}, absolute: rsync then writes every file into it and renames it into place (a
-     * rename on the same file system), so a receiver killed mid-file leaves its temp file there, never in the mirror.
-     * A daemon takes an absolute temp dir as relative to its module (a relative one is resolved against the
-     * destination directory, and a daemon strips its "..": it could not serve a push into a subdirectory).
+     * A path under the target's root as the receiver takes a temp or basis dir: absolute. rsync writes every file
+     * into the temp dir {@code .agent/tmp/} and renames it into place (a rename on the same file system), so a
+     * receiver killed mid-file leaves its temp file there, never in the mirror. A daemon takes an absolute dir as
+     * relative to its module (a relative one is resolved against the destination directory, and a daemon strips its
+     * "..": it could not serve a push into a subdirectory; rsync 3.2.7's daemon finds no basis through "..").
+     *
+     * @param relative "" for the root itself
      */
-    private static String tempDir(Target.Endpoint endpoint) {
-        if (endpoint instanceof Target.Daemon d) return "/" + (d.path().isEmpty() ? "" : d.path() + "/") + RESERVED + "/tmp";
-        String root = ((Target.Local) endpoint).path().toString();
-        return (root.endsWith("/") ? root : root + "/") + RESERVED + "/tmp";
+    private String onTarget(String relative) {
+        String root = endpoint instanceof Target.Daemon d ? "/" + d.path() : ((Target.Local) endpoint).path().toString();
+        if (relative.isEmpty()) return root.isEmpty() ? "/" : root;
+        return (root.endsWith("/") ? root : root + "/") + relative;
+    }
+
+    /** What reaches and authenticates to the target, for the pushes into .agent/. */
+    private List<String> transport() {
+        return common.stream().filter(a -> a.startsWith("--password-file=") || a.startsWith("--timeout=")).toList();
     }
 
     /**
@@ -83,9 +98,51 @@ final class RsyncArgs {
         argv.add("--delete");
         argv.add("--delete-excluded");
         argv.add("--exclude=*");
-        common.stream().filter(a -> a.startsWith("--password-file=") || a.startsWith("--timeout=")).forEach(argv::add);
+        argv.addAll(transport());
         argv.add(source);
         argv.add(destination + RESERVED + "/tmp/");
+        return argv;
+    }
+
+    /**
+     * The link phase of a batch with renamed files: the staging tree (see {@link RenameStaging}) into the target's
+     * {@code .agent/tmp/renames/}. The receiver compares each old name by size alone (--size-only, nothing else
+     * preserved) with the target's own file of that name (--link-dest=its root): a match is hard-linked there, and
+     * -H links the new name (under .agent/to/) to it. No data travels; where the target's old name is missing or of
+     * another size, the staging file's zeros go instead (sparse and compressed: a few bytes per MiB) and are only a
+     * poor basis. Stale entries of an earlier batch go (--delete: only .agent/tmp/renames/ is the destination).
+     */
+    List<String> link(Path staging) {
+        List<String> argv = new ArrayList<>();
+        argv.add(common.get(0));
+        argv.add("-rH");
+        // one file list: under incremental recursion the receiver takes a new name's group for skipped when the old
+        // name's directory comes in a later list, and sends the new name the staging file's zeros (seen: 1,100 of 1,100)
+        argv.add("--no-inc-recursive");
+        argv.add("--size-only");
+        argv.add("--sparse");
+        argv.add("-z");
+        argv.add("--delete");
+        argv.add("--stats");
+        argv.addAll(transport());
+        argv.add("--link-dest=" + onTarget(""));
+        argv.add(staging.toAbsolutePath() + "/");
+        argv.add(destination + RENAMES + "/");
+        return argv;
+    }
+
+    /** Empties the target's .agent/tmp/renames/ after the batch (its links hold the old copies' space). */
+    List<String> cleanup() {
+        List<String> argv = new ArrayList<>();
+        argv.add(common.get(0));
+        argv.add("-r");
+        argv.add("--delete");
+        argv.add("--delete-excluded");
+        argv.add("--exclude=*");
+        argv.add("--stats");
+        argv.addAll(transport());
+        argv.add(source);
+        argv.add(destination + RENAMES + "/");
         return argv;
     }
 
@@ -144,11 +201,26 @@ final class RsyncArgs {
      * collapsed directory: --delete-after).
      */
     List<String> list(boolean delete, Check check, boolean fuzzy) {
+        return list(delete, check, fuzzy, false);
+    }
+
+    /**
+     * {@code renamed}: a file missing on the target is built on the basis of the link phase's copy of its old name
+     * ({@code --copy-dest}, see {@link #link}): by checksum equal, the receiver copies it locally; else it is a
+     * delta's basis (for a local target too). Existing files are never compared with it, so nothing replaces them but
+     * the transfer itself, and history's --backup keeps what that replaces.
+     */
+    List<String> list(boolean delete, Check check, boolean fuzzy, boolean renamed) {
         List<String> argv = new ArrayList<>(common);
         argv.add(1, RESERVED_FILTER);
         argv.add("--temp-dir=" + tempDir);
         argv.add(check == Check.NAMED ? "--ignore-times" : "--checksum");
         if (fuzzy) argv.add("--fuzzy");
+        if (renamed) {
+            argv.add("--copy-dest=" + onTarget(RENAMES + "/" + RENAMED_TO));
+            // a local transfer copies whole files by default: a renamed file in a directory sent whole would not use it
+            if (endpoint instanceof Target.Local) argv.add("--no-whole-file");
+        }
         // a collapsed directory's renames: its old names must outlive the transfer to serve as --fuzzy's basis
         if (check == Check.CHECKSUM && delete) argv.add("--delete-after");
         argv.add("-r");
@@ -172,12 +244,19 @@ final class RsyncArgs {
      * rsync write into files in place. Null when a name cannot go into argv safely.
      */
     List<String> moved(String from, String to, boolean delete) {
+        return moved(from, to, delete, false);
+    }
+
+    /** {@code renamed}: files renamed into the directory are found in the link phase's copies too (see {@link #link}). */
+    List<String> moved(String from, String to, boolean delete, boolean renamed) {
         if (!argvSafe(from) || !argvSafe(to)) return null;
         List<String> argv = new ArrayList<>(common);
         argv.add("--temp-dir=" + tempDir);
         if (delete) argv.add("--delete");
         int depth = to.split("/").length;
-        argv.add((writesInPlace ? "--copy-dest=" : "--link-dest=") + "../".repeat(depth) + from);
+        String basis = writesInPlace ? "--copy-dest=" : "--link-dest=";
+        argv.add(basis + "../".repeat(depth) + from);
+        if (renamed) argv.add(basis + onTarget(RENAMES + "/" + RENAMED_TO + "/" + to));
         argv.add(source + to + "/");
         argv.add(destination + to + "/");
         return argv;

@@ -53,6 +53,7 @@ final class Settlement {
         long deletePass = -1;
         for (int i = 0; i < jobs.size(); i++) {
             JobPlanner.Job job = jobs.get(i);
+            if (job.kind().aux()) continue; // only saved bytes or space: the other jobs tell what was delivered
             RsyncRunner.Result r = results.get(i);
             RsyncExit outcome = RsyncExit.classify(r.exit(), r.rawError());
             String error = "rsync exit " + r.exit() + (r.error().isEmpty() ? "" : ": " + lastLine(r.error()));

@@ -5,6 +5,7 @@ import io.replagent.state.Watch;
 import io.replagent.tree.Change;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -21,9 +22,17 @@ final class TargetPipeline {
     static final int PER_DIRECTORY = 1000;
     static final int TOTAL = 100_000;
 
-    /** What the shell needs around it: how rsync runs, time, logging, the live tail, the queue file. */
+    /**
+     * What the shell needs around it: how rsync runs, time, logging, the live tail, the queue file, the directory
+     * for the staging tree of renamed files (null: renamed files are sent as new ones).
+     */
     record Parts(RsyncRunner runner, Backoff backoff, Log log, ActivityLog activity, QueueFile queueFile,
-                 LongSupplier nanos, Clock clock) {}
+                 LongSupplier nanos, Clock clock, Path renames) {
+        Parts(RsyncRunner runner, Backoff backoff, Log log, ActivityLog activity, QueueFile queueFile, LongSupplier nanos,
+              Clock clock) {
+            this(runner, backoff, log, activity, queueFile, nanos, clock, null);
+        }
+    }
 
     private final String watchName;
     private final Watch watch;

@@ -14,6 +14,7 @@ import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -62,6 +63,40 @@ class RsyncArgsTest {
         }
         assertEquals(List.of("rsync", "-r", "--mkpath", "--delete", "--delete-excluded", "--exclude=*", "--timeout=30",
                 "--password-file=/etc/pw", "/src/", dest + ".agent/tmp/"), a.prepare());
+    }
+
+    @Test void theLinkPhaseAndItsCleanupPushIntoTheReservedDirectoryAndNameNoFile() {
+        RsyncArgs a = new RsyncArgs("rsync", watch(DAEMON), DAEMON);
+        String dest = "rsync://u@127.0.0.1:8873/data/";
+        // the receiver links its own copy of each old name (--link-dest=its root, by size alone: nothing else is
+        // preserved), -H the new name to it; one file list, or a group split over lists loses its link
+        assertEquals(List.of("rsync", "-rH", "--no-inc-recursive", "--size-only", "--sparse", "-z", "--delete", "--stats",
+                "--timeout=30", "--password-file=/etc/pw", "--link-dest=/", "/state/renames/w@t/", dest + ".agent/tmp/renames/"),
+                a.link(Path.of("/state/renames/w@t")));
+        assertEquals(List.of("rsync", "-r", "--delete", "--delete-excluded", "--exclude=*", "--stats", "--timeout=30",
+                "--password-file=/etc/pw", "/src/", dest + ".agent/tmp/renames/"), a.cleanup());
+        String basis = "--copy-dest=/.agent/tmp/renames/.agent/to";
+        assertTrue(a.list(true, RsyncArgs.Check.CHECKSUM, true, true).contains(basis));
+        assertTrue(a.list(true, RsyncArgs.Check.NAMED, true, true).contains(basis));
+        assertTrue(a.list(true, RsyncArgs.Check.NAMED, true, false).stream().noneMatch(x -> x.startsWith("--copy-dest")));
+        assertEquals(List.of("--link-dest=../top", "--link-dest=/.agent/tmp/renames/.agent/to/top2"),
+                a.moved("top", "top2", true, true).stream().filter(x -> x.startsWith("--link-dest")).toList(),
+                "files renamed into a moved directory are found in the link phase's copies too");
+    }
+
+    @Test void theLinkPhaseNamesTheTargetsRootAsItsReceiverTakesIt() {
+        Target sub = new Target("t", new Target.Daemon("u", "h", 873, "data", "a/b"), Optional.empty(), Optional.empty());
+        Target local = new Target("l", new Target.Local(Path.of("/backup/x")), Optional.empty(), Optional.empty());
+        RsyncArgs inModule = new RsyncArgs("rsync", watch(sub), sub);
+        RsyncArgs inDirectory = new RsyncArgs("rsync", watch(local), local);
+        assertTrue(inModule.link(Path.of("/s")).contains("--link-dest=/a/b"));
+        assertTrue(inModule.list(true, RsyncArgs.Check.CHECKSUM, true, true).contains("--copy-dest=/a/b/.agent/tmp/renames/.agent/to"));
+        assertTrue(inDirectory.link(Path.of("/s")).contains("--link-dest=/backup/x"));
+        assertTrue(inDirectory.list(true, RsyncArgs.Check.CHECKSUM, true, true).contains("--copy-dest=/backup/x/.agent/tmp/renames/.agent/to"));
+        assertTrue(inDirectory.list(true, RsyncArgs.Check.NAMED, true, true).contains("--no-whole-file"),
+                "a local transfer would copy a renamed file below a new directory whole, ignoring its basis");
+        assertFalse(inModule.list(true, RsyncArgs.Check.NAMED, true, true).contains("--no-whole-file"));
+        assertFalse(inDirectory.list(true, RsyncArgs.Check.NAMED, true, false).contains("--no-whole-file"));
     }
 
     @Test void theTempDirIsTheTargetRootsReservedDirectory() {
