@@ -44,7 +44,8 @@ say "apply: converge, then replicate (agent log: $scratch/agent.log)"
 $agent apply examples/demo.yaml --root "$scratch" --auto-approve >"$scratch/agent.log" 2>&1 &
 echo $! > "$scratch/agent.pid"
 
-listing() { (cd "$1" && find . -mindepth 1 -printf '%y %s %p\n' | LC_ALL=C sort); }
+# the target's .agent/ (rsync's temp files, the version history) is not part of the mirror
+listing() { (cd "$1" && find . -mindepth 1 -path ./.agent -prune -o -printf '%y %s %p\n' | LC_ALL=C sort); }
 wait_equal() { # wait until the backup equals the source, say how long it took; with "list", show the backup
   local start deadline=$((SECONDS + 30))
   start=$(date +%s%N)
@@ -71,9 +72,15 @@ wait_equal
 say "rename the folder (the backup reuses its copy instead of sending it again)"
 mv "$src/photos" "$src/pictures"
 wait_equal
-say "delete a file"
+say "delete a file (the backup keeps the deleted copy in its history)"
+before_delete=$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ)
+sleep 0.2
 rm "$src/hello.txt"
 wait_equal list
+say "versions of the deleted file, then restore the tree as it was before the delete"
+$agent versions examples/demo.yaml source hello.txt --root "$scratch"
+$agent restore examples/demo.yaml source --as-of "$before_delete" --to "$scratch/restored" --root "$scratch"
+printf '   restored hello.txt: %s\n' "$(cat "$scratch/restored/hello.txt")"
 say "the agent's last lines"
 tail -n 8 "$scratch/agent.log" | sed 's/^/   /'
 
@@ -83,6 +90,8 @@ cat <<EOT
 The agent is still running (pid $(cat "$scratch/agent.pid")) and replicating $src -> $dst.
   change files:   echo hi > $src/new.txt; ls $dst
   status:         $agent status --socket $sock
+  versions:       $agent versions examples/demo.yaml source docs/before.txt --root $scratch
+  restore:        $agent restore examples/demo.yaml source --as-of -5m --root $scratch
   console:        $agent console --socket $sock
   log:            tail -f $scratch/agent.log
   stop:           kill $(cat "$scratch/agent.pid")      (the rsync daemon: kill \$(cat $scratch/run/agent-demo/rsyncd.pid))

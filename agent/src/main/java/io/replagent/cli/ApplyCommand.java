@@ -105,15 +105,21 @@ final class ApplyCommand implements AgentCommand {
     }
 
     private static boolean approved(Io io) throws Exception {
+        return approved(io, "perform these actions", "apply", "Apply cancelled");
+    }
+
+    /** Asks on the terminal; only "yes" approves. Without a terminal, says to give --auto-approve. */
+    static boolean approved(Io io, String what, String command, String cancelled) throws Exception {
         if (!io.interactive()) {
-            io.err().println("Error: no terminal to ask for approval; run with --auto-approve to apply without asking. Nothing was changed.");
+            io.err().println("Error: no terminal to ask for approval; run with --auto-approve to " + command
+                    + " without asking. Nothing was changed.");
             return false;
         }
-        io.out().print("\nDo you want to perform these actions? Only 'yes' will be accepted to approve.\n  Enter a value: ");
+        io.out().print("\nDo you want to " + what + "? Only 'yes' will be accepted to approve.\n  Enter a value: ");
         io.out().flush();
         String answer = new BufferedReader(new InputStreamReader(io.in(), StandardCharsets.UTF_8)).readLine();
         if ("yes".equals(answer == null ? null : answer.strip())) return true;
-        io.err().println("Apply cancelled. Nothing was changed.");
+        io.err().println(cancelled + ". Nothing was changed.");
         return false;
     }
 

@@ -6,10 +6,17 @@ import io.replagent.health.Finding;
 import io.replagent.health.Health;
 import io.replagent.replicate.Replication;
 import io.replagent.replicate.ReplicationStatus;
+import io.replagent.history.HistoryStore;
+import io.replagent.history.Journal;
+import io.replagent.history.JournalSpool;
+import io.replagent.history.Times;
+import io.replagent.history.Versions;
 import io.replagent.state.Secret;
 import io.replagent.state.Server;
 import io.replagent.state.Settings;
 import io.replagent.state.State;
+import io.replagent.state.Target;
+import io.replagent.state.Watch;
 import io.replagent.system.Host;
 import io.replagent.system.RsyncdProbe;
 import io.replagent.system.Sysctl;
@@ -68,6 +75,7 @@ final class ControlOperations {
                 .call("resume", "resume a paused target {target}", args -> ops.onTargets(args, "resume"))
                 .call("sync", "full sync now {target: WATCH/TARGET|TARGET|WATCH}", args -> ops.onTargets(args, "sync"))
                 .call("audit", "compare source and target by checksum {target, repair}", args -> ops.onTargets(args, "audit"))
+                .call("versions", "kept versions of a path {path (relative to the source), target}", ops::versions)
                 .call("limits", "kernel inotify limits, watches used and wanted", args -> ops.limits())
                 .call("config", "the effective state, secrets redacted", args -> REDACTING.valueToTree(state))
                 .call("rsyncd", "the rendered rsyncd.conf and whether the daemon answers", args -> ops.rsyncd())
@@ -76,6 +84,28 @@ final class ControlOperations {
     }
 
     // ---- operations
+
+    /** The kept versions of a path on every selected target with history: "watch/target" → [{time, size, kind, path}]. */
+    private Object versions(JsonNode args) throws Exception {
+        String path = args.path("path").asString("");
+        if (path.isEmpty()) throw new ControlException("bad_request", "give the path (relative to the watch's source)");
+        ObjectNode out = REDACTING.createObjectNode();
+        for (String[] wt : select(args.path("target").asString(""), true)) {
+            Watch w = state.watches().stream().filter(x -> x.name().equals(wt[0])).findFirst().orElseThrow();
+            Target t = w.targets().stream().filter(x -> x.name().equals(wt[1])).findFirst().orElseThrow();
+            if (t.history().isEmpty()) continue;
+            HistoryStore store = HistoryStore.of(t, host.env());
+            String raw = io.replagent.tree.RawNames.of(Path.of(path).normalize());
+            List<Journal.Entry> journal = Journal.read(store.journal(),
+                    JournalSpool.of(state.settings().stateDir(), w.name(), t.name()).segments()).entries();
+            var list = out.putArray(wt[0] + "/" + wt[1]);
+            for (Versions.Version v : Versions.of(raw, store.history(), journal)) {
+                list.addObject().put("time", Times.format(v.time())).put("size", v.size())
+                        .put("kind", VersionsCommand.kind(v)).put("path", io.replagent.tree.RawNames.display(v.path()));
+            }
+        }
+        return out;
+    }
 
     private void events(JsonNode args, java.util.function.Consumer<Object> emit, java.util.function.BooleanSupplier open)
             throws Exception {

@@ -41,6 +41,8 @@ public final class Main {
         COMMANDS.put("doctor", DoctorCommand::new);
         COMMANDS.put("console", ConsoleCommand::new);
         COMMANDS.put("audit", AuditCommand::new);
+        COMMANDS.put("versions", VersionsCommand::new);
+        COMMANDS.put("restore", RestoreCommand::new);
         COMMANDS.put("schema", SchemaCommand::new);
         COMMANDS.put("completion", CompletionCommand::new);
         COMMANDS.put("version", VersionCommand::new);

@@ -26,6 +26,24 @@ final class PlanCommand implements AgentCommand {
         return spec;
     }
 
+    /** What keeps version history on this host's targets and modules, with the retention and who applies it. */
+    static List<String> history(io.replagent.state.State state) {
+        List<String> lines = new ArrayList<>();
+        for (io.replagent.state.Watch w : state.watches()) {
+            for (io.replagent.state.Target t : w.targets()) {
+                if (t.history().isEmpty()) continue;
+                boolean local = t.endpoint() instanceof io.replagent.state.Target.Local;
+                lines.add("  history: watch " + w.name() + " target " + t.name() + " keeps what it replaces or deletes in "
+                        + ".agent/history/; " + (local ? t.history().get().describe() + ", pruned by this agent"
+                        : "pruned by the backup host's agent (server.modules[].history there; without it, never pruned)"));
+            }
+        }
+        state.server().ifPresent(server -> server.modules().forEach(m -> m.history().ifPresent(r -> lines.add(
+                "  history: module " + m.name() + " (" + m.path() + "): " + r.describe() + ", pruned by this agent"))));
+        if (!lines.isEmpty()) lines.add(0, "\nVersion history:");
+        return lines;
+    }
+
     @Override public int run(Args args, Io io) {
         StateFileOptions state = StateFileOptions.of(args);
         boolean json = args.flag("--json");
@@ -38,7 +56,10 @@ final class PlanCommand implements AgentCommand {
         }
         Plan plan = Converger.of(loaded.get().state(), Host.local(io.env())).plan();
         if (json) renderer.json(plan.withDiagnosticsBefore(fromStateFile), io.out());
-        else renderer.text(plan, io.out(), io.err());
+        else {
+            renderer.text(plan, io.out(), io.err());
+            history(loaded.get().state()).forEach(io.out()::println);
+        }
         if (plan.hasErrors()) return ExitCode.ERROR;
         return args.flag("--detailed-exitcode") && plan.hasChanges() ? ExitCode.CHANGES : ExitCode.OK;
     }

@@ -46,6 +46,11 @@ final class Commands {
         table.put("resume", new Cmd("resume TARGET", "resume a paused target", (args, agent) -> targetOp("resume", args, agent)));
         table.put("sync", new Cmd("sync [WATCH|TARGET]", "full sync now (rsync of the whole tree)", this::sync));
         table.put("audit", new Cmd("audit [WATCH|TARGET] [--repair]", "compare source and target by checksum; --repair sends what differs", this::audit));
+        table.put("history", new Cmd("history", "each target's version history: size, oldest version, retention, who prunes",
+                (args, agent) -> { List<String> l = Render.history(agent.call("status", null), Style.PLAIN);
+                    return l.isEmpty() ? List.of("no target keeps history (history: true on a target)") : l; }));
+        table.put("versions", new Cmd("versions PATH [TARGET]", "the kept versions of PATH (relative to the source), newest first",
+                this::versions));
         table.put("limits", new Cmd("limits", "kernel inotify limits, watches used and needed", (args, agent) -> Render.generic(agent.call("limits", null))));
         table.put("config", new Cmd("config", "the effective state (secrets redacted)", (args, agent) -> Render.generic(agent.call("config", null))));
         table.put("rsyncd", new Cmd("rsyncd", "the rendered rsyncd.conf and the daemon's status (backup host)", (args, agent) -> Render.generic(agent.call("rsyncd", null))));
@@ -123,6 +128,19 @@ final class Commands {
         if (!args.isEmpty()) request.put("target", args.get(0));
         agent.call("sync", request);
         return List.of("full sync queued" + (args.isEmpty() ? " for every watch" : " for " + args.get(0)));
+    }
+
+    private List<String> versions(List<String> args, Agent agent) throws ControlException {
+        if (args.isEmpty() || args.size() > 2) return List.of("usage: " + table.get("versions").usage());
+        ObjectNode request = ControlClient.args().put("path", args.get(0));
+        if (args.size() == 2) request.put("target", args.get(1));
+        List<String> lines = new ArrayList<>();
+        agent.call("versions", request).properties().forEach(e -> {
+            lines.add(e.getKey() + ": " + (e.getValue().isEmpty() ? "no versions of " + args.get(0) + " kept" : e.getValue().size() + " version(s)"));
+            for (var v : e.getValue()) lines.add(String.format(java.util.Locale.ROOT, "  %-24s %10d  %-8s %s", v.path("time").asString(),
+                    v.path("size").asLong(), v.path("kind").asString(), v.path("path").asString()));
+        });
+        return lines.isEmpty() ? List.of("no target keeps history") : lines;
     }
 
     private List<String> audit(List<String> args, Agent agent) throws ControlException {

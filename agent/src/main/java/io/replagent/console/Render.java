@@ -51,8 +51,34 @@ final class Render {
         }
         List<String> lines = table(rows, style);
         lines.addAll(notes);
+        history(status, style).forEach(l -> lines.add(style.dim(l)));
         lines.addAll(findings(status.path("health"), style, true));
         return lines;
+    }
+
+    /** One line per target with history and per module whose history this agent prunes: size, oldest, retention. */
+    static List<String> history(JsonNode status, Style style) {
+        List<String> lines = new ArrayList<>();
+        for (JsonNode watch : status.path("watches")) {
+            for (JsonNode target : watch.path("targets")) {
+                JsonNode h = target.path("history");
+                if (h.isObject()) lines.add("history of " + watch.path("name").asString() + "/" + target.path("name").asString()
+                        + ": " + historyLine(h));
+            }
+        }
+        for (JsonNode module : status.path("modules")) {
+            lines.add("history of module " + module.path("name").asString() + " (" + module.path("path").asString() + "): "
+                    + historyLine(module.path("history")));
+        }
+        return lines;
+    }
+
+    private static String historyLine(JsonNode h) {
+        String kept = h.path("bytes").asLong() < 0 ? "not measured yet"
+                : bytes(h.path("bytes").asLong()) + " in " + h.path("versions").asLong() + " versions, oldest "
+                        + (h.path("oldest").isString() ? h.path("oldest").asString() : "none");
+        return kept + "; " + h.path("retention").asString() + ", pruned by " + h.path("pruned_by").asString()
+                + (h.path("error").isString() ? " (" + h.path("error").asString() + ")" : "");
     }
 
     /** Failure queue entries with the rsync error that left them there. */

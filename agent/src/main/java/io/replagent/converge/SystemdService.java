@@ -28,9 +28,9 @@ final class SystemdService implements Resource {
         this.systemctl = systemctl;
     }
 
+    /** The state's {@code daemon.systemd_unit} (the loader defaults it to rsync.service, Debian's name). */
     static String unitName(Server server) {
-        String name = server.daemon().systemdUnit();
-        return name == null || name.isEmpty() ? "rsyncd.service" : name;
+        return server.daemon().systemdUnit();
     }
 
     /** The unit file: rsync in the foreground under systemd, with the state's config file. */

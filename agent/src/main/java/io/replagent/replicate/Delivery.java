@@ -1,9 +1,13 @@
 package io.replagent.replicate;
 
+import io.replagent.history.Itemized;
+import io.replagent.history.Journal;
+import io.replagent.history.TargetHistory;
 import io.replagent.state.Target;
 import io.replagent.state.Watch;
 import io.replagent.tree.RawNames;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Future;
@@ -31,9 +35,12 @@ final class Delivery {
     /** The raw roots rsync's error paths may start with: the source, a local target. */
     private final List<String> roots = new ArrayList<>();
     private boolean firstPush = true;
+    private final TargetHistory history;
+    private volatile Instant lastBatchEnd;
 
     Delivery(String watchName, Watch watch, Target target, TargetPipeline.Parts parts, RsyncArgs args, JobRunner runner,
-             TargetState state, Object lock, BiConsumer<String, String> log) {
+             TargetState state, Object lock, BiConsumer<String, String> log, TargetHistory history) {
+        this.history = history;
         this.watchName = watchName;
         this.watch = watch;
         this.target = target;
@@ -69,19 +76,40 @@ final class Delivery {
             return RsyncExit.DELETES_REFUSED;
         }
         Watch.DeleteGuard guard = d.guard();
+        String batch = history == null ? null : history.nextBatch(parts.clock().instant());
+        JobPlanner plan = batch == null ? planner : planner.forBatch(batch);
         JobPlanner.Work staged = work.withRenames(staging == null ? List.of() : staging.stage(work.renames()));
-        List<JobPlanner.Job> jobs = new ArrayList<>(planner.plan(staged, d.delete(), d.fullMaxDelete(), !beside));
+        List<JobPlanner.Job> jobs = new ArrayList<>(plan.plan(staged, d.delete(), d.fullMaxDelete(), !beside));
         List<RsyncRunner.Result> results = jobs.isEmpty() ? new ArrayList<>() : runner.runAll(jobs);
         if (!staged.renames().isEmpty()) staging.clear();
         JobRunner.awaitQuietly(preparing);
         Settlement.Settled first = Settlement.settle(jobs, results, guard, roots);
         List<Settlement.Settled> settled = new ArrayList<>(List.of(first));
         if (first.deletePass() >= 0) {
-            JobPlanner.Job second = planner.fullDeletes(work, first.deletePass());
+            JobPlanner.Job second = plan.fullDeletes(work, first.deletePass());
             jobs.add(second);
             results.add(runner.run(second.argv(), second.stdin()));
             settled.add(Settlement.settle(List.of(second), List.of(results.get(results.size() - 1)), guard, roots));
         }
+        if (batch != null) {
+            for (int i = 0, n = jobs.size(); i < n; i++) {
+                JobPlanner.Job job = jobs.get(i);
+                if (job.kind() != JobPlanner.Kind.MOVE || !Itemized.destinationExisted(results.get(i).output())) continue;
+                JobPlanner.Job onto = plan.movedOnto(job.move(), d.delete());
+                jobs.add(onto);
+                results.add(runner.run(onto.argv(), onto.stdin()));
+                settled.add(Settlement.settle(List.of(onto), List.of(results.get(results.size() - 1)), guard, roots));
+            }
+            List<Journal.Entry> entries = new ArrayList<>();
+            for (int i = 0; i < jobs.size(); i++) {
+                JobPlanner.Job job = jobs.get(i);
+                if (job.kind().aux()) continue; // into .agent/tmp/ only: nothing of the mirror's history
+                entries.addAll(Itemized.entries(batch, job.kind() == JobPlanner.Kind.MOVE ? job.move().to() : "",
+                        results.get(i).output()));
+            }
+            history.record(entries); // on disk before the batch counts as delivered: kill -9 after this loses no line
+        }
+        lastBatchEnd = parts.clock().instant();
         synchronized (lock) {
             state.settle(settled, results, work.initial() && work.batch().full(), parts.backoff(), parts.nanos().getAsLong(), parts.clock().instant());
         }
@@ -93,6 +121,11 @@ final class Delivery {
                     + (state.retryAtNanos - parts.nanos().getAsLong()) / 1_000_000 / 1000.0 + " s");
         }
         return worst;
+    }
+
+    /** When the last batch ended, null before the first. */
+    Instant lastBatchEnd() {
+        return lastBatchEnd;
     }
 
     /** Makes the target's .agent/tmp/ exist and empty; no other push to this target runs now (batches are serial). */

@@ -1,5 +1,6 @@
 package io.replagent.replicate;
 
+import io.replagent.history.TargetHistory;
 import io.replagent.system.AtomicFile;
 
 import java.io.IOException;
@@ -9,7 +10,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;
 
-/** Every few seconds, on a thread of its own: the status file, and the queue files of targets not delivering. */
+/**
+ * Every few seconds, on a thread of its own: the status file, the queue files of targets not delivering, the targets'
+ * history work (which runs on the history's own threads).
+ */
 final class Housekeeping {
 
     private static final Duration INTERVAL = Duration.ofSeconds(2);
@@ -17,11 +21,14 @@ final class Housekeeping {
     private final Path statusFile;
     private final Supplier<ReplicationStatus> status;
     private final List<WatchRun> watches;
+    private final java.util.Collection<TargetHistory> modules;
     private final Log log;
     private Thread thread;
 
     /** @param statusFile null when the state has none */
-    Housekeeping(Path statusFile, Supplier<ReplicationStatus> status, List<WatchRun> watches, Log log) {
+    Housekeeping(Path statusFile, Supplier<ReplicationStatus> status, List<WatchRun> watches,
+                 java.util.Collection<TargetHistory> modules, Log log) {
+        this.modules = modules;
         this.statusFile = statusFile;
         this.status = status;
         this.watches = watches;
@@ -43,7 +50,13 @@ final class Housekeeping {
     private void loop() {
         while (!Thread.currentThread().isInterrupted()) {
             writeStatus();
-            for (WatchRun w : watches) for (TargetPipeline t : w.targets) t.saveIfWaiting();
+            for (WatchRun w : watches) {
+                for (TargetPipeline t : w.targets) {
+                    t.saveIfWaiting();
+                    t.historyHousekeeping();
+                }
+            }
+            for (TargetHistory m : modules) m.housekeeping(java.time.Instant.now(), null, false);
             try {
                 Thread.sleep(INTERVAL.toMillis());
             } catch (InterruptedException e) {

@@ -129,6 +129,21 @@ final class JobPlanner {
         return jobs;
     }
 
+    /** The same planner for one batch of a target with history (see {@link RsyncArgs#forBatch}). */
+    JobPlanner forBatch(String batch) {
+        return new JobPlanner(args.forBatch(batch), processes, isDirectory, staging);
+    }
+
+    /**
+     * With history, a move onto a directory the target had already (its rsync said so) added names only: this push of
+     * the directory by content replaces what differs and deletes what is extra, keeping the old copies.
+     */
+    Job movedOnto(Move move, boolean delete) {
+        DirtyTree.Entry dir = new DirtyTree.Entry(move.to(), DirtyTree.State.CREATED, true);
+        return new Job(Kind.CHECKSUM, 1, args.list(delete, RsyncArgs.Check.CHECKSUM, false),
+                RsyncArgs.pathList(List.of(move.to())), single(dir), null);
+    }
+
     /** The second pass of a full sync whose deletions the guard allowed: at most {@code maxDelete} of them. */
     Job fullDeletes(Work work, long maxDelete) {
         return new Job(Kind.FULL_DELETES, 1, args.full(true, maxDelete, true), null, work.batch(), null);

@@ -1,5 +1,6 @@
 package io.replagent.replicate;
 
+import io.replagent.history.TargetHistory;
 import io.replagent.state.Secrets;
 import io.replagent.state.State;
 import io.replagent.state.Target;
@@ -44,10 +45,13 @@ final class Pipelines {
                 runners.add(runner);
                 String name = QueueName.of(watch.name(), target.name());
                 QueueFile queue = queues == null ? null : new QueueFile(queues.resolve(name));
+                TargetHistory history = queues == null ? null : TargetHistory.of(target, state.settings().stateDir(),
+                        watch.name(), env, (level, message) -> log.at(level, "watch " + watch.name() + " target "
+                                + target.name() + ": " + message)).orElse(null);
                 TargetPipeline pipeline = new TargetPipeline(watch.name(), watch, target, new TargetPipeline.Parts(runner,
                         new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(5), ThreadLocalRandom.current()::nextDouble),
                         log, activity, queue, System::nanoTime, Clock.systemUTC(),
-                        queues == null ? null : state.settings().stateDir().resolve("renames").resolve(name)));
+                        queues == null ? null : state.settings().stateDir().resolve("renames").resolve(name)), history);
                 String legacyName = QueueName.legacy(watch.name(), target.name());
                 Path legacy = queues == null ? null : queues.resolve(legacyName);
                 boolean hasLegacy = legacy != null && !legacy.equals(queue.path()) && Files.exists(legacy) && !Files.exists(queue.path());

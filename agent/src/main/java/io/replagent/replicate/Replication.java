@@ -1,7 +1,10 @@
 package io.replagent.replicate;
 
+import io.replagent.history.TargetHistory;
 import io.replagent.state.Settings;
+import io.replagent.state.Server;
 import io.replagent.state.State;
+import io.replagent.state.Target;
 import io.replagent.watch.Watcher;
 import io.replagent.watch.Watchers;
 
@@ -40,13 +43,15 @@ public final class Replication {
     private final ActivityLog activity;
     private volatile boolean stopping;
     private final Housekeeping housekeeping;
+    /** The modules of this host's daemon whose history this agent prunes, by name. */
+    private final Map<String, TargetHistory> modules = new java.util.LinkedHashMap<>();
 
     private Replication(State state, Log log) {
         this.state = state;
         this.log = log;
         this.activity = new ActivityLog(log, Clock.systemUTC());
         this.housekeeping = new Housekeeping(state.settings() == null ? null : state.settings().statusFile(), this::status,
-                watches, log);
+                watches, modules.values(), log);
     }
 
     /**
@@ -59,7 +64,24 @@ public final class Replication {
         Settings settings = state.settings();
         Replication r = new Replication(state, new Log(logStream, settings == null ? null : settings.logLevel()));
         r.watches.addAll(Pipelines.create(state, env, r.log, r.activity, r.runners, true));
+        r.modules.putAll(moduleHistories(state, env, r.log));
         return r;
+    }
+
+    /**
+     * The backup host's side of history: every module that declares it gets its retention applied here, as a local
+     * directory with history (what the clients' pushes keep in its .agent/history/).
+     */
+    private static Map<String, TargetHistory> moduleHistories(State state, Map<String, String> env, Log log) throws IOException {
+        Map<String, TargetHistory> out = new java.util.LinkedHashMap<>();
+        if (state.server().isEmpty() || state.settings() == null || state.settings().stateDir() == null) return out;
+        for (Server.Module m : state.server().get().modules()) {
+            if (m.history().isEmpty()) continue;
+            Target asLocal = new Target(m.name(), new Target.Local(m.path()), Optional.empty(), Optional.empty(), m.history());
+            TargetHistory.of(asLocal, state.settings().stateDir(), "module", env,
+                    (level, message) -> log.at(level, "module " + m.name() + ": " + message)).ifPresent(h -> out.put(m.name(), h));
+        }
+        return out;
     }
 
     /**
@@ -174,7 +196,12 @@ public final class Replication {
                     w.watcher == null ? null : w.watcher.backend(), w.watcher == null ? null : w.watcher.backendReason(),
                     targets));
         }
-        return new ReplicationStatus(Instant.now(), out);
+        List<ReplicationStatus.ModuleStatus> mods = new ArrayList<>();
+        for (Server.Module m : state.server().map(Server::modules).orElse(List.of())) {
+            TargetHistory h = modules.get(m.name());
+            if (h != null) mods.add(new ReplicationStatus.ModuleStatus(m.name(), m.path().toString(), h.status()));
+        }
+        return new ReplicationStatus(Instant.now(), out, mods);
     }
 
     /** The snapshot in the status file's JSON form (snake_case keys), for the control socket and the console. */

@@ -1,14 +1,24 @@
 package io.replagent.replicate;
 
+import io.replagent.history.TargetHistory;
+
 import java.time.Instant;
 import java.util.List;
 
 /** A snapshot of the running replication: what status, the control socket and the console show. */
-public record ReplicationStatus(Instant at, List<WatchStatus> watches) {
+public record ReplicationStatus(Instant at, List<WatchStatus> watches, List<ModuleStatus> modules) {
 
     public ReplicationStatus {
         watches = List.copyOf(watches);
+        modules = List.copyOf(modules);
     }
+
+    public ReplicationStatus(Instant at, List<WatchStatus> watches) {
+        this(at, watches, List.of());
+    }
+
+    /** A module of this host's rsync daemon whose history this agent prunes (server.modules[].history). */
+    public record ModuleStatus(String name, String path, TargetHistory.Status history) {}
 
     /**
      * @param watchedDirectories inotify watches held (0 on fanotify: one filesystem mark covers every directory)
@@ -34,13 +44,26 @@ public record ReplicationStatus(Instant at, List<WatchStatus> watches) {
      * @param failures        paths that a failed rsync did not deliver, with its error (at most 100 shown)
      * @param failureCount    how many paths are in the failure queue
      * @param lastAudit       the last audit's time and result, or null when none ran
+     * @param history         the target's version history (retention, who prunes, size and oldest version as last
+     *                        measured), or null when it keeps none
      */
     public record TargetStatus(String name, String destination, String state, String pauseReason, String alert,
                                int queueDepth, double oldestPendingSeconds, int inFlight, Instant lastSuccess, int attempt,
                                long retries, Instant nextRetry, List<Failure> failures, int failureCount,
-                               long bytesSent, long filesSent, long rsyncRuns, long batches, AuditStatus lastAudit) {
+                               long bytesSent, long filesSent, long rsyncRuns, long batches, AuditStatus lastAudit,
+                               TargetHistory.Status history) {
         public TargetStatus {
             failures = List.copyOf(failures);
+        }
+
+        /** A target without history. */
+        public TargetStatus(String name, String destination, String state, String pauseReason, String alert,
+                            int queueDepth, double oldestPendingSeconds, int inFlight, Instant lastSuccess, int attempt,
+                            long retries, Instant nextRetry, List<Failure> failures, int failureCount,
+                            long bytesSent, long filesSent, long rsyncRuns, long batches, AuditStatus lastAudit) {
+            this(name, destination, state, pauseReason, alert, queueDepth, oldestPendingSeconds, inFlight, lastSuccess,
+                    attempt, retries, nextRetry, failures, failureCount, bytesSent, filesSent, rsyncRuns, batches, lastAudit,
+                    null);
         }
     }
 

@@ -2,6 +2,8 @@ package io.replagent.replicate;
 
 import io.replagent.state.Target;
 import io.replagent.state.Watch;
+import io.replagent.history.Itemized;
+import io.replagent.history.Layout;
 import io.replagent.tree.RawNames;
 
 import java.io.ByteArrayOutputStream;
@@ -19,9 +21,9 @@ import java.util.List;
 final class RsyncArgs {
 
     /** The reserved directory at the target's root, and where rsync's temp files go (see {@link #prepare}). */
-    static final String RESERVED = ".agent";
+    static final String RESERVED = Layout.RESERVED;
     /** Never listed, sent or deleted by a push rooted at the target's root (anchored: only the root's). */
-    private static final String RESERVED_FILTER = "--exclude=/" + RESERVED + "/";
+    private static final String RESERVED_FILTER = Layout.EXCLUDE;
     /** The target's basis tree for renamed files (see {@link RenameStaging}), relative to its root. */
     static final String RENAMES = RESERVED + "/tmp/renames";
     /** Where a basis tree holds the new names (its old names are at their own paths): no mirror path starts so. */
@@ -37,17 +39,36 @@ final class RsyncArgs {
 
     private final String source;
     private final String destination;
-    private final Target.Endpoint endpoint;
     private final String tempDir;
-    private final List<String> common = new ArrayList<>();
+    private final List<String> common;
     private final boolean writesInPlace;
+    private final Target.Endpoint endpoint;
+    /** The batch whose pushes keep history (null: the target keeps none). */
+    private final String batch;
+
+    /** The same pushes for one batch of a target with history: what they replace or delete goes to its directory. */
+    RsyncArgs forBatch(String batchName) {
+        return new RsyncArgs(this, batchName);
+    }
+
+    private RsyncArgs(RsyncArgs of, String batch) {
+        this.source = of.source;
+        this.destination = of.destination;
+        this.tempDir = of.tempDir;
+        this.common = of.common;
+        this.writesInPlace = of.writesInPlace;
+        this.endpoint = of.endpoint;
+        this.batch = batch;
+    }
 
     RsyncArgs(String rsync, Watch watch, Target target) {
+        this.common = new ArrayList<>();
+        this.endpoint = target.endpoint();
+        this.batch = null;
         String root = watch.source().toAbsolutePath().normalize().toString();
         this.source = root.endsWith("/") ? root : root + "/";
         this.destination = target.endpoint().rsyncDestination();
-        this.endpoint = target.endpoint();
-        this.tempDir = onTarget(RESERVED + "/tmp");
+        this.tempDir = tempDir(target.endpoint());
         Watch.RsyncOptions o = watch.rsync();
         common.add(rsync);
         common.add("-a");
@@ -66,23 +87,41 @@ final class RsyncArgs {
     }
 
     /**
-     * A path under the target's root as the receiver takes a temp or basis dir: absolute. rsync writes every file
-     * into the temp dir {@code .agent/tmp/} and renames it into place (a rename on the same file system), so a
-     * receiver killed mid-file leaves its temp file there, never in the mirror. A daemon takes an absolute dir as
-     * relative to its module (a relative one is resolved against the destination directory, and a daemon strips its
-     * "..": it could not serve a push into a subdirectory; rsync 3.2.7's daemon finds no basis through "..").
-     *
-     * @param relative "" for the root itself
+     * The target's {@code .agent/tmp/}, absolute: rsync then writes every file into it and renames it into place (a
+     * rename on the same file system), so a receiver killed mid-file leaves its temp file there, never in the mirror.
+     * A daemon takes an absolute temp or basis dir as relative to its module (a relative one is resolved against the
+     * destination directory, and a daemon strips its "..": it could not serve a push into a subdirectory; and rsync
+     * 3.2.7's daemon finds no basis through "..").
      */
-    private String onTarget(String relative) {
-        String root = endpoint instanceof Target.Daemon d ? "/" + d.path() : ((Target.Local) endpoint).path().toString();
-        if (relative.isEmpty()) return root.isEmpty() ? "/" : root;
-        return (root.endsWith("/") ? root : root + "/") + relative;
+    private static String tempDir(Target.Endpoint endpoint) {
+        return Layout.reserved(endpoint, "tmp");
+    }
+
+    /** A directory of the target's basis tree for renamed files, as the receiver takes a basis dir (see tempDir). */
+    private String renamedBasis(String below) {
+        return Layout.reserved(endpoint, "tmp/renames/" + RENAMED_TO + (below.isEmpty() ? "" : "/" + below));
+    }
+
+    /** The target's root as the receiver takes a basis dir: a daemon's module-absolute path, a local target's own. */
+    private String root() {
+        if (endpoint instanceof Target.Daemon d) return "/" + d.path();
+        return ((Target.Local) endpoint).path().toString();
     }
 
     /** What reaches and authenticates to the target, for the pushes into .agent/. */
     private List<String> transport() {
         return common.stream().filter(a -> a.startsWith("--password-file=") || a.startsWith("--timeout=")).toList();
+    }
+
+    /**
+     * With history: what the push replaces or deletes goes to the batch's directory at its path ({@code prefix}: the
+     * destination's path below the target root), and rsync prints each item for the journal.
+     */
+    private void keep(List<String> argv, String prefix) {
+        if (batch == null) return;
+        argv.add("--backup");
+        argv.add("--backup-dir=" + Layout.backupDir(endpoint, batch, prefix));
+        argv.add("--out-format=" + Itemized.OUT_FORMAT);
     }
 
     /**
@@ -125,7 +164,7 @@ final class RsyncArgs {
         argv.add("--delete");
         argv.add("--stats");
         argv.addAll(transport());
-        argv.add("--link-dest=" + onTarget(""));
+        argv.add("--link-dest=" + root());
         argv.add(staging.toAbsolutePath() + "/");
         argv.add(destination + RENAMES + "/");
         return argv;
@@ -188,6 +227,7 @@ final class RsyncArgs {
         if (tempDir) argv.add("--temp-dir=" + this.tempDir);
         if (delete) argv.add("--delete");
         if (delete && maxDelete >= 0) argv.add("--max-delete=" + maxDelete);
+        keep(argv, "");
         argv.add(source);
         argv.add(destination);
         return argv;
@@ -217,7 +257,7 @@ final class RsyncArgs {
         argv.add(check == Check.NAMED ? "--ignore-times" : "--checksum");
         if (fuzzy) argv.add("--fuzzy");
         if (renamed) {
-            argv.add("--copy-dest=" + onTarget(RENAMES + "/" + RENAMED_TO));
+            argv.add("--copy-dest=" + renamedBasis(""));
             // a local transfer copies whole files by default: a renamed file in a directory sent whole would not use it
             if (endpoint instanceof Target.Local) argv.add("--no-whole-file");
         }
@@ -232,6 +272,7 @@ final class RsyncArgs {
         } else {
             argv.add("--ignore-missing-args");
         }
+        keep(argv, "");
         argv.add(source);
         argv.add(destination);
         return argv;
@@ -242,6 +283,11 @@ final class RsyncArgs {
      * has are not sent again: {@code --link-dest} hard-links them (nothing is copied; rsync replaces a changed file
      * by a new one, so the two names part on their next change), or {@code --copy-dest} when the extra options make
      * rsync write into files in place. Null when a name cannot go into argv safely.
+     * <p>
+     * With history, a move only adds names ({@code --ignore-existing}, no {@code --delete}): {@code --link-dest} would
+     * replace a file already at the destination without keeping it. Every new name is listed ({@code -ii}
+     * shows the hard links), and a destination that was there already is sent again by a plain push that keeps what
+     * it replaces ({@link JobPlanner#movedOnto}).
      */
     List<String> moved(String from, String to, boolean delete) {
         return moved(from, to, delete, false);
@@ -252,11 +298,17 @@ final class RsyncArgs {
         if (!argvSafe(from) || !argvSafe(to)) return null;
         List<String> argv = new ArrayList<>(common);
         argv.add("--temp-dir=" + tempDir);
-        if (delete) argv.add("--delete");
+        if (batch != null) {
+            argv.add("--ignore-existing");
+            argv.add("-ii"); // unchanged items too: the hard links (--info=name2 with --out-format does not list them)
+            keep(argv, to);
+        } else if (delete) {
+            argv.add("--delete");
+        }
         int depth = to.split("/").length;
         String basis = writesInPlace ? "--copy-dest=" : "--link-dest=";
         argv.add(basis + "../".repeat(depth) + from);
-        if (renamed) argv.add(basis + onTarget(RENAMES + "/" + RENAMED_TO + "/" + to));
+        if (renamed) argv.add(basis + renamedBasis(to));
         argv.add(source + to + "/");
         argv.add(destination + to + "/");
         return argv;

@@ -1,5 +1,7 @@
 package io.replagent.replicate;
 
+import io.replagent.history.TargetHistory;
+
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -18,6 +20,14 @@ final class StatusJson {
         for (int i = 0; i < watches.size(); i++) {
             if (i > 0) j.out.append(',');
             j.watch(watches.get(i));
+        }
+        j.out.append("],\"modules\":[");
+        for (int i = 0; i < status.modules().size(); i++) {
+            ReplicationStatus.ModuleStatus m = status.modules().get(i);
+            j.out.append(i > 0 ? "," : "").append("{\"name\":").append(quote(m.name())).append(",\"path\":")
+                    .append(quote(m.path())).append(",\"history\":");
+            j.history(m.history());
+            j.out.append('}');
         }
         return j.out.append("]}\n").toString();
     }
@@ -65,7 +75,25 @@ final class StatusJson {
                 .append(",\"batches\":").append(t.batches())
                 .append(",\"last_audit\":");
         audit(t.lastAudit());
+        out.append(",\"history\":");
+        history(t.history());
         out.append('}');
+    }
+
+    /** bytes and versions are -1 until first measured; oldest is the oldest batch kept (a UTC time), null when none. */
+    void history(TargetHistory.Status h) {
+        if (h == null) {
+            out.append("null");
+            return;
+        }
+        out.append("{\"retention\":").append(quote(h.retention()))
+                .append(",\"pruned_by\":").append(quote(h.prunedBy()))
+                .append(",\"bytes\":").append(h.bytes())
+                .append(",\"versions\":").append(h.versions())
+                .append(",\"oldest\":").append(quote(h.oldest()))
+                .append(",\"measured_at\":").append(quote(instant(h.measuredAt())))
+                .append(",\"error\":").append(quote(h.error()))
+                .append('}');
     }
 
     private void audit(ReplicationStatus.AuditStatus a) {

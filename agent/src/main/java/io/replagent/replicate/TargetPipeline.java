@@ -1,5 +1,6 @@
 package io.replagent.replicate;
 
+import io.replagent.history.TargetHistory;
 import io.replagent.state.Target;
 import io.replagent.state.Watch;
 import io.replagent.tree.Change;
@@ -44,9 +45,15 @@ final class TargetPipeline {
     private final JobRunner runner;
     private final Delivery delivery;
     private final Object lock = new Object();
+    /** The target's version history, null when it keeps none. */
+    private final TargetHistory history;
     private volatile boolean stopping;
 
     TargetPipeline(String watchName, Watch watch, Target target, Parts parts) {
+        this(watchName, watch, target, parts, null);
+    }
+
+    TargetPipeline(String watchName, Watch watch, Target target, Parts parts, TargetHistory history) {
         this.watchName = watchName;
         this.watch = watch;
         this.target = target;
@@ -55,7 +62,8 @@ final class TargetPipeline {
         this.policy = new BatchPolicy(watch.delay(), watch.maxDelays());
         this.state = new TargetState(watch, parts.nanos().getAsLong());
         this.runner = new JobRunner(parts.runner(), watch.maxProcesses(), "rsync-" + watchName + "-" + target.name());
-        this.delivery = new Delivery(watchName, watch, target, parts, args, runner, state, lock, this::log);
+        this.history = history;
+        this.delivery = new Delivery(watchName, watch, target, parts, args, runner, state, lock, this::log, history);
     }
 
     String name() {
@@ -166,10 +174,21 @@ final class TargetPipeline {
         withLock(() -> { });
     }
 
-    /** Waits for the running rsyncs up to {@code grace}, then saves what is undelivered. */
+    /** Waits for the running rsyncs up to {@code grace}, then saves what is undelivered (and uploads the journal). */
     void finish(Duration grace) {
         runner.shutdown(grace.toMillis());
         saveQueue();
+        if (history != null) history.stop();
+    }
+
+    /** The history's background work (journal upload when idle, a local target's retention), every few seconds. */
+    void historyHousekeeping() {
+        if (history == null) return;
+        boolean busy;
+        synchronized (lock) {
+            busy = state.syncing || !state.delivered();
+        }
+        history.housekeeping(parts.clock().instant(), delivery.lastBatchEnd(), busy);
     }
 
     /** Saves the queue when work waits on a target that is not delivering (paused, retrying), so kill -9 loses nothing. */
@@ -216,7 +235,8 @@ final class TargetPipeline {
     ReplicationStatus.TargetStatus status(long nowNanos) {
         synchronized (lock) {
             state.inFlight = runner.inFlight();
-            return state.status(name(), target.endpoint().rsyncDestination(), stopping, nowNanos, parts.clock().instant());
+            return state.status(name(), target.endpoint().rsyncDestination(), stopping, nowNanos, parts.clock().instant(),
+                    history == null ? null : history.status());
         }
     }
 

@@ -2,6 +2,7 @@ package io.replagent.replicate;
 
 import io.replagent.state.Watch;
 import io.replagent.tree.Change;
+import io.replagent.history.TargetHistory;
 import io.replagent.tree.RawNames;
 
 import java.time.Instant;
@@ -262,6 +263,11 @@ final class TargetState {
     }
 
     ReplicationStatus.TargetStatus status(String name, String destination, boolean stopping, long nowNanos, Instant at) {
+        return status(name, destination, stopping, nowNanos, at, null);
+    }
+
+    ReplicationStatus.TargetStatus status(String name, String destination, boolean stopping, long nowNanos, Instant at,
+                                          TargetHistory.Status history) {
         boolean empty = pending.isEmpty() && moves.isEmpty();
         String state = stopping ? "stopped" : pauses.paused() ? "paused" : syncing ? "syncing"
                 : retryAtNanos > nowNanos ? "retrying" : empty ? "idle" : "pending";
@@ -277,7 +283,7 @@ final class TargetState {
         PauseState.Reason reason = pauses.reason();
         return new ReplicationStatus.TargetStatus(name, destination, state, reason == null ? null : reason.key(), alert,
                 pending.size() + moves.size(), Math.max(0, oldest), inFlight, lastSuccess, attempt, retries, nextRetry,
-                shown, failures.size(), bytes, files, runs, batches, lastAudit == null ? null : audit(lastAudit));
+                shown, failures.size(), bytes, files, runs, batches, lastAudit == null ? null : audit(lastAudit), history);
     }
 
     private static ReplicationStatus.AuditStatus audit(Audit.Result a) {

@@ -77,7 +77,7 @@ final class Binder {
                 users,
                 modules,
                 new Server.Daemon(enumOf(Server.Daemon.Manage.class, daemon, "manage", "process"),
-                        string(daemon, "systemd_unit", "rsync.service")),
+                        string(daemon, "systemd_unit", Server.Daemon.DEFAULT_UNIT)),
                 extra(s.path("extra")));
     }
 
@@ -109,7 +109,8 @@ final class Binder {
                 optional(m, "incoming_chmod"),
                 strings(m.path("exclude")),
                 m.path("transfer_logging").asBoolean(false),
-                extra(m.path("extra")));
+                extra(m.path("extra")),
+                history(m.path("history")));
     }
 
     private static Client client(JsonNode c) {
@@ -148,7 +149,17 @@ final class Binder {
         return new Target(t.has("name") ? t.path("name").stringValue() : TargetUrl.defaultName(endpoint),
                 endpoint,
                 t.has("password_file") ? Optional.of(path(t, "password_file", null)) : Optional.empty(),
-                t.has("password") ? Optional.of(secret(t.path("password"))) : Optional.empty());
+                t.has("password") ? Optional.of(secret(t.path("password"))) : Optional.empty(),
+                history(t.path("history")));
+    }
+
+    /** Absent or false: no history; true: kept with no limit; an object: kept with that retention. */
+    private static Optional<Retention> history(JsonNode h) {
+        if (h.isBoolean()) return h.booleanValue() ? Optional.of(Retention.FOREVER) : Optional.empty();
+        if (!h.isObject()) return Optional.empty();
+        JsonNode size = h.path("max_size");
+        return Optional.of(new Retention(h.has("keep") ? Retention.age(h.path("keep").stringValue()) : Duration.ZERO,
+                h.path("max_versions").asInt(0), size.isMissingNode() ? 0 : Retention.size(size.asString())));
     }
 
     private static Watch.DeleteGuard deleteGuard(JsonNode guard) {

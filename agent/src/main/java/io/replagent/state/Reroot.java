@@ -41,7 +41,7 @@ final class Reroot {
             List<Server.Module> modules = v.modules().stream().map(m -> new Server.Module(m.name(), of(m.path()), m.comment(),
                     m.mode(), m.readOnly(), m.writeOnly(), m.list(), m.authUsers(), m.hostsAllow(), m.hostsDeny(),
                     m.maxConnections(), m.timeout(), m.uid(), m.gid(), m.useChroot(), m.refuseOptions(), m.ignoreErrors(),
-                    m.fakeSuper(), m.incomingChmod(), m.exclude(), m.transferLogging(), m.extra())).toList();
+                    m.fakeSuper(), m.incomingChmod(), m.exclude(), m.transferLogging(), m.extra(), m.history())).toList();
             return new Server(of(v.configFile()), of(v.secretsFile()), of(v.pidFile()), of(v.lockFile()), of(v.logFile()),
                     v.port(), v.address(), v.runAs(), v.useChroot(), v.maxConnections(), v.timeout(), users, modules,
                     v.daemon(), v.extra());
@@ -55,7 +55,7 @@ final class Reroot {
         Watch watch(Watch w) {
             List<Target> targets = w.targets().stream().map(t -> new Target(t.name(),
                     t.endpoint() instanceof Target.Local l ? new Target.Local(of(l.path())) : t.endpoint(),
-                    t.passwordFile().map(this::of), t.password().map(this::secret))).toList();
+                    t.passwordFile().map(this::of), t.password().map(this::secret), t.history())).toList();
             return w.withSource(of(w.source())).withTargets(targets);
         }
     }

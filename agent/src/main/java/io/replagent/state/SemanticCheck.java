@@ -54,6 +54,7 @@ final class SemanticCheck {
             if (path != null && StatePath.lexical(path) != null) passwordFiles.add(StatePath.lexical(path).toString());
         });
         watches(root.path("watches"), passwordFiles);
+        HistoryCheck.check(root, problems);
     }
 
     /** Values end up in rsyncd.conf, secrets files and rsync's file lists: a line break would split a line. */

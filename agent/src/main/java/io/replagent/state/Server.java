@@ -40,12 +40,21 @@ public record Server(
     /** An rsync daemon user (a line of the secrets file). */
     public record User(String name, Secret password) {}
 
-    /** How the daemon process is managed. */
+    /** How the daemon process is managed; {@code systemdUnit} defaults to Debian's own unit name. */
     public record Daemon(Manage manage, String systemdUnit) {
+        public static final String DEFAULT_UNIT = "rsync.service";
+
         public enum Manage { PROCESS, SYSTEMD, NONE }
+
+        public Daemon {
+            if (systemdUnit == null || systemdUnit.isEmpty()) systemdUnit = DEFAULT_UNIT;
+        }
     }
 
-    /** One {@code [module]} section. Optional rsyncd options are empty when the state leaves them to rsync's default. */
+    /**
+     * One {@code [module]} section. Optional rsyncd options are empty when the state leaves them to rsync's default;
+     * {@code history} is the retention the backup host's agent applies to the module's {@code .agent/history/}.
+     */
     public record Module(
             String name,
             Path path,
@@ -68,7 +77,19 @@ public record Server(
             Optional<String> incomingChmod,
             List<String> exclude,
             boolean transferLogging,
-            Map<String, String> extra) {
+            Map<String, String> extra,
+            Optional<Retention> history) {
+
+        /** A module without history retention. */
+        public Module(String name, Path path, String comment, int mode, boolean readOnly, boolean writeOnly, boolean list,
+                      List<AuthUser> authUsers, List<String> hostsAllow, List<String> hostsDeny, int maxConnections,
+                      Duration timeout, Optional<String> uid, Optional<String> gid, Optional<Boolean> useChroot,
+                      List<String> refuseOptions, boolean ignoreErrors, boolean fakeSuper, Optional<String> incomingChmod,
+                      List<String> exclude, boolean transferLogging, Map<String, String> extra) {
+            this(name, path, comment, mode, readOnly, writeOnly, list, authUsers, hostsAllow, hostsDeny, maxConnections,
+                    timeout, uid, gid, useChroot, refuseOptions, ignoreErrors, fakeSuper, incomingChmod, exclude,
+                    transferLogging, extra, Optional.empty());
+        }
 
         public Module {
             authUsers = List.copyOf(authUsers);

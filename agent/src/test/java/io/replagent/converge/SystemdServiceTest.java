@@ -25,7 +25,7 @@ class SystemdServiceTest {
         String system = new Processes().run(List.of("systemctl", "is-system-running")).out().strip();
         Assumptions.assumeTrue(system.equals("offline"), "this host runs systemd (" + system + ")");
         List<Change> plan = new SystemdService(SERVER, new Processes(), "systemctl").plan();
-        assertEquals(List.of(Change.of("service[rsyncd.service]", Action.BLOCKED, Reason.UNAVAILABLE, "state",
+        assertEquals(List.of(Change.of("service[rsync.service]", Action.BLOCKED, Reason.UNAVAILABLE, "state",
                 "systemd is not running on this host (systemctl: offline)", "enabled and active")
                 .withDetail(List.of("use daemon.manage: process (or none) on this host"))), plan);
     }
@@ -51,10 +51,10 @@ class SystemdServiceTest {
         Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwxr-xr-x"));
         SystemdService service = new SystemdService(Fixtures.server(dir, "rsync", Ports.free(), Server.Daemon.Manage.SYSTEMD),
                 new Processes(), fake.toString());
-        assertEquals(List.of(Change.of("service[rsyncd.service]", Action.CREATE, Reason.NOT_RUNNING, "state", "disabled, inactive",
+        assertEquals(List.of(Change.of("service[rsync.service]", Action.CREATE, Reason.NOT_RUNNING, "state", "disabled, inactive",
                 "enabled and active")), service.plan());
         service.apply();
-        assertTrue(Files.readString(dir.resolve("calls")).endsWith("daemon-reload\nenable rsyncd.service\nrestart rsyncd.service\n"));
+        assertTrue(Files.readString(dir.resolve("calls")).endsWith("daemon-reload\nenable rsync.service\nrestart rsync.service\n"));
         // enabled and active, but nothing answers on the port: the listen address changed, so restart
         assertEquals(Reason.LISTEN_CHANGED, service.plan().get(0).reason());
     }
@@ -63,6 +63,6 @@ class SystemdServiceTest {
         String unit = SystemdService.unitFile(SERVER);
         assertTrue(unit.contains("\nExecStart=/usr/bin/rsync --daemon --no-detach --config=/etc/rsyncd.conf\n"), unit);
         assertTrue(unit.contains("\nWantedBy=multi-user.target\n"));
-        assertEquals("rsyncd.service", SystemdService.unitName(SERVER));
+        assertEquals("rsync.service", SystemdService.unitName(SERVER));
     }
 }

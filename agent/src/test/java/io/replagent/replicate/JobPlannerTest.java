@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -105,6 +106,22 @@ class JobPlannerTest {
         assertFalse(planner.plan(full, true, -1, true).get(0).argv().stream().anyMatch(a -> a.startsWith("--max-delete")));
         assertFalse(planner.plan(full, true, 0, false).get(0).argv().stream().anyMatch(a -> a.startsWith("--temp-dir")),
                 "the first push of a run goes while .agent/tmp/ is made");
+    }
+
+    @Test void aMoveOntoADirectoryTheTargetHadIsSentAgainByContentKeepingWhatItReplaces() {
+        JobPlanner batch = planner.forBatch("2026-12-01T08:15:02.123Z");
+        JobPlanner.Job onto = batch.movedOnto(new JobPlanner.Move("old", "new"), true);
+        assertEquals(Kind.CHECKSUM, onto.kind());
+        assertEquals(List.of("new"), onto.listed());
+        assertArrayEquals(RsyncArgs.pathList(List.of("new")), onto.stdin());
+        assertTrue(onto.argv().contains("--checksum") && onto.argv().contains("--delete") && onto.argv().contains("--backup"),
+                onto.argv().toString());
+        List<JobPlanner.Job> moves = batch.plan(work(List.of(new JobPlanner.Move("m0", "moved"))), true, -1, true).stream()
+                .filter(j -> j.kind() == Kind.MOVE).toList();
+        assertEquals(1, moves.size());
+        assertTrue(moves.get(0).argv().contains("--ignore-existing"));
+        assertFalse(planner.plan(work(List.of(new JobPlanner.Move("m0", "moved"))), true, -1, true).stream()
+                .anyMatch(j -> j.argv().contains("--ignore-existing")), "without history a move is as before");
     }
 
     @Test void largeListsAreSpreadOverTheProcesses() {

@@ -99,6 +99,33 @@ class RsyncArgsTest {
         assertFalse(inDirectory.list(true, RsyncArgs.Check.NAMED, true, false).contains("--no-whole-file"));
     }
 
+    /** A batch of a target with history: every push keeps what it replaces or deletes, a move only adds names. */
+    @SuppressWarnings("unchecked")
+    @Test void historyArgvTable() {
+        String b = "2026-12-01T08:15:02.123Z";
+        Target sub = new Target("t", new Target.Daemon("u", "h", 873, "data", "hosts/web"), Optional.empty(), Optional.empty());
+        RsyncArgs a = new RsyncArgs("rsync", watch(sub), sub).forBatch(b);
+        List<String> keep = List.of("--backup", "--backup-dir=/hosts/web/.agent/history/" + b, "--out-format=%i %n");
+        String dest = "rsync://u@h:873/data/hosts/web/";
+        Object[][] cases = {
+                {a.full(true, -1, true), keep},
+                {a.list(true, RsyncArgs.Check.NAMED, false), keep},
+                {a.list(false, RsyncArgs.Check.CHECKSUM, false), keep},
+                {a.moved("x/old", "x/new", true), List.of("--ignore-existing", "-ii", "--backup",
+                        "--backup-dir=/hosts/web/.agent/history/" + b + "/x/new", "--out-format=%i %n")},
+        };
+        for (Object[] c : cases) {
+            List<String> argv = (List<String>) c[0];
+            List<String> expected = (List<String>) c[1];
+            int at = argv.indexOf(expected.get(0));
+            assertEquals(expected, argv.subList(at, at + expected.size()), argv.toString());
+            assertEquals(dest, argv.get(argv.size() - 1).replace("x/new/", ""));
+        }
+        assertTrue(!a.moved("x/old", "x/new", true).contains("--delete"), "a move with history deletes nothing");
+        RsyncArgs off = new RsyncArgs("rsync", watch(sub), sub);
+        assertTrue(off.full(true, -1, true).stream().noneMatch(x -> x.startsWith("--backup")), "no history: no backup");
+    }
+
     @Test void theTempDirIsTheTargetRootsReservedDirectory() {
         Target sub = new Target("t", new Target.Daemon("u", "h", 873, "data", "a/b"), Optional.empty(), Optional.empty());
         Target local = new Target("l", new Target.Local(Path.of("/backup/x")), Optional.empty(), Optional.empty());

@@ -26,7 +26,19 @@ class StatusJsonTest {
                 + "\"retries\":4,\"next_retry\":null,\"failure_count\":1,\"failures\":[{\"path\":\"a \\\"q\\\"\\u000a\","
                 + "\"error\":\"rsync exit 10: refused\"}],\"bytes_sent\":100,\"files_sent\":5,\"rsync_runs\":7,"
                 + "\"batches\":6,\"last_audit\":{\"at\":\"2026-01-02T03:00:00Z\",\"result\":\"differences\",\"missing\":1,"
-                + "\"differs\":2,\"extra\":0,\"first\":[\"missing a\",\"differs b\"],\"repaired\":true,\"error\":null}}]}]}\n",
+                + "\"differs\":2,\"extra\":0,\"first\":[\"missing a\",\"differs b\"],\"repaired\":true,\"error\":null},"
+                + "\"history\":null}]}],\"modules\":[]}\n",
+                StatusJson.of(s));
+    }
+
+    @Test void rendersHistoryOfTargetsAndModules() {
+        io.replagent.history.TargetHistory.Status h = new io.replagent.history.TargetHistory.Status("keep 30d", "this agent",
+                2048, 3, "2026-01-01T00:00:00.000Z", Instant.parse("2026-01-02T03:00:00Z"), null);
+        ReplicationStatus s = new ReplicationStatus(Instant.parse("2026-01-02T03:04:05Z"), List.of(),
+                List.of(new ReplicationStatus.ModuleStatus("data", "/srv/backup", h)));
+        assertEquals("{\"at\":\"2026-01-02T03:04:05Z\",\"watches\":[],\"modules\":[{\"name\":\"data\",\"path\":\"/srv/backup\","
+                + "\"history\":{\"retention\":\"keep 30d\",\"pruned_by\":\"this agent\",\"bytes\":2048,\"versions\":3,"
+                + "\"oldest\":\"2026-01-01T00:00:00.000Z\",\"measured_at\":\"2026-01-02T03:00:00Z\",\"error\":null}}]}\n",
                 StatusJson.of(s));
     }
 }

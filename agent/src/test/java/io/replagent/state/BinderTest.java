@@ -78,6 +78,8 @@ class BinderTest {
                 row(MODULE + "exclude", s -> module(s).exclude()),
                 row(MODULE + "transfer_logging", s -> module(s).transferLogging()),
                 row(MODULE + "extra", s -> module(s).extra()),
+                row(MODULE + "history", s -> module(s).history().isPresent()),
+                row(WATCH + "targets/items/properties/history", s -> watch(s).targets().get(0).history().isPresent()),
                 row("/properties/client/properties/password_files", s -> s.client().orElseThrow().passwordFiles()),
                 row(WATCH + "events", s -> watch(s).events()),
                 row(WATCH + "delay", s -> watch(s).delay()),
@@ -178,6 +180,35 @@ class BinderTest {
         assertEquals(Watch.DeleteMode.STARTUP, w.delete());
         assertEquals(new Watch.DeleteGuard(0, 25), w.maxDelete());
         assertEquals(new Watch.RsyncOptions(true, 100, Duration.ofSeconds(30), true, List.of("--numeric-ids")), w.rsync());
+    }
+
+    @Test
+    void historyAndItsRetentionReachTheModel() throws Exception {
+        State s = StateFileTest.valid("""
+                version: 1
+                server:
+                  modules: [{ name: m, path: /m, history: { keep: 30d } }, { name: n, path: /n, history: true }]
+                watches:
+                  - name: w
+                    source: /w
+                    targets:
+                      - { url: /a, history: { keep: 12h, max_versions: 5, max_size: 10GiB } }
+                      - { url: /b, history: true }
+                      - { url: /c, history: false }
+                      - { url: /d, history: { max_size: 1048576 } }
+                      - { url: /e }
+                """);
+        List<Target> t = watch(s).targets();
+        assertEquals(Optional.of(new Retention(Duration.ofHours(12), 5, 10L << 30)), t.get(0).history());
+        assertEquals(Optional.of(Retention.FOREVER), t.get(1).history());
+        assertEquals(Optional.empty(), t.get(2).history());
+        assertEquals(Optional.of(new Retention(Duration.ZERO, 0, 1048576)), t.get(3).history());
+        assertEquals(Optional.empty(), t.get(4).history());
+        assertEquals(Optional.of(new Retention(Duration.ofDays(30), 0, 0)), module(s).history());
+        assertEquals(Optional.of(Retention.FOREVER), server(s).modules().get(1).history());
+        State rerooted = Reroot.apply(s, Path.of("/scratch"));
+        assertEquals(t.get(0).history(), watch(rerooted).targets().get(0).history());
+        assertEquals(module(s).history(), module(rerooted).history());
     }
 
     @Test

@@ -1,0 +1,36 @@
+package io.replagent.history;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The kept versions of a path (or of every path below a directory), newest first. */
+public final class Versions {
+
+    /**
+     * A copy kept by batch {@code batch}: the content the path had until then.
+     *
+     * @param kind REPLACED or DELETED as the journal says; null when the journal has no line for it
+     */
+    public record Version(String path, Instant time, String batch, long size, Journal.Kind kind) {}
+
+    private Versions() {}
+
+    public static List<Version> of(String path, Listing.History history, List<Journal.Entry> journal) {
+        List<String> selection = List.of(path);
+        Map<String, Journal.Kind> kinds = new HashMap<>();
+        for (Journal.Entry e : journal) {
+            if (e.kind().saves() && RestorePlanner.selected(e.path(), selection)) kinds.put(e.batch() + "\0" + e.path(), e.kind());
+        }
+        List<Version> out = new ArrayList<>();
+        history.batches().forEach((batch, nodes) -> nodes.forEach((p, n) -> {
+            if (n.type() == Listing.Type.DIR || !RestorePlanner.selected(p, selection)) return;
+            out.add(new Version(p, Layout.batchTime(batch).orElseThrow(), batch, n.size(), kinds.get(batch + "\0" + p)));
+        }));
+        out.sort(Comparator.comparing(Version::batch).reversed().thenComparing(Version::path));
+        return out;
+    }
+}

@@ -1,0 +1,279 @@
+package io.replagent.cli;
+
+import io.replagent.control.ControlClient;
+import io.replagent.testing.AgentProcess;
+import io.replagent.testing.Trees;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * History end to end: `agent apply` as its own process converges a backup server (module with history) and a source
+ * whose daemon target keeps history, replicates; `agent versions` and `agent restore` read the target.
+ */
+@Tag("e2e")
+class RestoreCommandTest {
+
+    @TempDir Path root;
+    Path state;
+    Path source;
+    Path backup;
+    Path socket;
+    final List<AgentProcess> agents = new ArrayList<>();
+
+    @BeforeEach
+    void writeState() throws IOException {
+        state = AgentProcess.writeLoopbackState(root);
+        String yaml = Files.readString(state)
+                .replace("password_file: /etc/rsync.passwd } ]", "password_file: /etc/rsync.passwd, history: true } ]")
+                .replace("hosts_allow: [127.0.0.1] }", "hosts_allow: [127.0.0.1], history: { keep: 30d } }");
+        Files.writeString(state, yaml);
+        source = root.resolve("srv/source");
+        backup = root.resolve("srv/backup");
+        socket = root.resolve("run/agent/agent.sock");
+        Files.createDirectories(source);
+    }
+
+    @AfterEach
+    void stopEverything() throws Exception {
+        for (AgentProcess agent : agents) agent.close();
+        Path pidFile = root.resolve("run/rsyncd.pid");
+        if (Files.exists(pidFile)) CliFixture.stopDaemon(pidFile);
+    }
+
+    private AgentProcess startAgent() throws Exception {
+        AgentProcess agent = AgentProcess.start(state, root, socket, AgentProcess.ENV, root.resolve("agent-" + agents.size() + ".log"));
+        agents.add(agent);
+        return agent;
+    }
+
+    private CliFixture.Run run(String... args) {
+        return CliFixture.run(List.of(args), "", false, AgentProcess.ENV);
+    }
+
+    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) throw new AssertionError("not within 30 s: " + what);
+            Thread.sleep(50);
+        }
+    }
+
+    private long keptCopies() {
+        try (var s = Files.walk(backup.resolve(".agent/history"))) {
+            return s.filter(Files::isRegularFile).count();
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    @Test
+    void aDeletedFileIsListedAsDeletedAndRestoredByteIdenticalWithModeAndMtime() throws Exception {
+        Path doc = Files.writeString(source.resolve("report.txt"), "quarterly figures\n");
+        Files.setPosixFilePermissions(doc, PosixFilePermissions.fromString("rw-r-----"));
+        FileTime mtime = FileTime.from(Instant.parse("2026-06-01T12:34:56Z"));
+        Files.setLastModifiedTime(doc, mtime);
+        startAgent();
+        Trees.awaitEqual(source, backup, Duration.ofSeconds(20));
+        Instant beforeDelete = Instant.now();
+        Thread.sleep(20);
+        Files.delete(doc);
+        await(() -> !Files.exists(backup.resolve("report.txt")), "the delete replicated");
+
+        CliFixture.Run versions = run("versions", state.toString(), "src", "report.txt", "--root", root.toString());
+        assertEquals(0, versions.exit(), versions.err());
+        assertTrue(versions.out().matches("(?s)TIME \\(UTC\\).*\\n20\\d\\d-\\d\\d-\\d\\dT[0-9:.]{12}Z +18  deleted +report.txt\\n"),
+                versions.out());
+        JsonNode json = JsonMapper.builder().build().readTree(run("versions", state.toString(), "src", "report.txt", "--root",
+                root.toString(), "--json").out());
+        assertEquals("deleted", json.path("versions").get(0).path("kind").asString());
+        assertEquals(18, json.path("versions").get(0).path("size").asInt());
+
+        Path to = root.resolve("restored");
+        CliFixture.Run restore = run("restore", state.toString(), "src", "--as-of", beforeDelete.toString(), "--to", to.toString(),
+                "--root", root.toString());
+        assertEquals(0, restore.exit(), restore.err() + restore.out());
+        assertTrue(restore.out().startsWith("restored 1 files (0.0 MiB) as of "), restore.out());
+        Path back = to.resolve("report.txt");
+        assertEquals("quarterly figures\n", Files.readString(back));
+        assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(back)));
+        assertEquals(mtime, Files.getLastModifiedTime(back));
+        assertFalse(Files.exists(source.resolve("report.txt")), "the live source is not touched");
+        // the default destination is a new directory beside the source; a second restore never writes over it
+        CliFixture.Run beside = run("restore", state.toString(), "src", "--as-of", beforeDelete.toString(), "--root", root.toString());
+        assertEquals(0, beside.exit(), beside.err());
+        try (var siblings = Files.list(source.getParent())) {
+            assertTrue(siblings.anyMatch(p -> p.getFileName().toString().startsWith("source.restored-")
+                    && Files.exists(p.resolve("report.txt"))));
+        }
+        CliFixture.Run over = run("restore", state.toString(), "src", "--to", to.toString(), "--root", root.toString());
+        assertEquals(1, over.exit());
+        assertTrue(over.err().contains("exists and is not empty"), over.err());
+    }
+
+    @Test
+    void ransomwareRewritingEveryFileInPlaceIsUndoneAsOfBefore() throws Exception {
+        Random random = new Random(3);
+        Map<String, String> originals = new TreeMap<>();
+        for (int i = 0; i < 1000; i++) {
+            byte[] b = new byte[200 + random.nextInt(3000)];
+            random.nextBytes(b);
+            Path p = Files.createDirectories(source.resolve("d" + i % 20)).resolve("f" + i);
+            Files.write(p, b);
+            originals.put(source.relativize(p).toString(), sha(b));
+        }
+        startAgent();
+        Trees.awaitEqual(source, backup, Duration.ofSeconds(60));
+        Instant before = Instant.now();
+        Thread.sleep(20);
+        Map<String, String> encrypted = new TreeMap<>();
+        int n = 0;
+        for (String rel : originals.keySet()) {
+            Path p = source.resolve(rel);
+            FileTime old = Files.getLastModifiedTime(p);
+            byte[] junk = new byte[(int) Files.size(p)];
+            random.nextBytes(junk);
+            Files.write(p, junk);
+            if (n++ % 2 == 0) Files.setLastModifiedTime(p, old); // half of them with the mtime put back
+            encrypted.put(rel, sha(junk));
+        }
+        Trees.awaitEqual(source, backup, Duration.ofSeconds(60));
+        Path to = root.resolve("undone");
+        CliFixture.Run restore = run("restore", state.toString(), "src", "--as-of", before.toString(), "--to", to.toString(),
+                "--root", root.toString());
+        assertEquals(0, restore.exit(), restore.err());
+        assertTrue(restore.out().startsWith("restored 1000 files"), restore.out());
+        for (Map.Entry<String, String> e : originals.entrySet()) {
+            assertEquals(e.getValue(), sha(Files.readAllBytes(to.resolve(e.getKey()))), e.getKey());
+            assertEquals(encrypted.get(e.getKey()), sha(Files.readAllBytes(source.resolve(e.getKey()))), "live source untouched");
+        }
+    }
+
+    @Test
+    void renamedThenHalfDeletedThenRecreatedEachStepRestoresExactly() throws Exception {
+        for (int i = 0; i < 10; i++) Files.writeString(Files.createDirectories(source.resolve("tree/sub")).resolve("f" + i), "v" + i);
+        startAgent();
+        List<Path> snapshots = new ArrayList<>();
+        List<Instant> times = new ArrayList<>();
+        Runnable[] steps = {
+                () -> { },
+                () -> move("tree", "renamed"),
+                () -> { for (int i = 0; i < 5; i++) delete("renamed/sub/f" + i); },
+                () -> write("tree/sub/f3", "recreated at an old path"),
+        };
+        for (int s = 0; s < steps.length; s++) {
+            steps[s].run();
+            Trees.awaitEqual(source, backup, Duration.ofSeconds(20));
+            Thread.sleep(300); // the batch is over: a time between this step's batch and the next
+            times.add(Instant.now());
+            Path snap = root.resolve("snap" + s);
+            copyTree(source, snap);
+            snapshots.add(snap);
+            Thread.sleep(300);
+        }
+        for (int s = 0; s < steps.length; s++) {
+            Path to = root.resolve("step" + s);
+            CliFixture.Run r = run("restore", state.toString(), "src", "--as-of", times.get(s).toString(), "--to", to.toString(),
+                    "--root", root.toString());
+            assertEquals(0, r.exit(), r.err());
+            Trees.assertEqual(snapshots.get(s), to);
+            Trees.assertEqual(to, snapshots.get(s));
+        }
+    }
+
+    @Test
+    void kill9BetweenBatchesLosesNoVersionAndHistorySurvivesFullSyncsAndAHandDeletion() throws Exception {
+        write("a.txt", "one");
+        AgentProcess first = startAgent();
+        Trees.awaitEqual(source, backup, Duration.ofSeconds(20));
+        write("a.txt", "two!");
+        await(() -> keptCopies() == 1, "the first version kept");
+        Thread.sleep(200);
+        first.process().destroyForcibly(); // kill -9 between batches
+        assertTrue(first.process().waitFor(10, TimeUnit.SECONDS));
+        write("a.txt", "three");   // while no agent runs: the restart's initial (full) sync keeps "two!"
+        startAgent();
+        await(() -> keptCopies() == 2, "the full sync at start kept the version it replaced");
+        CliFixture.Run versions = run("versions", state.toString(), "src", "a.txt", "--root", root.toString(), "--json");
+        JsonNode list = JsonMapper.builder().build().readTree(versions.out()).path("versions");
+        assertEquals(2, list.size(), versions.out());
+        assertEquals(List.of(4, 3), List.of(list.get(0).path("size").asInt(), list.get(1).path("size").asInt()));
+        // an operator's full sync (the console's sync) keeps the history as it is
+        try (ControlClient client = ControlClient.connect(socket)) {
+            client.call("sync", JsonMapper.builder().build().createObjectNode().put("target", "src/backup"));
+        }
+        Thread.sleep(1000);
+        assertEquals(2, keptCopies());
+        // the history deleted by hand: the next change is kept again
+        deleteTree(backup.resolve(".agent/history"));
+        write("a.txt", "four.");
+        await(() -> keptCopies() == 1, "a new history after the hand deletion");
+        assertEquals("three", Files.readString(Files.walk(backup.resolve(".agent/history")).filter(Files::isRegularFile)
+                .findFirst().orElseThrow()));
+    }
+
+    private void write(String rel, String content) {
+        try {
+            Files.createDirectories(source.resolve(rel).getParent());
+            Files.writeString(source.resolve(rel), content);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private void delete(String rel) {
+        try {
+            Files.delete(source.resolve(rel));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private void move(String from, String to) {
+        try {
+            Files.move(source.resolve(from), source.resolve(to));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws Exception {
+        Files.createDirectories(to);
+        assertEquals(0, new ProcessBuilder("cp", "-a", from + "/.", to.toString()).inheritIO().start().waitFor());
+    }
+
+    private static void deleteTree(Path top) throws IOException {
+        try (var all = Files.walk(top)) {
+            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
+        }
+    }
+
+    private static String sha(byte[] b) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
+    }
+}
