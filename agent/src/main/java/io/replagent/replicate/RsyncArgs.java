@@ -260,6 +260,7 @@ final class RsyncArgs {
             argv.add("--copy-dest=" + renamedBasis(""));
             // a local transfer copies whole files by default: a renamed file in a directory sent whole would not use it
             if (endpoint instanceof Target.Local) argv.add("--no-whole-file");
+            if (batch != null) argv.add("-ii"); // a file copied from its basis ("cf") is itemized only at -ii
         }
         // a collapsed directory's renames: its old names must outlive the transfer to serve as --fuzzy's basis
         if (check == Check.CHECKSUM && delete) argv.add("--delete-after");

@@ -483,6 +483,44 @@ class ReplicationTest {
         assertNull(target(r).pauseReason(), target(r).alert());
     }
 
+    /**
+     * With history, a renamed file built from its old name's copy is journaled as created (rsync prints the copy only at
+     * -ii) and the old name's copy is kept: a restore as of before the rename has the old name, not the new one.
+     */
+    @Test void withHistoryARenamedFileIsJournaledAsCreatedAndItsOldNameKept() throws Exception {
+        Path src = source();
+        Path dst = Files.createDirectories(tmp.resolve("dst"));
+        Random random = new Random(9);
+        for (int i = 0; i < 20; i++) write(src.resolve("dir/f" + i), 64 * 1024, random);
+        Target kept = new Target("t", new Target.Local(dst), Optional.empty(), Optional.empty(),
+                Optional.of(io.replagent.state.Retention.FOREVER));
+        Replication r = start(Watches.state(tmp, Watches.watch(src, kept)));
+        Trees.awaitEqual(src, dst, CONVERGE);
+        await(() -> target(r).state().equals("idle"), "idle after the initial sync");
+        long before = target(r).bytesSent();
+        for (int i = 0; i < 20; i++) Files.move(src.resolve("dir/f" + i), src.resolve("dir/renamed-" + i));
+        Trees.awaitEqual(src, dst, CONVERGE);
+        await(() -> target(r).state().equals("idle"), "idle after the renames");
+        assertTrue(target(r).bytesSent() - before < 20 * 64 * 1024 / 20, "sent " + (target(r).bytesSent() - before) + "\n" + log());
+        List<io.replagent.history.Journal.Entry> journal = new ArrayList<>();
+        try (Stream<Path> segments = Stream.concat(Files.walk(tmp.resolve("state/journal")), Files.walk(dst.resolve(".agent"))))  {
+            for (Path segment : segments.filter(p -> p.toString().endsWith(".log")).toList()) {
+                journal.addAll(io.replagent.history.Journal.decode(Files.readAllBytes(segment)).entries());
+            }
+        }
+        for (int i = 0; i < 20; i++) {
+            String old = "dir/f" + i;
+            String renamed = "dir/renamed-" + i;
+            io.replagent.history.Journal.Entry created = journal.stream().filter(e -> e.path().equals(renamed)).findFirst()
+                    .orElseThrow(() -> new AssertionError(renamed + " not journaled: " + journal));
+            assertEquals(io.replagent.history.Journal.Kind.CREATED, created.kind());
+            assertTrue(journal.contains(new io.replagent.history.Journal.Entry(created.batch(),
+                    io.replagent.history.Journal.Kind.DELETED, old, false)), old + " deleted in the same batch: " + journal);
+            assertTrue(Files.isRegularFile(dst.resolve(".agent/history/" + created.batch() + "/" + old)), "the old name's copy is kept");
+        }
+        assertTrue(journal.stream().noneMatch(e -> e.path().startsWith(".agent")), journal.toString());
+    }
+
     /** #10 defect 5: drift on the target (changed keeping size and mtime, deleted, added) is found, then repaired. */
     @Test void anAuditFindsDriftOnTheTargetAndRepairsIt() throws Exception {
         RsyncDaemon d = daemon("d");
