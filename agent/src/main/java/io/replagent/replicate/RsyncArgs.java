@@ -130,6 +130,11 @@ final class RsyncArgs {
      * other push to the target runs.
      */
     List<String> prepare() {
+        return emptied(RESERVED + "/tmp/");
+    }
+
+    /** Makes a directory under the target's root exist and empty: the source root alone, every name excluded. */
+    private List<String> emptied(String dir) {
         List<String> argv = new ArrayList<>();
         argv.add(common.get(0));
         argv.add("-r");
@@ -139,7 +144,7 @@ final class RsyncArgs {
         argv.add("--exclude=*");
         argv.addAll(transport());
         argv.add(source);
-        argv.add(destination + RESERVED + "/tmp/");
+        argv.add(destination + dir);
         return argv;
     }
 
@@ -172,17 +177,7 @@ final class RsyncArgs {
 
     /** Empties the target's .agent/tmp/renames/ after the batch (its links hold the old copies' space). */
     List<String> cleanup() {
-        List<String> argv = new ArrayList<>();
-        argv.add(common.get(0));
-        argv.add("-r");
-        argv.add("--delete");
-        argv.add("--delete-excluded");
-        argv.add("--exclude=*");
-        argv.add("--stats");
-        argv.addAll(transport());
-        argv.add(source);
-        argv.add(destination + RENAMES + "/");
-        return argv;
+        return emptied(RENAMES + "/");
     }
 
     /**

@@ -73,7 +73,7 @@ class RsyncArgsTest {
         assertEquals(List.of("rsync", "-rH", "--no-inc-recursive", "--size-only", "--sparse", "-z", "--delete", "--stats",
                 "--timeout=30", "--password-file=/etc/pw", "--link-dest=/", "/state/renames/w@t/", dest + ".agent/tmp/renames/"),
                 a.link(Path.of("/state/renames/w@t")));
-        assertEquals(List.of("rsync", "-r", "--delete", "--delete-excluded", "--exclude=*", "--stats", "--timeout=30",
+        assertEquals(List.of("rsync", "-r", "--mkpath", "--delete", "--delete-excluded", "--exclude=*", "--timeout=30",
                 "--password-file=/etc/pw", "/src/", dest + ".agent/tmp/renames/"), a.cleanup());
         String basis = "--copy-dest=/.agent/tmp/renames/.agent/to";
         assertTrue(a.list(true, RsyncArgs.Check.CHECKSUM, true, true).contains(basis));
