@@ -3,8 +3,10 @@
 # daemon, and prints the bytes the agent's rsyncs sent for them (rsync's --stats "Total bytes sent", summed in status).
 # Usage: test-infra/bench/rename-files.sh [N] [spread]   (root; `make build` first)
 #   spread: "same" writes the files back to back (most share their mtime second), "distinct" gives each its own second.
+#   BACKEND=inotify|fanotify|auto (settings.watch_backend, default auto); TARGET=local replicates into a local
+#   directory instead of the daemon's module.
 set -euo pipefail
-n=${1:-1000}; spread=${2:-same}
+n=${1:-1000}; spread=${2:-same}; backend=${BACKEND:-auto}; target=${TARGET:-daemon}
 here=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d /tmp/rename-files.XXXXXX)
 cleanup() { [ -n "${agent:-}" ] && kill "$agent" 2>/dev/null; [ -f "$work/rsyncd.pid" ] && kill "$(cat "$work/rsyncd.pid")" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
@@ -27,9 +29,9 @@ for i in $(seq 1 "$n"); do
 done
 cat > "$work/state.yaml" <<STATE
 version: 1
-settings: { state_dir: "$work/state", status_file: "$work/state/status.json", control_socket: "$work/agent.sock" }
+settings: { state_dir: "$work/state", status_file: "$work/state/status.json", control_socket: "$work/agent.sock", watch_backend: $backend }
 watches:
-  - { name: w, source: "$work/src", targets: [ { name: t, url: "rsync://127.0.0.1:$port/data" } ], delay: 1s }
+  - { name: w, source: "$work/src", targets: [ { name: t, url: "$([ "$target" = local ] && echo "$work/module" || echo "rsync://127.0.0.1:$port/data")" } ], delay: 1s }
 STATE
 "$here/agent/bin/agent" apply "$work/state.yaml" --auto-approve 2>"$work/agent.log" & agent=$!
 sent() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["watches"][0]["targets"][0]["bytes_sent"])' "$work/state/status.json"; }
@@ -41,6 +43,6 @@ until [ "$(find "$work/module/dir" -name 'renamed-*' | wc -l)" = "$n" ] && [ "$(
 sleep 2.5; until idle; do sleep 0.5; done
 after=$(sent)
 data=$((n * 1048576))
-echo "renamed $n files of 1 MiB ($spread mtimes): rsync sent $((after - before)) bytes for $data bytes of data" \
+echo "renamed $n files of 1 MiB ($spread mtimes, $target target, $(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["watches"][0]["backend"])' "$work/state/status.json")): rsync sent $((after - before)) bytes for $data bytes of data" \
      "($(python3 -c "print(round(100*($after-$before)/$data, 2))")%)"
 grep -E ' (batch|deletes|checksum) ' "$work/agent.log" | tail -n 6 >&2

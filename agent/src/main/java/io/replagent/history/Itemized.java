@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
  * <pre>
  * *deleting   a/b        deleted (its copy was kept)        &gt;f+++++++++ a/b   created
  * &gt;f.st...... a/b        replaced (its copy was kept)       hf          a/b   created by a move's hard link
+ * cf          a/b        created: copied from a renamed file's basis (--copy-dest consults missing files only)
  * cd+++++++++ a/         a directory created                .f...p..... a/b   attributes only: nothing kept, no entry
  * </pre>
  * Every other line (rsync's --stats, "created directory", messages) is not an item and is ignored.
@@ -71,6 +72,7 @@ public final class Itemized {
         boolean created = item.substring(2).startsWith("+++");
         if (dir) return update == 'c' ? Journal.Kind.CREATED : null; // "cd" is a new directory at -i and -ii alike
         if (update == 'h') return Journal.Kind.CREATED; // a move's link: --ignore-existing makes it a new name
+        if (update == 'c' && item.charAt(1) == 'f') return Journal.Kind.CREATED; // copied from a --copy-dest basis: new
         if (created) return Journal.Kind.CREATED;
         if (update == '<' || update == '>') return Journal.Kind.REPLACED;
         if (update == 'c' && item.charAt(1) != 'f' && item.substring(2).trim().length() > 0) return Journal.Kind.REPLACED;

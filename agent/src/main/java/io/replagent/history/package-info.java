@@ -37,6 +37,8 @@
  *     the replaced file. With history, a move is sent with {@code --ignore-existing}, without {@code --delete}, at
  *     {@code -ii}, and a destination that already existed is sent again by a push by content with {@code --backup}.</li>
  * <li>{@code --copy-dest} with a relative {@code --temp-dir=../x} fails (mkstemp EINVAL); absolute temp dirs work.</li>
+ * <li>A missing file that {@code --copy-dest} copies from its basis (a renamed file's link-phase copy) is itemized
+ *     {@code cf} only at {@code -ii}: the pushes that have such a basis print at {@code -ii}.</li>
  * <li>A {@code --files-from} <em>pull</em> whose source is a subdirectory of a module ({@code rsync://h/m/sub/}) reports
  *     every file as vanished (exit 24) with {@code use chroot = no}; from the module root it works. Restores pull from
  *     the module root with lines {@code sub/.agent/history/B/./PATH}: the {@code /./} makes PATH the name at the

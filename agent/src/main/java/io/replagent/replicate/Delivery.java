@@ -28,6 +28,8 @@ final class Delivery {
     private final TargetPipeline.Parts parts;
     private final RsyncArgs args;
     private final JobPlanner planner;
+    /** The staging tree of renamed files (null without a state directory: renamed files are sent as new ones). */
+    private final RenameStaging staging;
     private final JobRunner runner;
     private final TargetState state;
     private final Object lock;
@@ -46,7 +48,9 @@ final class Delivery {
         this.target = target;
         this.parts = parts;
         this.args = args;
-        this.planner = new JobPlanner(args, watch.maxProcesses(), SourceTree.directories(watch.source()));
+        this.staging = parts.renames() == null ? null : new RenameStaging(parts.renames(), watch.source());
+        this.planner = new JobPlanner(args, watch.maxProcesses(), SourceTree.directories(watch.source()),
+                staging == null ? null : staging.root());
         this.runner = runner;
         this.state = state;
         this.lock = lock;
@@ -90,8 +94,10 @@ final class Delivery {
         Watch.DeleteGuard guard = d.guard();
         String batch = history == null ? null : history.nextBatch(parts.clock().instant());
         JobPlanner plan = batch == null ? planner : planner.forBatch(batch);
-        List<JobPlanner.Job> jobs = new ArrayList<>(plan.plan(work, d.delete(), d.fullMaxDelete(), !beside));
+        JobPlanner.Work staged = work.withRenames(staging == null ? List.of() : staging.stage(work.renames()));
+        List<JobPlanner.Job> jobs = new ArrayList<>(plan.plan(staged, d.delete(), d.fullMaxDelete(), !beside));
         List<RsyncRunner.Result> results = jobs.isEmpty() ? new ArrayList<>() : runner.runAll(jobs);
+        if (!staged.renames().isEmpty()) staging.clear();
         JobRunner.awaitQuietly(preparing);
         Settlement.Settled first = Settlement.settle(jobs, results, guard, roots);
         List<Settlement.Settled> settled = new ArrayList<>(List.of(first));
@@ -113,6 +119,7 @@ final class Delivery {
             List<Journal.Entry> entries = new ArrayList<>();
             for (int i = 0; i < jobs.size(); i++) {
                 JobPlanner.Job job = jobs.get(i);
+                if (job.kind().aux()) continue; // into .agent/tmp/ only: nothing of the mirror's history
                 entries.addAll(Itemized.entries(batch, job.kind() == JobPlanner.Kind.MOVE ? job.move().to() : "",
                         results.get(i).output()));
             }

@@ -4,6 +4,7 @@ import io.replagent.tree.RawNames;
 import io.replagent.tree.Change;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,8 +21,25 @@ final class DirtyTree {
     /** What happened to a path since it was last sent, as far as it matters for sending it. */
     enum State { CREATED, CHANGED, DELETED }
 
-    /** A dirty path; a recursive one is a directory sent with everything below it. */
-    record Entry(String path, State state, boolean recursive) {}
+    /**
+     * A dirty path; a recursive one is a directory sent with everything below it. A {@code renamed} entry is the old
+     * name of a rename (DELETED): its data lives on under the new name, so the delete guard does not count it.
+     */
+    record Entry(String path, State state, boolean recursive, boolean renamed) {
+        Entry(String path, State state, boolean recursive) {
+            this(path, state, recursive, false);
+        }
+
+        /** A delete the mass-delete guard counts: not the old name of a rename. */
+        boolean countsAsDelete() {
+            return state == State.DELETED && !renamed;
+        }
+    }
+
+    /** The deletes among {@code entries} that the guard counts. */
+    static long deletes(Collection<Entry> entries) {
+        return entries.stream().filter(Entry::countsAsDelete).count();
+    }
 
     /** What a batch sends: the whole tree ({@code full}) or the entries; deletes counted as they were marked. */
     record Batch(boolean full, List<Entry> entries, long deletes) {
@@ -66,23 +84,39 @@ final class DirtyTree {
      *                must not cancel out ("created" is then marked as "changed")
      */
     void mark(String path, Change change, boolean dir, boolean sending, long nowNanos) {
+        mark(path, change, dir, sending, false, nowNanos);
+    }
+
+    /** The old name of a rename in the tree is gone: a delete the guard does not count (the data lives on). */
+    void renamedAway(String path, boolean dir, boolean sending, long nowNanos) {
+        mark(path, Change.DELETED, dir, sending, true, nowNanos);
+    }
+
+    /** The entry that holds a path dirty: its own, or the recursive one of a directory above it; null when clean. */
+    Entry pendingFor(String path) {
+        Entry own = index.get(path);
+        return own != null ? own : coveringAncestor(path);
+    }
+
+    private void mark(String path, Change change, boolean dir, boolean sending, boolean renamed, long nowNanos) {
         touch(nowNanos);
         if (full) return;
         Entry before = index.get(path);
         // a listed path has no covering ancestor (putting one removes what is below it)
-        if (before == null && coveredByAncestor(path)) return;
+        if (before == null && coveringAncestor(path) != null) return;
         State state = merge(before == null ? null : before.state(), change);
         if (sending && state == State.CREATED) state = State.CHANGED;
         // the common case of a busy file (a write after its create): already marked as it would be again
         if (before != null && state == before.state() && state != State.DELETED && !before.recursive()
                 && !(dir && change == Change.CREATED)) return;
-        if (state == State.DELETED && (before == null || before.state() != State.DELETED)) deletes++;
+        boolean renamedAway = renamed && state == State.DELETED;
+        if (state == State.DELETED && !renamedAway && (before == null || before.state() != State.DELETED)) deletes++;
         if (state == null) {
             remove(path);
             return;
         }
         boolean recursive = (before != null && before.recursive()) || (dir && change == Change.CREATED);
-        put(new Entry(path, state, recursive));
+        put(new Entry(path, state, recursive, renamedAway));
     }
 
     /** The whole tree is dirty: the next batch is a full sync. */
@@ -103,7 +137,7 @@ final class DirtyTree {
         touch(nowNanos);
         deletes += batch.deletes();
         for (Entry e : batch.entries()) {
-            if (full || coveredByAncestor(e.path())) continue;
+            if (full || coveringAncestor(e.path()) != null) continue;
             Entry now = index.get(e.path());
             // a failed rsync may have sent part of it: a requeued path is no longer known to be new on the target
             if (now == null) put(e.state() == State.CREATED ? new Entry(e.path(), State.CHANGED, e.recursive()) : e);
@@ -160,13 +194,13 @@ final class DirtyTree {
         changes++;
     }
 
-    private boolean coveredByAncestor(String path) {
+    private Entry coveringAncestor(String path) {
         for (String p = path; !p.isEmpty(); ) {
             p = RawNames.parent(p);
             Entry e = p.isEmpty() ? null : index.get(p);
-            if (e != null && e.recursive() && e.state() != State.DELETED) return true;
+            if (e != null && e.recursive() && e.state() != State.DELETED) return e;
         }
-        return false;
+        return null;
     }
 
     private void put(Entry entry) {

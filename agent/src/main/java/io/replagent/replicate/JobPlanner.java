@@ -1,16 +1,21 @@
 package io.replagent.replicate;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /**
- * Pending marks → rsync jobs, pure. Jobs run in phases: the moves one after another (a moved directory's old path must
- * still be on the target while the new one is built from it), then the batch's sends in parallel, then its deletes
- * (after the sends, so a file renamed in its directory is built from the old name's copy, see --fuzzy). A path an
- * event named is sent even when size and mtime match (--ignore-times); a directory whose dirty children were
- * collapsed into it is compared by content (--checksum), as its children are no longer named.
+ * Pending marks → rsync jobs, pure. Jobs run in phases: the link phase of renamed files and the moves one after
+ * another (a moved directory's old path must still be on the target while the new one is built from it), then the
+ * batch's sends in parallel, then its deletes (after the sends, so a renamed file is built from the old name's
+ * copy), then the link phase's cleanup. A path an event named is sent even when size and mtime match
+ * (--ignore-times); a directory whose dirty children were collapsed into it is compared by content (--checksum), as
+ * its children are no longer named, and so is a renamed file's new name: the target's copy of its old name, linked
+ * by the link phase, is its basis (see {@link RsyncArgs#link}), and equal content is copied there, not sent.
  */
 final class JobPlanner {
 
@@ -20,11 +25,19 @@ final class JobPlanner {
     /** A directory renamed inside the tree, sent with the target's copy of its old path as the basis. */
     record Move(String from, String to) {}
 
-    /** What one batch sends. */
-    record Work(DirtyTree.Batch batch, List<Move> moves, boolean initial) {}
+    /** What one batch sends; {@code renames}: files renamed since the last batch (see {@link Renames}). */
+    record Work(DirtyTree.Batch batch, List<Move> moves, List<Renames.Rename> renames, boolean initial) {
+        Work(DirtyTree.Batch batch, List<Move> moves, boolean initial) {
+            this(batch, moves, List.of(), initial);
+        }
+
+        Work withRenames(List<Renames.Rename> staged) {
+            return new Work(batch, moves, staged, initial);
+        }
+    }
 
     enum Kind {
-        INITIAL, FULL, FULL_DELETES, MOVE, BATCH, CHECKSUM, DELETES;
+        INITIAL, FULL, FULL_DELETES, LINK, MOVE, BATCH, CHECKSUM, DELETES, CLEANUP;
 
         String label() {
             return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
@@ -32,6 +45,14 @@ final class JobPlanner {
 
         boolean full() {
             return this == INITIAL || this == FULL || this == FULL_DELETES;
+        }
+
+        /**
+         * Delivers nothing itself, only saves bytes (the link phase) or space (its cleanup): its failure neither holds
+         * the batch's other jobs back nor puts anything back in the queue.
+         */
+        boolean aux() {
+            return this == LINK || this == CLEANUP;
         }
     }
 
@@ -43,15 +64,24 @@ final class JobPlanner {
         }
     }
 
+    private static final DirtyTree.Batch NOTHING = new DirtyTree.Batch(false, List.of(), 0);
+
     private final RsyncArgs args;
     private final int processes;
     private final Predicate<String> isDirectory;
+    private final Path staging;
 
     /** @param isDirectory whether a raw path is a directory at the source now (the one question asked of the disk) */
     JobPlanner(RsyncArgs args, int processes, Predicate<String> isDirectory) {
+        this(args, processes, isDirectory, null);
+    }
+
+    /** @param staging the staging tree of a work's renames (see {@link RenameStaging}); null: renames are not used */
+    JobPlanner(RsyncArgs args, int processes, Predicate<String> isDirectory, Path staging) {
         this.args = args;
         this.processes = Math.max(1, processes);
         this.isDirectory = isDirectory;
+        this.staging = staging;
     }
 
     /**
@@ -69,8 +99,14 @@ final class JobPlanner {
         List<DirtyTree.Entry> named = new ArrayList<>();
         List<DirtyTree.Entry> collapsed = new ArrayList<>();
         List<DirtyTree.Entry> deleted = new ArrayList<>();
+        boolean renamed = staging != null && !work.renames().isEmpty();
+        Set<String> renamedTo = new HashSet<>();
+        if (renamed) {
+            jobs.add(new Job(Kind.LINK, 0, args.link(staging), null, NOTHING, null));
+            work.renames().forEach(r -> renamedTo.add(r.to()));
+        }
         for (Move m : work.moves()) {
-            List<String> argv = args.moved(m.from(), m.to(), delete);
+            List<String> argv = args.moved(m.from(), m.to(), delete, renamed);
             DirtyTree.Entry created = new DirtyTree.Entry(m.to(), DirtyTree.State.CREATED, true);
             if (argv == null) named.add(created); // a name argv cannot carry: sent as a new directory instead
             else if (isDirectory.test(m.to())) jobs.add(new Job(Kind.MOVE, 0, argv, null, single(created), m));
@@ -78,22 +114,24 @@ final class JobPlanner {
         for (DirtyTree.Entry e : batch.entries()) {
             if (e.state() == DirtyTree.State.DELETED) {
                 if (delete) deleted.add(e);
-            } else if (e.recursive() && e.state() == DirtyTree.State.CHANGED) {
+            } else if (e.recursive() ? e.state() == DirtyTree.State.CHANGED : renamedTo.contains(e.path())) {
                 collapsed.add(e);
             } else {
                 named.add(e);
             }
         }
         boolean sendsFirst = !named.isEmpty() || !collapsed.isEmpty();
-        lists(jobs, Kind.BATCH, 1, named, args.list(delete, RsyncArgs.Check.NAMED, !deleted.isEmpty()));
-        lists(jobs, Kind.CHECKSUM, 1, collapsed, args.list(delete, RsyncArgs.Check.CHECKSUM, true));
+        lists(jobs, Kind.BATCH, 1, named, args.list(delete, RsyncArgs.Check.NAMED, !deleted.isEmpty(), renamed));
+        lists(jobs, Kind.CHECKSUM, 1, collapsed, args.list(delete, RsyncArgs.Check.CHECKSUM, true, renamed));
         lists(jobs, Kind.DELETES, sendsFirst ? 2 : 1, deleted, args.list(true, RsyncArgs.Check.NAMED, false));
+        if (renamed) jobs.add(new Job(Kind.CLEANUP, jobs.stream().mapToInt(Job::phase).max().orElse(0) + 1, args.cleanup(),
+                null, NOTHING, null));
         return jobs;
     }
 
     /** The same planner for one batch of a target with history (see {@link RsyncArgs#forBatch}). */
     JobPlanner forBatch(String batch) {
-        return new JobPlanner(args.forBatch(batch), processes, isDirectory);
+        return new JobPlanner(args.forBatch(batch), processes, isDirectory, staging);
     }
 
     /**
@@ -116,7 +154,7 @@ final class JobPlanner {
         for (List<DirtyTree.Entry> chunk : Chunks.split(entries, MAX_PATHS_PER_RSYNC, processes, MIN_PATHS_PER_RSYNC)) {
             List<String> paths = chunk.stream().map(DirtyTree.Entry::path).toList();
             jobs.add(new Job(kind, phase, argv, RsyncArgs.pathList(paths), new DirtyTree.Batch(false, List.copyOf(chunk),
-                    chunk.stream().filter(e -> e.state() == DirtyTree.State.DELETED).count()), null));
+                    DirtyTree.deletes(chunk)), null));
         }
     }
 

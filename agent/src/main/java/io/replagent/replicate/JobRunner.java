@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Runs a batch's jobs phase by phase: phase 0 one job at a time, later phases in parallel on up to max_processes
  * threads; once a phase had a failure that is not a partial transfer, the later phases are not run (their jobs get a
- * failed result and go back to the queue).
+ * failed result and go back to the queue). A failed auxiliary job (the link phase, its cleanup) stops nothing.
  */
 final class JobRunner {
 
@@ -52,7 +52,7 @@ final class JobRunner {
                 }
             }
             for (int i = 0; i < jobs.size(); i++) {
-                if (jobs.get(i).phase() != phase) continue;
+                if (jobs.get(i).phase() != phase || jobs.get(i).kind().aux()) continue;
                 RsyncExit outcome = RsyncExit.classify(results[i].exit(), results[i].rawError());
                 if (outcome != RsyncExit.OK && outcome != RsyncExit.PARTIAL) failed = true;
             }

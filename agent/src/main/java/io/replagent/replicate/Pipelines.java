@@ -94,14 +94,17 @@ final class Pipelines {
                                    ActivityLog activity, List<RsyncRunner> runners, SshConnections connections) throws IOException {
         RsyncRunner runner = new RsyncRunner(childEnvironment(target, env));
         runners.add(runner);
-        QueueFile queue = queues == null ? null : new QueueFile(queues.resolve(QueueName.of(watch.name(), target.name())));
+        String name = QueueName.of(watch.name(), target.name());
+        QueueFile queue = queues == null ? null : new QueueFile(queues.resolve(name));
         // the history's journal spool lives in the state directory, beside the queues
         TargetHistory history = queues == null ? null : TargetHistory.of(target, queues.getParent(), watch.name(), env,
                 (level, message) -> log.at(level, "watch " + watch.name() + " target " + target.name() + ": " + message))
                 .orElse(null);
         return new TargetPipeline(watch.name(), watch, target, new TargetPipeline.Parts(runner,
                 new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(5), ThreadLocalRandom.current()::nextDouble),
-                log, activity, queue, System::nanoTime, Clock.systemUTC(), connections.of(target)), history);
+                log, activity, queue, System::nanoTime, Clock.systemUTC(), connections.of(target),
+                // the staging trees of renamed files live in the state directory, beside the queues
+                queues == null ? null : queues.resolveSibling("renames").resolve(name)), history);
     }
 
     /** Not the agent's environment: it holds every {env: NAME} secret of the state, for all targets. */

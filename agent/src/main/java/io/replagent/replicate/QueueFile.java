@@ -17,7 +17,8 @@ import java.util.List;
 /**
  * A target's undelivered paths on disk, so a restart (also after kill -9) starts where the last run stopped.
  * Written atomically, mode 0600 ({@link AtomicFile}). Format: a header line, then one record per
- * path: a state letter (N, C, D), a recursive flag ('R' or '-') and the raw path bytes, ended by NUL; "F" alone = full sync.
+ * path: a state letter (N, C, D, or M: deleted as the old name of a rename, which the delete guard does not count), a
+ * recursive flag ('R' or '-') and the raw path bytes, ended by NUL; "F" alone = full sync.
  * A reader stops at an "F" record, which is what lets a save on a full disk fall back to writing the 16 bytes of a
  * full-sync queue over the start of the existing file: no new block is needed, and nothing is lost (a full sync
  * covers every path), only precision.
@@ -27,6 +28,7 @@ final class QueueFile {
     private static final String HEADER = "agent-queue 1\n";
     /** State letters by ordinal: N(ew) = CREATED, C = CHANGED, D = DELETED. */
     private static final String LETTERS = "NCD";
+    private static final char RENAMED_AWAY = 'M';
 
     private final Path file;
 
@@ -56,7 +58,7 @@ final class QueueFile {
             out.writeBytes(new byte[] {'F', 0});
         } else {
             for (DirtyTree.Entry e : batch.entries()) {
-                out.write(LETTERS.charAt(e.state().ordinal()));
+                out.write(e.renamed() ? RENAMED_AWAY : LETTERS.charAt(e.state().ordinal()));
                 out.write(e.recursive() ? 'R' : '-');
                 out.writeBytes(RawNames.bytes(e.path()));
                 out.write(0);
@@ -102,15 +104,14 @@ final class QueueFile {
         String text = RawNames.fromBytes(bytes, 0, bytes.length);
         if (!text.startsWith(HEADER)) throw new IOException(file + ": not a queue file");
         List<DirtyTree.Entry> entries = new ArrayList<>();
-        long deletes = 0;
         for (String record : text.substring(HEADER.length()).split("\0")) {
             if (record.equals("F")) return new DirtyTree.Batch(true, List.of(), 0);
             if (record.length() < 3) continue;
-            DirtyTree.State state = stateOf(record.charAt(0));
-            if (state == DirtyTree.State.DELETED) deletes++; // still counted by the mass-delete guard after a restart
-            entries.add(new DirtyTree.Entry(record.substring(2), state, record.charAt(1) == 'R'));
+            boolean renamed = record.charAt(0) == RENAMED_AWAY;
+            DirtyTree.State state = renamed ? DirtyTree.State.DELETED : stateOf(record.charAt(0));
+            entries.add(new DirtyTree.Entry(record.substring(2), state, record.charAt(1) == 'R', renamed));
         }
-        return new DirtyTree.Batch(false, entries, deletes);
+        return new DirtyTree.Batch(false, entries, DirtyTree.deletes(entries)); // still counted by the guard after a restart
     }
 
     private static DirtyTree.State stateOf(char letter) throws IOException {

@@ -7,6 +7,7 @@ import io.replagent.history.Layout;
 import io.replagent.tree.RawNames;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -26,6 +27,10 @@ final class RsyncArgs {
     static final String RESERVED = Layout.RESERVED;
     /** Never listed, sent or deleted by a push rooted at the target's root (anchored: only the root's). */
     private static final String RESERVED_FILTER = Layout.EXCLUDE;
+    /** The target's basis tree for renamed files (see {@link RenameStaging}), relative to its root. */
+    static final String RENAMES = RESERVED + "/tmp/renames";
+    /** Where a basis tree holds the new names (its old names are at their own paths): no mirror path starts so. */
+    static final String RENAMED_TO = RESERVED + "/to";
 
     /** How a list push decides that a listed file is unchanged. */
     enum Check {
@@ -103,12 +108,29 @@ final class RsyncArgs {
     /**
      * The target's {@code .agent/tmp/}, absolute: rsync then writes every file into it and renames it into place (a
      * rename on the same file system), so a receiver killed mid-file leaves its temp file there, never in the mirror.
-     * A daemon takes an absolute temp dir as relative to its module (a relative one is resolved against the
-     * destination directory, and a daemon strips its "..": it could not serve a push into a subdirectory); over ssh
-     * the path is the remote one, which rrsync reads inside the account's directory (and refuses "..", too).
+     * A daemon takes an absolute temp or basis dir as relative to its module (a relative one is resolved against the
+     * destination directory, and a daemon strips its "..": it could not serve a push into a subdirectory; and rsync
+     * 3.2.7's daemon finds no basis through ".."); over ssh the path is the remote one, which rrsync reads inside the
+     * account's directory (and refuses "..", too).
      */
     private static String tempDir(Target.Endpoint endpoint) {
         return Layout.reserved(endpoint, "tmp");
+    }
+
+    /** A directory of the target's basis tree for renamed files, as the receiver takes a basis dir (see tempDir). */
+    private String renamedBasis(String below) {
+        return Layout.reserved(endpoint, "tmp/renames/" + RENAMED_TO + (below.isEmpty() ? "" : "/" + below));
+    }
+
+    /** The target's root as the receiver takes a basis dir: a daemon's module-absolute path, else the path on its side. */
+    private String root() {
+        if (endpoint instanceof Target.Daemon d) return "/" + d.path();
+        return remoteRoot(endpoint);
+    }
+
+    /** What reaches and authenticates to the target, for the pushes into .agent/. */
+    private List<String> transport() {
+        return common.stream().filter(a -> a.startsWith("--password-file=") || a.startsWith("--timeout=")).toList();
     }
 
     /**
@@ -134,6 +156,11 @@ final class RsyncArgs {
      * other push to the target runs.
      */
     List<String> prepare() {
+        return emptied(RESERVED + "/tmp/");
+    }
+
+    /** Makes a directory under the target's root exist and empty: the source root alone, every name excluded. */
+    private List<String> emptied(String dir) {
         List<String> argv = new ArrayList<>();
         argv.add(common.get(0));
         argv.addAll(remoteShell);
@@ -142,10 +169,43 @@ final class RsyncArgs {
         argv.add("--delete");
         argv.add("--delete-excluded");
         argv.add("--exclude=*");
-        common.stream().filter(a -> a.startsWith("--password-file=") || a.startsWith("--timeout=")).forEach(argv::add);
+        argv.addAll(transport());
         argv.add(source);
-        argv.add(destination + RESERVED + "/tmp/");
+        argv.add(destination + dir);
         return argv;
+    }
+
+    /**
+     * The link phase of a batch with renamed files: the staging tree (see {@link RenameStaging}) into the target's
+     * {@code .agent/tmp/renames/}. The receiver compares each old name by size alone (--size-only, nothing else
+     * preserved) with the target's own file of that name (--link-dest=its root): a match is hard-linked there, and
+     * -H links the new name (under .agent/to/) to it. No data travels; where the target's old name is missing or of
+     * another size, the staging file's zeros go instead (sparse and compressed: a few bytes per MiB) and are only a
+     * poor basis. Stale entries of an earlier batch go (--delete: only .agent/tmp/renames/ is the destination).
+     */
+    List<String> link(Path staging) {
+        List<String> argv = new ArrayList<>();
+        argv.add(common.get(0));
+        argv.addAll(remoteShell);
+        argv.add("-rH");
+        // one file list: under incremental recursion the receiver takes a new name's group for skipped when the old
+        // name's directory comes in a later list, and sends the new name the staging file's zeros (seen: 1,100 of 1,100)
+        argv.add("--no-inc-recursive");
+        argv.add("--size-only");
+        argv.add("--sparse");
+        argv.add("-z");
+        argv.add("--delete");
+        argv.add("--stats");
+        argv.addAll(transport());
+        argv.add("--link-dest=" + root());
+        argv.add(staging.toAbsolutePath() + "/");
+        argv.add(destination + RENAMES + "/");
+        return argv;
+    }
+
+    /** Empties the target's .agent/tmp/renames/ after the batch (its links hold the old copies' space). */
+    List<String> cleanup() {
+        return emptied(RENAMES + "/");
     }
 
     /**
@@ -211,11 +271,27 @@ final class RsyncArgs {
      * collapsed directory: --delete-after).
      */
     List<String> list(boolean delete, Check check, boolean fuzzy) {
+        return list(delete, check, fuzzy, false);
+    }
+
+    /**
+     * {@code renamed}: a file missing on the target is built on the basis of the link phase's copy of its old name
+     * ({@code --copy-dest}, see {@link #link}): by checksum equal, the receiver copies it locally; else it is a
+     * delta's basis (for a local target too). Existing files are never compared with it, so nothing replaces them but
+     * the transfer itself, and history's --backup keeps what that replaces.
+     */
+    List<String> list(boolean delete, Check check, boolean fuzzy, boolean renamed) {
         List<String> argv = new ArrayList<>(common);
         argv.add(1, RESERVED_FILTER);
         argv.add("--temp-dir=" + tempDir);
         argv.add(check == Check.NAMED ? "--ignore-times" : "--checksum");
         if (fuzzy) argv.add("--fuzzy");
+        if (renamed) {
+            argv.add("--copy-dest=" + renamedBasis(""));
+            // a local transfer copies whole files by default: a renamed file in a directory sent whole would not use it
+            if (endpoint instanceof Target.Local) argv.add("--no-whole-file");
+            if (batch != null) argv.add("-ii"); // a file copied from its basis ("cf") is itemized only at -ii
+        }
         // a collapsed directory's renames: its old names must outlive the transfer to serve as --fuzzy's basis
         if (check == Check.CHECKSUM && delete) argv.add("--delete-after");
         argv.add("-r");
@@ -245,6 +321,11 @@ final class RsyncArgs {
      * it replaces ({@link JobPlanner#movedOnto}).
      */
     List<String> moved(String from, String to, boolean delete) {
+        return moved(from, to, delete, false);
+    }
+
+    /** {@code renamed}: files renamed into the directory are found in the link phase's copies too (see {@link #link}). */
+    List<String> moved(String from, String to, boolean delete, boolean renamed) {
         if (!argvSafe(from) || !argvSafe(to)) return null;
         List<String> argv = new ArrayList<>(common);
         argv.add("--temp-dir=" + tempDir);
@@ -257,7 +338,9 @@ final class RsyncArgs {
         }
         // relative to the destination; over ssh absolute on its side: rrsync refuses "..", and reads "/" as its root
         String basis = endpoint instanceof Target.Ssh ? remoteRoot(endpoint) + from : "../".repeat(to.split("/").length) + from;
-        argv.add((writesInPlace ? "--copy-dest=" : "--link-dest=") + basis);
+        String option = writesInPlace ? "--copy-dest=" : "--link-dest=";
+        argv.add(option + basis);
+        if (renamed) argv.add(option + renamedBasis(to));
         argv.add(source + to + "/");
         argv.add(destination + to + "/");
         return argv;

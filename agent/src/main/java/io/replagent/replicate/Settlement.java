@@ -53,6 +53,7 @@ final class Settlement {
         long deletePass = -1;
         for (int i = 0; i < jobs.size(); i++) {
             JobPlanner.Job job = jobs.get(i);
+            if (job.kind().aux()) continue; // only saved bytes or space: the other jobs tell what was delivered
             RsyncRunner.Result r = results.get(i);
             RsyncExit outcome = RsyncExit.classify(r.exit(), r.rawError());
             String error = "rsync exit " + r.exit() + (r.error().isEmpty() ? "" : ": " + lastLine(r.error()));
@@ -86,8 +87,7 @@ final class Settlement {
                     if (only.get().contains(e.path())) back.add(e);
                     else delivered.add(e.path());
                 }
-                requeue.add(new DirtyTree.Batch(false, back,
-                        back.stream().filter(e -> e.state() == DirtyTree.State.DELETED).count()));
+                requeue.add(new DirtyTree.Batch(false, back, DirtyTree.deletes(back)));
             } else {
                 requeue.add(job.delivers());
             }

@@ -8,6 +8,7 @@ import io.replagent.tree.Change;
 
 import io.replagent.state.PublicKey;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -26,14 +27,15 @@ final class TargetPipeline {
     static final int TOTAL = 100_000;
 
     /**
-     * What the shell needs around it: how rsync runs, time, logging, the live tail, the queue file, and for an ssh
-     * target its shared connection (null for the others).
+     * What the shell needs around it: how rsync runs, time, logging, the live tail, the queue file, for an ssh target
+     * its shared connection (null for the others), the directory for the staging tree of renamed files (null:
+     * renamed files are sent as new ones).
      */
     record Parts(RsyncRunner runner, Backoff backoff, Log log, ActivityLog activity, QueueFile queueFile,
-                 LongSupplier nanos, Clock clock, SshConnection ssh) {
+                 LongSupplier nanos, Clock clock, SshConnection ssh, Path renames) {
         Parts(RsyncRunner runner, Backoff backoff, Log log, ActivityLog activity, QueueFile queueFile, LongSupplier nanos,
               Clock clock) {
-            this(runner, backoff, log, activity, queueFile, nanos, clock, null);
+            this(runner, backoff, log, activity, queueFile, nanos, clock, null, null);
         }
     }
 
@@ -136,6 +138,11 @@ final class TargetPipeline {
     /** A directory renamed in the tree: the old path goes, the new one is sent on the basis of the old. */
     void moved(String from, String to) {
         withLock(() -> state.moved(from, to, now()));
+    }
+
+    /** A file renamed in the tree: the old name goes, the new one is sent on the basis of the target's copy of the old. */
+    void movedFile(String from, String to) {
+        withLock(() -> state.movedFile(from, to, now()));
     }
 
     /** A full sync as soon as possible; the initial one uses the delete mode's startup rule. */

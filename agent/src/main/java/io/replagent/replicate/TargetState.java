@@ -7,9 +7,11 @@ import io.replagent.tree.RawNames;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What one target's pipeline knows between rsyncs: pending marks and moves, the failure queue, pause and retry, the
@@ -21,6 +23,9 @@ final class TargetState {
 
     final DirtyTree pending = new DirtyTree(TargetPipeline.PER_DIRECTORY, TargetPipeline.TOTAL);
     final List<JobPlanner.Move> moves = new ArrayList<>();
+    final Renames renames = new Renames();
+    /** The renames of the batch being sent: back to {@link #renames} when their new names are not delivered. */
+    private List<Renames.Rename> sendingRenames = List.of();
     final Map<String, String> failures = new LinkedHashMap<>();
     final PauseState pauses = new PauseState();
     private final Schedule fullSyncs;
@@ -73,15 +78,49 @@ final class TargetState {
     }
 
     JobPlanner.Work take() {
-        JobPlanner.Work work = new JobPlanner.Work(pending.take(), List.copyOf(moves), initial);
+        DirtyTree.Batch batch = pending.take();
+        sendingRenames = batch.full() ? List.of() : renames.take();
+        renames.clear();
+        JobPlanner.Work work = new JobPlanner.Work(batch, List.copyOf(moves), sendingRenames, initial);
         moves.clear();
         syncing = true;
         return work;
     }
 
+    /**
+     * A file renamed in the tree: its old name goes (a delete the guard does not count), its new name is sent (as
+     * changed: it may have replaced a file the target has), on the basis of the target's copy of the old name when
+     * that copy is known to be current.
+     */
+    void movedFile(String from, String to, long now) {
+        String onTarget = current(from) ? throughMoves(from) : null;
+        pending.renamedAway(from, false, syncing, now);
+        pending.mark(to, Change.MODIFIED, false, syncing, now);
+        if (pending.isFull()) renames.clear();
+        else renames.renamed(from, to, onTarget);
+    }
+
+    /** Nothing is pending for the path itself (a directory collapsed above it may have changed it, or not: worth a try). */
+    private boolean current(String path) {
+        DirtyTree.Entry e = pending.pendingFor(path);
+        return e == null || (!e.path().equals(path) && e.state() == DirtyTree.State.CHANGED);
+    }
+
+    /** Where the target has a path while the directory moves above it are not sent yet. */
+    private String throughMoves(String path) {
+        for (JobPlanner.Move m : moves) {
+            if (path.startsWith(m.to() + "/")) return m.from() + path.substring(m.to().length());
+        }
+        return path;
+    }
+
     void moved(String from, String to, long now) {
-        pending.mark(from, Change.DELETED, true, syncing, now);
-        if (pending.isFull()) return;
+        pending.renamedAway(from, true, syncing, now);
+        if (pending.isFull()) {
+            renames.clear();
+            return;
+        }
+        renames.movedDirectory(from, to);
         for (int i = 0; i < moves.size(); i++) {
             if (moves.get(i).to().equals(from)) { // A→B then B→C: one move A→C
                 moves.set(i, new JobPlanner.Move(moves.get(i).from(), to));
@@ -94,6 +133,7 @@ final class TargetState {
     void fullSync(boolean initialSync, long now) {
         pending.markAll(now);
         moves.clear();
+        renames.clear();
         if (initialSync) initial = true;
     }
 
@@ -122,6 +162,8 @@ final class TargetState {
     void hold(JobPlanner.Work work, String why, long now) {
         pending.requeue(work.batch(), now);
         moves.addAll(0, work.moves());
+        renames.requeue(work.renames());
+        sendingRenames = List.of();
         syncing = false;
         pauses.pause(PauseState.Reason.MASS_DELETE, why);
     }
@@ -152,11 +194,13 @@ final class TargetState {
             }
             failures.putAll(s.failed());
             for (DirtyTree.Batch b : s.requeue()) pending.requeue(b, now);
+            renames.requeue(undelivered(sendingRenames, s.requeue()));
             moves.addAll(0, s.moves());
             if (s.attention() != null) attention = s.attention();
             if (s.pause() != null) pauses.pause(s.pause(), s.pauseAlert());
             if (s.worst().ordinal() > worst.ordinal()) worst = s.worst();
         }
+        sendingRenames = List.of();
         if (!failures.isEmpty() || !pending.isEmpty()) queueChanged = true;
         if (worst == RsyncExit.OK) {
             attempt = 0;
@@ -177,6 +221,26 @@ final class TargetState {
             }
         }
         syncing = false;
+    }
+
+    /** The renames whose new names go back to the queue (listed, or below a directory that goes back). */
+    private static List<Renames.Rename> undelivered(List<Renames.Rename> renames, List<DirtyTree.Batch> requeued) {
+        if (renames.isEmpty() || requeued.isEmpty()) return List.of();
+        Set<String> back = new HashSet<>();
+        for (DirtyTree.Batch b : requeued) {
+            if (b.full()) return List.of(); // a full sync sends everything: no pair is needed
+            for (DirtyTree.Entry e : b.entries()) if (e.state() != DirtyTree.State.DELETED) back.add(e.path());
+        }
+        List<Renames.Rename> out = new ArrayList<>();
+        for (Renames.Rename r : renames) {
+            for (String p = r.to(); !p.isEmpty(); p = RawNames.parent(p)) {
+                if (back.contains(p)) {
+                    out.add(r);
+                    break;
+                }
+            }
+        }
+        return out;
     }
 
     /** The queue as it would be saved: pending marks, and moves as new directories (their basis may be gone). */

@@ -39,6 +39,11 @@ final class WatchRun implements Watcher.Listener {
         for (TargetPipeline t : targets) t.moved(from, to);
     }
 
+    @Override public void movedFile(String from, String to) {
+        events.incrementAndGet();
+        for (TargetPipeline t : targets) t.movedFile(from, to);
+    }
+
     @Override public void overflow() {
         overflows.incrementAndGet();
         String what = watcher != null && watcher.backend().equals("fanotify") ? "fanotify queue overflow"

@@ -34,10 +34,9 @@ final class Report {
         else change(path, Change.CREATED, false, Watch.Event.CREATE);
     }
 
-    /** A file moved within the tree: gone at its old path, new at its new one. */
+    /** A file moved within the tree, as one pair: the replication reuses the target's copy of its old name. */
     void movedFile(String from, String to) {
-        change(from, Change.DELETED, false, Watch.Event.MOVE);
-        change(to, Change.CREATED, false, Watch.Event.MOVE);
+        if (events.contains(Watch.Event.MOVE)) listener.movedFile(from, to);
     }
 
     void movedDirectory(String from, String to) {

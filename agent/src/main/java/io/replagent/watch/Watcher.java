@@ -18,6 +18,12 @@ public interface Watcher extends AutoCloseable {
         /** A directory moved within the tree (its old path is gone, its new one has the same contents). */
         void movedDirectory(String from, String to);
 
+        /**
+         * A file (or anything but a directory) renamed within the tree: its old path is gone, its new one holds what
+         * the old one held (and may have replaced a file there). Reported for the {@code move} event only.
+         */
+        void movedFile(String from, String to);
+
         /** The kernel dropped events: only a full sync of the tree is sure to catch up. */
         void overflow();
 

@@ -72,6 +72,12 @@ class ItemizedTest {
         assertEquals(List.of(), Itemized.entries(B, "x/B", ".d          ./\n"));
     }
 
+    /** A renamed file built from its old name's copy (--copy-dest, at -ii) is a new name; unchanged items are nothing. */
+    @Test void aFileCopiedFromItsBasisIsCreated() {
+        assertEquals(List.of(e(Kind.CREATED, "dir/r1", false)), Itemized.entries(B, "",
+                ".d..t...... dir/\ncf          dir/r1\n.f          dir/kept\n"));
+    }
+
     @Test void aMoveSaysWhetherItsDestinationWasThereBefore() {
         assertEquals(false, Itemized.destinationExisted("created directory /B\ncd          ./\nhf          k1\n"));
         assertEquals(true, Itemized.destinationExisted(".d          ./\nhf          k2\n"));

@@ -123,6 +123,40 @@ class DirtyTreeTest {
         assertEquals(2, tree.take().deletes());
     }
 
+    @Test void theOldNameOfARenameIsDeletedButNotCountedUnlessItsDataGoesToo() {
+        DirtyTree tree = new DirtyTree(100, 1000);
+        tree.renamedAway("a", false, false, 0);
+        tree.mark("b", MODIFIED, false, false, 0);      // a -> b
+        tree.renamedAway("b", false, false, 0);
+        tree.mark("c", MODIFIED, false, false, 0);      // b -> c
+        tree.renamedAway("d", true, false, 0);          // a directory d -> e
+        tree.renamedAway("n", false, false, 0);
+        tree.mark("n", CREATED, false, false, 0);       // renamed away, then a new file of that name
+        DirtyTree.Batch batch = tree.take();
+        assertEquals(List.of(new Entry("a", State.DELETED, false, true), new Entry("b", State.DELETED, false, true),
+                new Entry("c", State.CHANGED, false), new Entry("d", State.DELETED, false, true),
+                new Entry("n", State.CHANGED, false)), batch.entries());
+        assertEquals(0, batch.deletes());
+        assertEquals(0, DirtyTree.deletes(batch.entries()));
+        tree.renamedAway("x", false, false, 0);
+        tree.mark("y", MODIFIED, false, false, 0);      // x -> y, then y removed: x's data is gone
+        tree.mark("y", DELETED, false, false, 0);
+        assertEquals(1, tree.take().deletes());
+    }
+
+    @Test void whatHoldsAPathDirty() {
+        DirtyTree tree = new DirtyTree(4, 1000);
+        tree.mark("new", CREATED, true, false, 0);
+        tree.mark("f", MODIFIED, false, false, 0);
+        for (int i = 0; i < 5; i++) tree.mark("busy/f" + i, MODIFIED, false, false, 0);
+        tree.mark("gone", DELETED, true, false, 0);
+        assertEquals(new Entry("new", State.CREATED, true), tree.pendingFor("new/below"));
+        assertEquals(new Entry("f", State.CHANGED, false), tree.pendingFor("f"));
+        assertEquals(new Entry("busy", State.CHANGED, true), tree.pendingFor("busy/f9"), "collapsed: it may have changed");
+        assertEquals(null, tree.pendingFor("gone/below"), "a deleted directory covers nothing");
+        assertEquals(null, tree.pendingFor("clean"));
+    }
+
     @Test void requeueKeepsNewerMarksAndRestoresRecursion() {
         DirtyTree tree = new DirtyTree(100, 1000);
         DirtyTree.Batch failed = new DirtyTree.Batch(false, List.of(new Entry("a", State.CREATED, true),

@@ -67,6 +67,33 @@ class JobPlannerTest {
         }
     }
 
+    @Test void renamedFilesAreLinkedFirstThenComparedByChecksumOnTheirOldCopiesThenCleanedUp() {
+        JobPlanner staged = new JobPlanner(new RsyncArgs("rsync", Watches.watch(Path.of("/src"), LOCAL), LOCAL), 4,
+                DIRECTORIES::contains, Path.of("/state/renames/w@t"));
+        List<Renames.Rename> renames = List.of(new Renames.Rename("old", "new"), new Renames.Rename("d/a", "moved/b"));
+        JobPlanner.Work work = new JobPlanner.Work(new DirtyTree.Batch(false, List.of(new Entry("f", State.CHANGED, false),
+                new Entry("new", State.CHANGED, false), new Entry("old", State.DELETED, false, true),
+                new Entry("d/a", State.DELETED, false, true), new Entry("n", State.CREATED, true)), 0),
+                List.of(new JobPlanner.Move("m0", "moved")), renames, false);
+        List<JobPlanner.Job> jobs = staged.plan(work, true, -1, true);
+        assertEquals(List.of(new Planned(Kind.LINK, 0, List.of(), "-"), new Planned(Kind.MOVE, 0, List.of("moved"), "-"),
+                new Planned(Kind.BATCH, 1, List.of("f", "n"), "named+fuzzy"), new Planned(Kind.CHECKSUM, 1, List.of("new"), "checksum+fuzzy"),
+                new Planned(Kind.DELETES, 2, List.of("d/a", "old"), "named"), new Planned(Kind.CLEANUP, 3, List.of(), "-")),
+                jobs.stream().map(JobPlannerTest::planned).toList());
+        assertEquals(List.of(true, false, false, false, false, true), jobs.stream().map(j -> j.kind().aux()).toList());
+        String basis = "--copy-dest=/backup/.agent/tmp/renames/.agent/to";
+        assertEquals(List.of(false, false, true, true, false, false), jobs.stream().map(j -> j.argv().contains(basis)).toList(),
+                "the sends build missing files on the old copies; the deletes need none");
+        assertTrue(jobs.get(1).argv().contains("--link-dest=/backup/.agent/tmp/renames/.agent/to/moved"));
+        assertEquals(0, jobs.get(4).delivers().deletes(), "the old names of renames are no deletes for the guard");
+        assertEquals(planner.plan(work, true, -1, true).stream().map(JobPlannerTest::planned).toList(),
+                List.of(new Planned(Kind.MOVE, 0, List.of("moved"), "-"), new Planned(Kind.BATCH, 1, List.of("f", "n", "new"), "named+fuzzy"),
+                        new Planned(Kind.DELETES, 2, List.of("d/a", "old"), "named")),
+                "without a staging tree (no state directory) a renamed file is sent as a new one");
+        assertEquals(List.of(Kind.FULL), staged.plan(new JobPlanner.Work(new DirtyTree.Batch(true, List.of(), 0), List.of(),
+                renames, false), true, -1, true).stream().map(JobPlanner.Job::kind).toList(), "a full sync needs no pairs");
+    }
+
     @Test void aFullSyncIsOneJobAndItsDeletePassAnother() {
         JobPlanner.Work full = new JobPlanner.Work(new DirtyTree.Batch(true, List.of(), 0), List.of(), true);
         List<JobPlanner.Job> jobs = planner.plan(full, true, 0, true);

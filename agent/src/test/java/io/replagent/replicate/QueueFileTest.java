@@ -32,11 +32,16 @@ class QueueFileTest {
         }
     }
 
-    @Test void restoredDeletesAreCountedForTheGuard() throws Exception {
+    @Test void restoredDeletesAreCountedForTheGuardButNotTheOldNamesOfRenames() throws Exception {
         QueueFile q = new QueueFile(tmp.resolve("q"));
+        DirtyTree.Entry renamedAway = new DirtyTree.Entry("old", DirtyTree.State.DELETED, false, true);
         q.save(new DirtyTree.Batch(false, List.of(new DirtyTree.Entry("a", DirtyTree.State.DELETED, false),
-                new DirtyTree.Entry("b", DirtyTree.State.DELETED, false), new DirtyTree.Entry("c", DirtyTree.State.CHANGED, false)), 2));
-        assertEquals(2, q.load().deletes());
+                new DirtyTree.Entry("b", DirtyTree.State.DELETED, false), new DirtyTree.Entry("c", DirtyTree.State.CHANGED, false),
+                renamedAway), 2));
+        DirtyTree.Batch restored = q.load();
+        assertEquals(2, restored.deletes());
+        assertEquals(renamedAway, restored.entries().get(3));
+        assertTrue(Files.readString(q.path(), StandardCharsets.ISO_8859_1).contains("M-old\0"));
     }
 
     @Test void aFullSyncRecordEndsTheQueueSoASaveCanFallBackToItInPlace() throws Exception {

@@ -14,6 +14,7 @@ import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -64,6 +65,40 @@ class RsyncArgsTest {
                 "--password-file=/etc/pw", "/src/", dest + ".agent/tmp/"), a.prepare());
     }
 
+    @Test void theLinkPhaseAndItsCleanupPushIntoTheReservedDirectoryAndNameNoFile() {
+        RsyncArgs a = new RsyncArgs("rsync", watch(DAEMON), DAEMON);
+        String dest = "rsync://u@127.0.0.1:8873/data/";
+        // the receiver links its own copy of each old name (--link-dest=its root, by size alone: nothing else is
+        // preserved), -H the new name to it; one file list, or a group split over lists loses its link
+        assertEquals(List.of("rsync", "-rH", "--no-inc-recursive", "--size-only", "--sparse", "-z", "--delete", "--stats",
+                "--timeout=30", "--password-file=/etc/pw", "--link-dest=/", "/state/renames/w@t/", dest + ".agent/tmp/renames/"),
+                a.link(Path.of("/state/renames/w@t")));
+        assertEquals(List.of("rsync", "-r", "--mkpath", "--delete", "--delete-excluded", "--exclude=*", "--timeout=30",
+                "--password-file=/etc/pw", "/src/", dest + ".agent/tmp/renames/"), a.cleanup());
+        String basis = "--copy-dest=/.agent/tmp/renames/.agent/to";
+        assertTrue(a.list(true, RsyncArgs.Check.CHECKSUM, true, true).contains(basis));
+        assertTrue(a.list(true, RsyncArgs.Check.NAMED, true, true).contains(basis));
+        assertTrue(a.list(true, RsyncArgs.Check.NAMED, true, false).stream().noneMatch(x -> x.startsWith("--copy-dest")));
+        assertEquals(List.of("--link-dest=../top", "--link-dest=/.agent/tmp/renames/.agent/to/top2"),
+                a.moved("top", "top2", true, true).stream().filter(x -> x.startsWith("--link-dest")).toList(),
+                "files renamed into a moved directory are found in the link phase's copies too");
+    }
+
+    @Test void theLinkPhaseNamesTheTargetsRootAsItsReceiverTakesIt() {
+        Target sub = new Target("t", new Target.Daemon("u", "h", 873, "data", "a/b"), Optional.empty(), Optional.empty());
+        Target local = new Target("l", new Target.Local(Path.of("/backup/x")), Optional.empty(), Optional.empty());
+        RsyncArgs inModule = new RsyncArgs("rsync", watch(sub), sub);
+        RsyncArgs inDirectory = new RsyncArgs("rsync", watch(local), local);
+        assertTrue(inModule.link(Path.of("/s")).contains("--link-dest=/a/b"));
+        assertTrue(inModule.list(true, RsyncArgs.Check.CHECKSUM, true, true).contains("--copy-dest=/a/b/.agent/tmp/renames/.agent/to"));
+        assertTrue(inDirectory.link(Path.of("/s")).contains("--link-dest=/backup/x/"));
+        assertTrue(inDirectory.list(true, RsyncArgs.Check.CHECKSUM, true, true).contains("--copy-dest=/backup/x/.agent/tmp/renames/.agent/to"));
+        assertTrue(inDirectory.list(true, RsyncArgs.Check.NAMED, true, true).contains("--no-whole-file"),
+                "a local transfer would copy a renamed file below a new directory whole, ignoring its basis");
+        assertFalse(inModule.list(true, RsyncArgs.Check.NAMED, true, true).contains("--no-whole-file"));
+        assertFalse(inDirectory.list(true, RsyncArgs.Check.NAMED, true, false).contains("--no-whole-file"));
+    }
+
     /** A batch of a target with history: every push keeps what it replaces or deletes, a move only adds names. */
     @SuppressWarnings("unchecked")
     @Test void historyArgvTable() {
@@ -101,7 +136,7 @@ class RsyncArgsTest {
         String dest = "backup@h:/srv/nfs/";
         String temp = "--temp-dir=/srv/nfs/.agent/tmp";
         Object[][] cases = {
-                {a.full(true, -1, true), List.of(temp, "--delete", "/src/", dest)},
+                {a.full(true, -1, true), List.of("--info=progress2", temp, "--delete", "/src/", dest)},
                 {a.list(true, RsyncArgs.Check.NAMED, false), List.of(temp, "--ignore-times", "-r", "--from0", "--files-from=-",
                         "--delete", "--delete-missing-args", "/src/", dest)},
                 // the basis absolute on the remote side: rrsync refuses "..", and reads it inside the account
@@ -119,6 +154,11 @@ class RsyncArgsTest {
         // a dry push of nothing: an account that may only write (rrsync -wo) refuses the daemon's --list-only
         assertEquals(List.of("rsync", "-e", "ssh -F /cfg -p 2222", "--dry-run", "-d", "--exclude=*", "--timeout=10", "/src/", dest),
                 a.probe());
+        // renamed files: the link phase through the same ssh, the target's root and basis absolute on its side
+        assertEquals(List.of("rsync", "-e", "ssh -F /cfg -p 2222", "-rH", "--no-inc-recursive", "--size-only", "--sparse", "-z",
+                "--delete", "--stats", "--timeout=30", "--link-dest=/srv/nfs/", "/st/", dest + ".agent/tmp/renames/"),
+                a.link(Path.of("/st")));
+        assertTrue(a.list(true, RsyncArgs.Check.NAMED, false, true).contains("--copy-dest=/srv/nfs/.agent/tmp/renames/.agent/to"));
         Target root = new Target("r", new Target.Ssh("backup", "h", 22, "/", Target.SshAccess.NONE), Optional.empty(), Optional.empty());
         RsyncArgs atRoot = new RsyncArgs("rsync", watch(root), root, "ssh");
         assertTrue(atRoot.moved("a", "b", false).containsAll(List.of("--temp-dir=/.agent/tmp", "--link-dest=/a")));
@@ -129,7 +169,7 @@ class RsyncArgsTest {
 
     /**
      * rrsync checks every option the client sends against its table and refuses the whole run for one it does not know
-     * (-@-1 of --modify-window=-1 was one): each argv this class builds, with every rsync option a state can set,
+     * (-@-1 of --modify-window=-1 was one): each argv this class builds (the link phase of renamed files too), with every rsync option a state can set,
      * runs through a real sshd into an rrsync account.
      */
     @Test @org.junit.jupiter.api.Tag("e2e")
@@ -142,6 +182,7 @@ class RsyncArgsTest {
         Path src = java.nio.file.Files.createDirectories(root.resolve("src/top/sub"));
         java.nio.file.Files.writeString(src.resolve("f"), "content");
         java.nio.file.Files.writeString(root.resolve("src/g"), "more");
+        Path staging = java.nio.file.Files.createDirectories(root.resolve("staging/" + RsyncArgs.RENAMED_TO));
         try (io.replagent.testing.Sshd sshd = io.replagent.testing.Sshd.start(root.resolve("sshd"))) {
             String user = sshd.account(root.resolve("home"), "restrict,command=\"/usr/bin/rrsync -no-lock " + data + "\" "
                     + java.nio.file.Files.readString(Path.of(key + ".pub")).strip());
@@ -160,7 +201,9 @@ class RsyncArgsTest {
                         {"full", a.full(true, -1, true), null}, {"named", a.list(true, RsyncArgs.Check.NAMED, true), paths},
                         {"collapsed", a.list(true, RsyncArgs.Check.CHECKSUM, true), paths},
                         {"no deletes", a.list(false, RsyncArgs.Check.NAMED, false), paths},
-                        {"move", a.moved("top", "top", true), null}, {"audit", a.audit(), null}};
+                        {"move", a.moved("top", "top", true), null}, {"audit", a.audit(), null},
+                        {"link phase", a.link(staging), null}, {"renamed", a.list(true, RsyncArgs.Check.NAMED, true, true), paths},
+                        {"renamed move", a.moved("top", "top", true, true), null}, {"link cleanup", a.cleanup(), null}};
                 try {
                     for (Object[] run : runs) {
                         @SuppressWarnings("unchecked") List<String> argv = (List<String>) run[1];

@@ -93,6 +93,19 @@ class SettlementTest {
         assertEquals(Map.of("", held.pauseAlert()), held.failed());
     }
 
+    @Test void aFailedLinkPhaseOrCleanupOnlyCostsBytesOrSpace() {
+        DirtyTree.Batch nothing = new DirtyTree.Batch(false, List.of(), 0);
+        Job link = new Job(Kind.LINK, 0, List.of("rsync", "-rH"), null, nothing, null);
+        Job cleanup = new Job(Kind.CLEANUP, 2, List.of("rsync", "-r"), null, nothing, null);
+        RsyncRunner.Result refused = result(1, "", "rsync: on remote machine: --hard-links: unknown option\nrsync error: syntax or usage error (code 1)");
+        Settlement.Settled s = Settlement.settle(List.of(link, list(A), cleanup), List.of(refused, result(0, STATS, ""), refused),
+                Watch.DeleteGuard.DEFAULT, ROOTS);
+        assertEquals(RsyncExit.OK, s.worst());
+        assertEquals(Set.of("a"), s.delivered());
+        assertEquals(List.of(), s.requeue());
+        assertNull(s.pause());
+    }
+
     @Test void aFullTargetIsAnAlertWithoutAPause() {
         Settlement.Settled s = Settlement.settle(List.of(list(A)), List.of(result(11, "",
                 "rsync: [receiver] write failed on \"a\": No space left on device (28)")), Watch.DeleteGuard.NONE, ROOTS);

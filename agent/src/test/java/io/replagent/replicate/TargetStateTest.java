@@ -2,6 +2,7 @@ package io.replagent.replicate;
 
 import io.replagent.replicate.DirtyTree.Entry;
 import io.replagent.replicate.DirtyTree.State;
+import io.replagent.state.Watch;
 import io.replagent.testing.Watches;
 import io.replagent.tree.Change;
 import org.junit.jupiter.api.Test;
@@ -142,6 +143,67 @@ class TargetStateTest {
         s.pending.mark("a", Change.MODIFIED, false, false, 10 * S);
         s.retryAtNanos = 15 * S;
         assertEquals(5 * S, s.untilDue(POLICY, 10 * S), "a due audit does not cut a backoff short");
+    }
+
+    @Test void aFileRenamePairsWithTheTargetsCopyOnlyWhenThatCopyIsCurrent() {
+        TargetState s = state();
+        s.movedFile("clean", "c2", 0);
+        s.pending.mark("new", Change.CREATED, false, false, 0);
+        s.movedFile("new", "n2", 0);                     // never sent: the target has no copy
+        s.pending.mark("changed", Change.MODIFIED, false, false, 0);
+        s.movedFile("changed", "ch2", 0);                // the target's copy is older
+        s.moved("d", "e", 0);
+        s.movedFile("e/x", "e/y", 0);                    // the target has it in d/ until the move is sent
+        s.movedFile("f", "g/h", 0);
+        s.moved("g", "k", 0);                            // the new name moves along
+        JobPlanner.Work work = s.take();
+        assertEquals(List.of(new Renames.Rename("clean", "c2"), new Renames.Rename("d/x", "e/y"), new Renames.Rename("f", "k/h")),
+                work.renames());
+        assertEquals(List.of(new Entry("c2", State.CHANGED, false), new Entry("ch2", State.CHANGED, false),
+                new Entry("changed", State.DELETED, false, true), new Entry("clean", State.DELETED, false, true),
+                new Entry("d", State.DELETED, false, true), new Entry("e/x", State.DELETED, false, true),
+                new Entry("e/y", State.CHANGED, false),
+                new Entry("f", State.DELETED, false, true), new Entry("g", State.DELETED, false, true),
+                new Entry("n2", State.CHANGED, false)), work.batch().entries(),
+                "a new name is 'changed': it may have replaced a file the target has, which a later delete must remove");
+    }
+
+    @Test void renamesAreNoDeletesForTheMassDeleteGuard() {
+        Watch guarded = Watches.withMaxDelete(Watches.watch(Path.of("/src")), new Watch.DeleteGuard(10, 0));
+        TargetState s = new TargetState(guarded, 0);
+        for (int i = 0; i < 1000; i++) s.movedFile("f" + i, "renamed-" + i, 0);
+        s.moved("dir", "dir2", 0);
+        JobPlanner.Work work = s.take();
+        assertEquals(0, work.batch().deletes());
+        assertNull(s.decide(guarded, work, enough -> 0, 0).held(), "a rename is not a delete");
+        for (int i = 0; i < 11; i++) {
+            s.movedFile("g" + i, "h" + i, 0);
+            s.pending.mark("h" + i, Change.DELETED, false, false, 0); // renamed, then removed: gone after all
+        }
+        assertEquals(11, s.take().batch().deletes());
+    }
+
+    @Test void theRenamesOfABatchGoBackWithTheNewNamesThatDidNot() {
+        TargetState s = state();
+        s.movedFile("a", "b", 0);
+        s.movedFile("c", "d/e", 0);
+        s.movedFile("x", "y", 0);
+        JobPlanner.Work work = s.take();
+        s.movedFile("b", "b2", S);                       // renamed again while it was sent
+        DirtyTree.Batch back = new DirtyTree.Batch(false, List.of(new Entry("b", State.CHANGED, false),
+                new Entry("d", State.CHANGED, true)), 0);
+        s.settle(List.of(settled(RsyncExit.TRANSIENT, List.of(back), Set.of("y"), Map.of("b", "rsync exit 10"), null)),
+                List.of(ran(10)), false, BACKOFF, 2 * S, AT);
+        assertEquals(List.of(new Renames.Rename("c", "d/e"), new Renames.Rename("a", "b2")), s.take().renames(),
+                "y was delivered; b went back and is b2 now; d/e is below a directory that went back");
+        assertEquals(3, work.renames().size());
+        s.movedFile("p", "q", 3 * S);
+        JobPlanner.Work held = s.take();
+        s.hold(held, "held", 3 * S);
+        assertEquals(List.of(new Renames.Rename("p", "q")), s.take().renames(), "a held batch keeps its renames");
+        s.movedFile("r", "t", 4 * S);
+        s.fullSync(false, 4 * S);
+        assertEquals(List.of(), s.take().renames(), "a full sync sends everything");
     }
 
     @Test void aRepairMarksWhatTheAuditFound() {

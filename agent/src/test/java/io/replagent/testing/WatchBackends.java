@@ -54,6 +54,7 @@ public final class WatchBackends {
     private static final Watcher.Listener IGNORED = new Watcher.Listener() {
         @Override public void changed(String path, Change change, boolean dir) {}
         @Override public void movedDirectory(String from, String to) {}
+        @Override public void movedFile(String from, String to) {}
         @Override public void overflow() {}
         @Override public void rootLost(String why) {}
         @Override public void rootBack() {}

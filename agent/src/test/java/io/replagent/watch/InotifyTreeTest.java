@@ -107,9 +107,23 @@ class InotifyTreeTest {
         tree.handle(new RawEvent(root, RawEvent.IN_MOVED_TO, 7, "renamed"), 10);
         tree.handle(new RawEvent(root, RawEvent.IN_MOVED_FROM | ISDIR, 8, "top"), 20);
         tree.handle(new RawEvent(root, RawEvent.IN_MOVED_TO | ISDIR, 8, "top2"), 30);
-        assertEquals(List.of("DELETED file", "CREATED renamed", "MOVED top -> top2"), seen.take());
+        assertEquals(List.of("RENAMED file -> renamed", "MOVED top -> top2"), seen.take());
         tree.handle(event(kernel.wd("top/sub"), RawEvent.IN_CLOSE_WRITE, "after"), 40); // the old watch, the new name
         assertEquals(List.of("MODIFIED top2/sub/after"), seen.take());
+    }
+
+    @Test void aFileRenameIsOnePairAcrossDirectoriesUnlessAnEndIsExcludedOrMovesAreNotWanted() throws IOException {
+        kernel.dirs.addAll(List.of("d", "e"));
+        InotifyTree tree = tree(List.of("*.tmp"), Set.of());
+        tree.handle(new RawEvent(kernel.wd("d"), RawEvent.IN_MOVED_FROM, 1, "a"), 0);
+        tree.handle(new RawEvent(kernel.wd("e"), RawEvent.IN_MOVED_TO, 1, "b"), 1);
+        tree.handle(new RawEvent(kernel.wd("d"), RawEvent.IN_MOVED_FROM, 2, "c.tmp"), 2); // from an excluded name: a create
+        tree.handle(new RawEvent(kernel.wd("d"), RawEvent.IN_MOVED_TO, 2, "c"), 3);
+        assertEquals(List.of("RENAMED d/a -> e/b", "CREATED d/c"), seen.take());
+        InotifyTree noMoves = tree(List.of(), Set.of(Watch.Event.CLOSE_WRITE));
+        noMoves.handle(new RawEvent(kernel.wd("d"), RawEvent.IN_MOVED_FROM, 3, "x"), 0);
+        noMoves.handle(new RawEvent(kernel.wd("d"), RawEvent.IN_MOVED_TO, 3, "y"), 1);
+        assertEquals(List.of(), seen.take());
     }
 
     @Test void aMoveOutIsADeleteOnceTheHoldEndsAndItsWatchesGo() throws IOException {

@@ -5,7 +5,7 @@ import io.replagent.tree.Change;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A listener that writes what it is told as lines ("CREATED dir n", "MOVED a -> b", "ROOT LOST why"). */
+/** A listener that writes what it is told as lines ("CREATED dir n", "MOVED a -> b", "RENAMED f -> g", "ROOT LOST why"). */
 final class Recorder implements Watcher.Listener {
 
     private final List<String> lines = new ArrayList<>();
@@ -16,6 +16,10 @@ final class Recorder implements Watcher.Listener {
 
     @Override public void movedDirectory(String from, String to) {
         add("MOVED " + from + " -> " + to);
+    }
+
+    @Override public void movedFile(String from, String to) {
+        add("RENAMED " + from + " -> " + to);
     }
 
     @Override public void overflow() {

@@ -37,6 +37,7 @@ public final class WatchCost {
         Watcher.Listener counter = new Watcher.Listener() {
             @Override public void changed(String path, Change change, boolean dir) { events.incrementAndGet(); }
             @Override public void movedDirectory(String from, String to) { events.incrementAndGet(); }
+            @Override public void movedFile(String from, String to) { events.incrementAndGet(); }
             @Override public void overflow() { System.out.println("overflow"); }
             @Override public void rootLost(String why) { System.out.println("root lost: " + why); }
             @Override public void rootBack() { System.out.println("root back"); }
