@@ -36,6 +36,9 @@ LOGS = os.path.join(WORK, "logs")
 HOSTS = {"rsync-41": 41, "nfs-31": 31, "web-7": 7}
 SOURCES = ("nfs-31", "web-7")
 CONTROLLER = TAG + "c"
+# A play's bound: the slowest seen on a loaded 2-core machine (the first run, three package installs) took about
+# 5 minutes; a play past this one hangs, and play() says in which task.
+PLAY_TIMEOUT = 900
 STALL = 5.0  # seconds: a file that takes longer than this to reach the backup means its source's replication stopped
 
 
@@ -162,30 +165,74 @@ def extra_vars(fleet, deb, **more):
     return "@" + path
 
 
-def play(name, fleet, deb, *args, **more):
-    """ansible-playbook from the controller's namespace; returns (exit code, {host: recap dict}, log text)."""
+def play(name, fleet, deb, *args, timeout=PLAY_TIMEOUT, **more):
+    """ansible-playbook from the controller's namespace; returns (exit code, {host: recap dict}, its output).
+
+    The output streams into LOGS/NAME.log as it comes, each line stamped with the time it arrived, so a play that
+    hangs shows the task it hangs in; past `timeout` the play is killed and the log's tail printed."""
     env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(HERE, "ansible.cfg"), ANSIBLE_HOME=os.path.join(WORK, "ansible"),
                ANSIBLE_LOCAL_TEMP=os.path.join(WORK, "tmp"), XDG_CACHE_HOME=os.path.join(WORK, "cache"),
                ANSIBLE_ROLES_PATH=os.path.join(WORK, "roles"), ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0",
-               ANSIBLE_PRIVATE_KEY_FILE=os.path.join(WORK, "id_ed25519"),
+               ANSIBLE_PRIVATE_KEY_FILE=os.path.join(WORK, "id_ed25519"), PYTHONUNBUFFERED="1",
                ANSIBLE_SSH_ARGS="-F /dev/null -o UserKnownHostsFile=%s -o StrictHostKeyChecking=yes -o ConnectTimeout=5 "
                                 "-o ServerAliveInterval=2 -o ServerAliveCountMax=3 -o ControlMaster=auto -o ControlPersist=60s"
                                 % os.path.join(WORK, "known_hosts"),
                ANSIBLE_SSH_CONTROL_PATH_DIR=os.path.join(WORK, "cp"), LANG="C.UTF-8", LC_ALL="C.UTF-8")
     t0 = time.time()
-    r = subprocess.run(["ip", "netns", "exec", CONTROLLER, "ansible-playbook", "-i", "inventory.yml", "site.yml",
-                        "-e", extra_vars(fleet, deb, **more), "-v"] + list(args),
-                       cwd=HERE, env=env, capture_output=True, timeout=900)
-    text = r.stdout.decode(errors="replace") + r.stderr.decode(errors="replace")
-    with open(os.path.join(LOGS, name + ".log"), "w") as f:
-        f.write(text)
+    path = os.path.join(LOGS, name + ".log")
+    lines = []
+    with open(path, "w") as logfile:
+        p = subprocess.Popen(["ip", "netns", "exec", CONTROLLER, "ansible-playbook", "-i", "inventory.yml", "site.yml",
+                              "-e", extra_vars(fleet, deb, **more), "-v"] + list(args),
+                             cwd=HERE, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT, start_new_session=True)
+
+        def copy():
+            for raw in p.stdout:
+                line = raw.decode(errors="replace")
+                lines.append(line)
+                logfile.write("%7.1f %s" % (time.time() - t0, line))
+                logfile.flush()
+
+        reader = threading.Thread(target=copy, daemon=True)
+        reader.start()
+        try:
+            p.wait(timeout)
+        except subprocess.TimeoutExpired:
+            hang = os.path.join(LOGS, name + ".hang.txt")
+            with open(hang, "w") as f:
+                f.write(processes(fleet, p.pid))
+            os.killpg(p.pid, signal.SIGKILL)  # ansible and its ssh children: the session start_new_session made
+            p.wait()
+            reader.join(10)
+            with open(path, errors="replace") as f:
+                tail = f.readlines()[-60:]
+            print("".join(tail), file=sys.stderr, flush=True)
+            raise AssertionError("the %s run did not finish within %d s (killed; above: the tail of %s; what ran "
+                                 "on the controller and on each host then: %s)" % (name, timeout, path, hang))
+        reader.join(30)
+    text = "".join(lines)
     recaps = {}
     for m in re.finditer(r"^(\S+)\s+: ((?:\w+=\d+\s*)+)$", text, re.M):
         recaps[m.group(1)] = dict((k, int(v)) for k, v in re.findall(r"(\w+)=(\d+)", m.group(2)))
-    log("--- %s: ansible-playbook exit %d in %.0f s" % (name, r.returncode, time.time() - t0))
+    log("--- %s: ansible-playbook exit %d in %.0f s" % (name, p.returncode, time.time() - t0))
     for line in re.findall(r"^\S+\s+: ok=.*$", text, re.M):
         print("    " + line.rstrip(), flush=True)
-    return r.returncode, recaps, text
+    return p.returncode, recaps, text
+
+
+def processes(fleet, sid):
+    """What runs in a play's session on the controller and on each host (a fresh ssh each), for a hung play."""
+    out = ["== controller: session %d" % sid,
+           sh("ps", "-s", str(sid), "-o", "pid,ppid,etimes,stat,wchan:20,args", "--forest", check=False).stdout.decode()]
+    for h in fleet.hosts.values():
+        try:
+            r = h.run("ps -e -o pid,ppid,etimes,stat,wchan:20,args --forest; systemctl list-jobs --no-pager",
+                      check=False, timeout=30)
+            out += ["== " + h.name, r.stdout.decode(errors="replace") + r.stderr.decode(errors="replace")]
+        except subprocess.TimeoutExpired:
+            out += ["== " + h.name, "(no answer over ssh within 30 s)"]
+    return "\n".join(out)
 
 
 def expect(cond, what, text=None):
@@ -214,11 +261,81 @@ def snapshot(host):
 
 
 def real_host_state():
-    pkgs = sh("dpkg-query", "-W", "-f", "${Package} ${Version} ${db:Status-Status}\n").stdout
-    usr = sh("sh", "-c", "find /usr -xdev -printf '%p %s %T@\\n' | sort | sha256sum").stdout
+    """What the fleet must never change on the machine it runs on: {package: version status}, {/usr path: size
+    mtime}, {~/.ssh path: size mtime}."""
+    def listing(root):
+        out = sh("find", root, "-xdev", "-printf", "%p\\0%s %T@\\0", check=False).stdout.decode(errors="surrogateescape")
+        fields = out.split("\0")
+        return dict(zip(fields[0:-1:2], fields[1::2]))
+    pkgs = {}
+    for line in sh("dpkg-query", "-W", "-f", "${Package} ${Version} ${db:Status-Status}\n").stdout.decode().splitlines():
+        name, _, rest = line.partition(" ")
+        pkgs[name] = rest
     home_ssh = os.path.expanduser("~/.ssh")
-    ssh = sh("sh", "-c", "find %s -printf '%%p %%s %%T@\\n' 2>/dev/null | sort" % home_ssh, check=False).stdout
-    return pkgs, usr, ssh
+    return pkgs, listing("/usr"), listing(home_ssh) if os.path.isdir(home_ssh) else {}
+
+
+def dpkg_owners(paths):
+    """{path: {packages}} as dpkg -S tells (a path no package lists is absent)."""
+    owners = {}
+    for i in range(0, len(paths), 200):
+        out = sh("dpkg", "-S", *paths[i:i + 200], check=False).stdout.decode(errors="surrogateescape")
+        for line in out.splitlines():
+            if line.startswith("diversion "):
+                continue
+            pkgs, sep, path = line.partition(": ")
+            if sep:
+                owners.setdefault(path, set()).update(p.strip().split(":")[0] for p in pkgs.split(","))
+    return owners
+
+
+def host_changes(before, after):
+    """Failures for what changed on the real host. This machine may be shared: a path that dpkg -S gives to a package
+    other than agent, while some package other than agent was installed or upgraded meanwhile, is another install's
+    (the fleet's hosts run apt in roots of their own) and only reported; anything else fails, the paths listed."""
+    failures = []
+    (pkgs0, usr0, ssh0), (pkgs1, usr1, ssh1) = before, after
+    changed = lambda a, b: sorted(k for k in set(a) | set(b) if a.get(k) != b.get(k))
+    packages = changed(pkgs0, pkgs1)
+    others = [p for p in packages if p != "agent"]
+    if "agent" in packages:
+        failures.append("the real host's package agent changed: %s -> %s" % (pkgs0.get("agent"), pkgs1.get("agent")))
+    if others:
+        log("note: packages changed meanwhile on this machine, not by the fleet: " + ", ".join(
+            "%s %s -> %s" % (p, pkgs0.get(p, "-"), pkgs1.get(p, "-")) for p in others[:20])
+            + (" (and %d more)" % (len(others) - 20) if len(others) > 20 else ""))
+    paths = changed(usr0, usr1)
+    if paths:
+        def probe(path):  # the path dpkg may know: a .pyc's source, a removed path's nearest ancestor
+            if "/__pycache__/" in path:
+                return re.sub(r"/__pycache__/([^/.]+)\.[^/]*\.pyc$", r"/\1.py", path)
+            while path in usr0 and path not in usr1 and not os.path.lexists(path):
+                path = os.path.dirname(path)
+            return path
+        owners = dpkg_owners(sorted(set(probe(p) for p in paths)))
+        lines, leaks = [], []
+        for path in paths:
+            how = "added" if path not in usr0 else "removed" if path not in usr1 else "modified"
+            known = owners.get(probe(path), set())
+            theirs = sorted(known & set(others))
+            if theirs:
+                lines.append("%s %s (dpkg -S: %s, changed meanwhile)" % (how, path, ", ".join(theirs[:3])))
+            else:
+                lines.append("%s %s (%s)" % (how, path, "dpkg -S: %s, none of them changed meanwhile" % ", ".join(
+                    sorted(known)[:3]) if known else "no package's"))
+                leaks.append(lines[-1])
+        with open(os.path.join(LOGS, "real-host-usr.txt"), "w") as f:
+            f.write("\n".join(lines) + "\n")
+        if leaks:
+            failures.append("the real host's /usr changed (%d paths not another package's; all %d in %s): %s"
+                            % (len(leaks), len(lines), os.path.join(LOGS, "real-host-usr.txt"), "; ".join(leaks[:15])))
+        else:
+            log("note: %d paths under /usr changed meanwhile, each another package's (dpkg -S; %s)"
+                % (len(lines), os.path.join(LOGS, "real-host-usr.txt")))
+    ssh = changed(ssh0, ssh1)
+    if ssh:
+        failures.append("the real host's ~/.ssh changed: " + ", ".join(ssh))
+    return failures
 
 
 class Traffic:
@@ -420,9 +537,7 @@ def main():
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         fleet.down()
     after = real_host_state()
-    for what, x, y in zip(("package list", "/usr", "~/.ssh"), before, after):
-        if x != y:
-            failures.append("the real host's %s changed" % what)
+    failures.extend(host_changes(before, after))
     leftovers = sh("sh", "-c", "ip netns list | grep '^%s' || true; findmnt -rn -o TARGET | grep '%s' || true" % (TAG, WORK)).stdout
     if leftovers.strip():
         failures.append("left behind: " + leftovers.decode())
