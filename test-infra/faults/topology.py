@@ -56,6 +56,36 @@ class Host:
         os.makedirs(self.path(rel), exist_ok=True)
         self.run("mount", "-t", "tmpfs", "-o", "size=" + size, "faults", os.path.join(self.root, rel))
 
+    def umount(self, rel, wait=5.0):
+        """Unmounts the host's filesystem at rel, as an operator would: a process still working in it for a moment
+        (the agent's last rsync of a burst, an event being read) makes umount say "target is busy", so it is tried
+        again for `wait` seconds; past that the error names who holds the mount (their cwd or open files)."""
+        target = os.path.join(self.root, rel)
+        deadline = time.monotonic() + wait
+        while True:
+            r = self.run("umount", target, check=False)
+            if r.returncode == 0:
+                return
+            if b"busy" not in r.stderr or time.monotonic() > deadline:
+                raise AssertionError("umount %s exited %d: %s; held by: %s" % (
+                    target, r.returncode, r.stderr.decode(errors="replace").strip(), self.holders(target) or "nobody seen"))
+            time.sleep(0.1)
+
+    def holders(self, target):
+        """The processes of this host whose cwd or an open file is at or under target (as they see their paths)."""
+        found = []
+        for pid in procs.members(self.netns):
+            try:
+                links = [os.readlink("/proc/%d/cwd" % pid)]
+                links += [os.readlink("/proc/%d/fd/%s" % (pid, fd)) for fd in os.listdir("/proc/%d/fd" % pid)]
+            except OSError:
+                continue
+            inside = [l for l in links if l == target or l.startswith(target + "/")]
+            if inside:
+                cmd = open("/proc/%d/cmdline" % pid, "rb").read().replace(b"\0", b" ").decode(errors="replace")[:80]
+                found.append("%d %s (%s)" % (pid, cmd.strip(), inside[0]))
+        return "; ".join(found)
+
     def down(self):
         """Every process inside the namespace (the holder last), then the namespace."""
         if self.netns:

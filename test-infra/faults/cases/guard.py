@@ -70,7 +70,7 @@ def run(ctx):
     # 3. unmounted, then the agent restarts (a reboot with the disk missing): the initial full sync sees an empty source
     before = filled("j")  # new names: same-size rewrites in the same second escape rsync's quick check
     ctx.source.kill()
-    ctx.topo.src.run("umount", os.path.join(ctx.topo.src.root, "srv", WATCH))
+    ctx.topo.src.umount(os.path.join("srv", WATCH))
     assert os.listdir(src) == [], "the mount point is empty"
     ctx.source.start(synced=False)
     tg = await_("%s paused (unmounted)" % WATCH, paused_for_deletes, 60)

@@ -17,7 +17,7 @@ def run(ctx):
     src = ctx.src(WATCH)
     reference, before = roots.fill(ctx, WATCH, "u")
     disk = roots.copy_of(ctx, WATCH)
-    ctx.topo.src.run("umount", os.path.join(ctx.topo.src.root, "srv", WATCH))
+    ctx.topo.src.umount(os.path.join("srv", WATCH))
     reasons = roots.Reasons(ctx, WATCH, time.monotonic())
     bare = trees.burst(src, 20, "bare", 64)  # an application that did not notice writes into the bare mount point
     roots.gone(ctx, case, WATCH, reference, before, reasons,

@@ -18,7 +18,7 @@ def run(ctx):
     reference, before = roots.fill(ctx, WATCH, "b")
     disk = roots.copy_of(ctx, WATCH)
     ctx.source.kill()
-    ctx.topo.src.run("umount", os.path.join(ctx.topo.src.root, "srv", WATCH))
+    ctx.topo.src.umount(os.path.join("srv", WATCH))
     assert os.listdir(src) == [], "the bare mount point is empty"
     ctx.source.start(synced=False)
     reasons = roots.Reasons(ctx, WATCH, time.monotonic())
