@@ -4,6 +4,10 @@
 #   pass "main":   agent-inotify agent-fanotify lsyncd-delay1 naive floor, every workload (delay 1 s)
 #   pass "delay0": agent-inotify-delay0 agent-fanotify-delay0 lsyncd-delay0 naive floor, the latency-bound workloads
 #   BIGTREE=1:     also the million-file bigtree for agent-inotify agent-fanotify lsyncd-delay1 naive floor
+#   SSH=1:         also agent-ssh lsyncd-rsyncssh, every workload (against the main pass's agent over the daemon)
+#   HISTORY=1:     also agent-history, every workload (version history on; the main pass's agent-inotify is off)
+#   BEFORE=DIR:    the main pass also runs DIR's agent (an older checkout, built; its test-infra/bench/agent.sh, so
+#                  named "agent"), for "no slower than before"
 #   SCALE10=1:     also startup20k --scale 10 (200,000 directories, past a default fs.inotify.max_user_watches):
 #                  agent-fanotify, agent-inotify with settings.inotify.ensure: raise (it raises the live limit, which
 #                  stays until reboot; the drop-in goes to the run's scratch), lsyncd-delay1, floor
@@ -38,18 +42,32 @@ pass() {
   local name=$1 replicators=$2 workloads=$3 args=()
   shift 3
   for r in $replicators; do
-    case $r in agent-*) args+=(--replicator "$here/$r.sh") ;; *) args+=(--replicator "$r") ;; esac
+    case $r in
+      /*) args+=(--replicator "$r") ;;
+      *) if [ -f "$here/$r.sh" ]; then args+=(--replicator "$here/$r.sh"); else args+=(--replicator "$r"); fi ;;
+    esac
   done
   if [ $user_workloads = no ]; then for w in $workloads; do args+=(--workload "$w"); done; fi
   echo "bench: pass $name" >&2
   LANG=C.UTF-8 python3 "$here/replbench.py" "$bench" "${args[@]}" --out "$out" "$@"
 }
 all="latency1 burst10k mkdirrace overflow rename delete bigfile churn startup20k"
-pass main "agent-inotify agent-fanotify lsyncd-delay1 naive floor" "$all" "$@"
+before=
+if [ -n "${BEFORE:-}" ]; then
+  [ -f "$BEFORE/agent/target/agent.jar" ] || { echo "bench: BEFORE=$BEFORE has no built agent/target/agent.jar" >&2; exit 1; }
+  before="$(cd "$BEFORE" && pwd)/test-infra/bench/agent.sh"
+fi
+pass main "agent-inotify agent-fanotify $before lsyncd-delay1 naive floor" "$all" "$@"
 pass delay0 "agent-inotify-delay0 agent-fanotify-delay0 lsyncd-delay0 naive floor" "latency1 mkdirrace delete" "$@"
 if [ "${BIGTREE:-0}" = 1 ]; then
   # naive re-sends the whole million-file tree on every event; making the tree takes about a minute per run
   pass bigtree "agent-inotify agent-fanotify lsyncd-delay1 naive floor" bigtree --timeout 1800 "$@"
+fi
+if [ "${SSH:-0}" = 1 ]; then
+  pass ssh "agent-ssh lsyncd-rsyncssh" "$all" "$@"
+fi
+if [ "${HISTORY:-0}" = 1 ]; then
+  pass history "agent-history" "$all" "$@"
 fi
 if [ "${SCALE10:-0}" = 1 ]; then
   export AGENT_INOTIFY_ENSURE=raise

@@ -1,27 +1,24 @@
 package io.replagent.replicate;
 
-import io.replagent.system.Log;
-import io.replagent.system.LogFormat;
 import io.replagent.history.TargetHistory;
-import io.replagent.state.Settings;
 import io.replagent.state.Server;
+import io.replagent.state.Settings;
 import io.replagent.state.State;
 import io.replagent.state.Target;
+import io.replagent.state.Watch;
+import io.replagent.system.Log;
+import io.replagent.system.LogFormat;
 import io.replagent.watch.Watcher;
-import io.replagent.watch.Watchers;
 
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
 
@@ -36,26 +33,25 @@ import java.util.function.Consumer;
  */
 public final class Replication {
 
-    private static final Duration STOP_GRACE = Duration.ofSeconds(10);
-
     private volatile State state;
     private final Log log;
-    /** Changed by a reload while the housekeeping thread and the control socket read it. */
-    private final List<WatchRun> watches = new CopyOnWriteArrayList<>();
+    private final Runs runs;
+    /** The watches that run (changed by a reload while the housekeeping thread and the control socket read it). */
+    private final List<WatchRun> watches;
     private final SshConnections connections;
     private final CountDownLatch stopped = new CountDownLatch(1);
-    private final List<RsyncRunner> runners = new CopyOnWriteArrayList<>();
-    private final Map<TargetPipeline, Thread> threads = new ConcurrentHashMap<>();
     private final ActivityLog activity;
     private volatile boolean stopping;
     private final Housekeeping housekeeping;
     /** The modules of this host's daemon whose history this agent prunes, by name. */
-    private final Map<String, TargetHistory> modules = new java.util.LinkedHashMap<>();
+    private final Map<String, TargetHistory> modules = new LinkedHashMap<>();
 
     private Replication(State state, Log log) {
         this.state = state;
         this.connections = new SshConnections(state.settings() == null ? null : state.settings().stateDir());
         this.log = log;
+        this.runs = new Runs(log, this::watchBackend);
+        this.watches = runs.watches;
         this.activity = new ActivityLog(log, Clock.systemUTC());
         this.housekeeping = new Housekeeping(state.settings() == null ? null : state.settings().statusFile(), this::status,
                 watches, modules.values(), log);
@@ -75,7 +71,7 @@ public final class Replication {
     /** As {@link #create(State, Map, PrintStream)}, logging to {@code log} (the agent's one log). */
     public static Replication create(State state, Map<String, String> env, Log log) throws IOException {
         Replication r = new Replication(state, log);
-        r.watches.addAll(Pipelines.create(state, env, r.log, r.activity, r.runners, r.connections, true));
+        r.watches.addAll(Pipelines.create(state, env, r.log, r.activity, r.runs.runners, r.connections, true));
         r.modules.putAll(moduleHistories(state, env, r.log));
         return r;
     }
@@ -85,7 +81,7 @@ public final class Replication {
      * directory with history (what the clients' pushes keep in its .agent/history/).
      */
     private static Map<String, TargetHistory> moduleHistories(State state, Map<String, String> env, Log log) throws IOException {
-        Map<String, TargetHistory> out = new java.util.LinkedHashMap<>();
+        Map<String, TargetHistory> out = new LinkedHashMap<>();
         if (state.server().isEmpty() || state.settings() == null || state.settings().stateDir() == null) return out;
         for (Server.Module m : state.server().get().modules()) {
             if (m.history().isEmpty()) continue;
@@ -108,10 +104,10 @@ public final class Replication {
             throws IOException {
         if (state.watches().stream().noneMatch(w -> w.name().equals(watch))) {
             throw new IllegalArgumentException("no watch '" + watch + "' in the state (watches: "
-                    + String.join(", ", state.watches().stream().map(io.replagent.state.Watch::name).toList()) + ")");
+                    + String.join(", ", state.watches().stream().map(Watch::name).toList()) + ")");
         }
         Replication r = new Replication(state, log(logStream, state.settings()));
-        r.watches.addAll(Pipelines.create(state, env, r.log, r.activity, r.runners, r.connections, false));
+        r.watches.addAll(Pipelines.create(state, env, r.log, r.activity, r.runs.runners, r.connections, false));
         Map<String, ReplicationStatus.AuditStatus> results = r.audit(watch, null, repair);
         boolean delivered = true;
         if (repair) for (WatchRun w : r.watches) if (w.watch.name().equals(watch)) for (TargetPipeline t : w.targets) delivered &= t.syncNow();
@@ -145,7 +141,7 @@ public final class Replication {
 
     /** Ends the ssh targets' shared connections (they would outlive a one-off run by their idle timeout). */
     private void closeConnections() {
-        for (WatchRun w : watches) for (TargetPipeline t : w.targets) t.closeConnection();
+        each(null, null, TargetPipeline::closeConnection);
     }
 
     /**
@@ -155,36 +151,14 @@ public final class Replication {
      * @throws IOException when a watch cannot be set up, e.g. an inotify limit (the message names the setting)
      */
     public void start() throws IOException {
-        try {
-            for (WatchRun w : watches) watch(w);
-        } catch (IOException e) {
-            for (WatchRun w : watches) if (w.watcher != null) w.watcher.close();
-            throw e;
-        }
+        runs.watchAll(watches);
         for (WatchRun w : watches) {
             for (TargetPipeline t : w.targets) {
                 if (w.watch.init()) t.fullSync(true);
-                run(w, t);
+                runs.run(w, t);
             }
         }
         housekeeping.start();
-    }
-
-    /** Opens and starts the watch's watcher. */
-    private void watch(WatchRun w) throws IOException {
-        w.watcher = Watchers.open(w.watch.source(), w.watch.exclude(), w.watch.events(), watchBackend(), w);
-        w.watcher.start("watch-" + w.watch.name());
-        log.info("watch " + w.watch.name() + ": watching " + w.watch.source() + " with " + w.watcher.backend()
-                + (w.watcher.backend().equals("inotify") ? " (" + w.watcher.watchedDirectories() + " directories)" : "")
-                + ": " + w.watcher.backendReason());
-    }
-
-    /** Starts the pipeline's thread. */
-    private void run(WatchRun w, TargetPipeline t) {
-        Thread thread = new Thread(t::run, "sync-" + w.watch.name() + "-" + t.name());
-        thread.setDaemon(true);
-        threads.put(t, thread);
-        thread.start();
     }
 
     /** Blocks until {@link #stop()} has finished. */
@@ -199,26 +173,10 @@ public final class Replication {
     public synchronized void stop() {
         if (stopping) return;
         stopping = true;
-        for (WatchRun w : watches) if (w.watcher != null) w.watcher.close();
-        for (WatchRun w : watches) for (TargetPipeline t : w.targets) t.stop();
-        joinAll(STOP_GRACE);
-        runners.forEach(RsyncRunner::killAll); // past the grace period; killed runs go back to the queue
-        joinAll(Duration.ofSeconds(2));
-        for (WatchRun w : watches) for (TargetPipeline t : w.targets) t.finish(Duration.ofSeconds(2));
+        runs.stopAll();
         housekeeping.stop();
         log.info("stopped");
         stopped.countDown();
-    }
-
-    private void joinAll(Duration grace) {
-        long deadline = System.nanoTime() + grace.toNanos();
-        for (Thread t : threads.values()) {
-            try {
-                t.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
     }
 
     public ReplicationStatus status() {
@@ -245,9 +203,7 @@ public final class Replication {
      * undelivered for ever): what the systemd watchdog is fed with, together with a status snapshot.
      */
     public boolean alive() {
-        if (stopping) return true;
-        for (Thread t : threads.values()) if (!t.isAlive()) return false;
-        return true;
+        return stopping || runs.alive();
     }
 
     /**
@@ -259,11 +215,8 @@ public final class Replication {
     }
 
     /**
-     * Converges the running replication to {@code next} (a reloaded state): watches and targets removed, added or
-     * retuned, nothing lost of what the remaining ones hold (a retuned target's new pipeline takes over the queue,
-     * the failure queue and an operator's pause of the old one; an unchanged target is not touched). Everything new is
-     * built and watched before anything old stops: a watch that cannot be set up fails the reload, and the agent goes
-     * on as it was.
+     * Converges the running replication to {@code next}, a reloaded state (see {@link Reload}): nothing lost of what
+     * the remaining watches and targets hold, nothing changed when a new watch or target cannot be set up.
      *
      * @return one line per change; settings that need a restart are named last
      * @throws IOException when a new watch or target cannot be set up (the message names it); nothing was changed
@@ -271,119 +224,10 @@ public final class Replication {
     public synchronized List<String> reload(State next, Map<String, String> env) throws IOException {
         if (stopping) throw new IOException("the agent is stopping");
         ReloadPlan plan = ReloadPlan.of(state, next);
-        java.nio.file.Path queues = Pipelines.queues(next);
-        List<WatchRun> fresh = new ArrayList<>();
-        try {
-            for (io.replagent.state.Watch w : plan.added()) fresh.add(Pipelines.create(w, queues, env, log, activity, runners, connections));
-            for (io.replagent.state.Watch w : plan.rewatched()) {
-                WatchRun run = new WatchRun(w, log, activity);
-                for (io.replagent.state.Target t : w.targets()) run.targets.add(Pipelines.pipeline(w, t, queues, env, log, activity, runners, connections));
-                fresh.add(run);
-            }
-            for (WatchRun w : fresh) watch(w);
-        } catch (IOException | RuntimeException e) {
-            for (WatchRun w : fresh) if (w.watcher != null) w.watcher.close();
-            throw e;
-        }
-        Map<String, ReloadPlan.Targets> kept = plan.kept();
-        Map<String, List<TargetPipeline>> keptNew = new LinkedHashMap<>();
-        for (ReloadPlan.Targets t : kept.values()) {
-            List<TargetPipeline> built = new ArrayList<>();
-            for (io.replagent.state.Target a : t.added()) built.add(Pipelines.restored(t.watch(), a, queues, env, log, activity, runners, connections));
-            for (io.replagent.state.Target r : t.retuned()) built.add(Pipelines.pipeline(t.watch(), r, queues, env, log, activity, runners, connections));
-            keptNew.put(t.watch().name(), built);
-        }
-        // from here on nothing fails: stop what goes, start what comes
-        for (String name : plan.removed()) retire(find(name), false);
-        for (io.replagent.state.Watch w : plan.rewatched()) {
-            WatchRun old = find(w.name());
-            Map<String, TargetPipeline.Handover> handed = retire(old, !old.watch.source().equals(w.source()));
-            WatchRun run = fresh.stream().filter(f -> f.watch.name().equals(w.name())).findFirst().orElseThrow();
-            for (TargetPipeline t : run.targets) {
-                TargetPipeline.Handover h = handed.get(t.name());
-                if (h != null) t.takeOver(h);
-            }
-        }
-        for (WatchRun w : fresh) {
-            watches.add(w);
-            boolean rewatched = plan.rewatched().contains(w.watch);
-            for (TargetPipeline t : w.targets) {
-                if (w.watch.init() || rewatched) t.fullSync(w.watch.init()); // a new watcher: the gap is covered
-                run(w, t);
-            }
-        }
-        kept.forEach((name, t) -> {
-            WatchRun run = find(name);
-            run.watch = t.watch();
-            for (TargetPipeline p : keptNew.get(name)) {
-                TargetPipeline old = run.targets.stream().filter(o -> o.name().equals(p.name())).findFirst().orElse(null);
-                run.targets.add(p); // the watcher marks both until the old one is gone
-                if (old != null) {
-                    run.targets.remove(old);
-                    p.takeOver(finish(old));
-                } else if (t.watch().init()) {
-                    p.fullSync(true); // a new target: its initial sync
-                }
-                run(run, p);
-            }
-            for (String gone : t.removed()) {
-                TargetPipeline old = run.targets.stream().filter(o -> o.name().equals(gone)).findFirst().orElseThrow();
-                run.targets.remove(old);
-                finish(old);
-            }
-        });
+        List<String> lines = new Reload(plan, next, runs, env, log, activity, connections).apply();
         plan.logLevel().ifPresent(this::logLevel);
         state = next;
-        List<String> lines = new ArrayList<>(plan.describe());
-        if (!plan.needRestart().isEmpty()) {
-            lines.add("not changed until a restart: " + String.join(", ", plan.needRestart()));
-        }
         return lines;
-    }
-
-    private WatchRun find(String name) {
-        return watches.stream().filter(w -> w.watch.name().equals(name)).findFirst().orElseThrow();
-    }
-
-    /**
-     * Stops a watch: its watcher, then its pipelines (running rsyncs finish, the queue is saved).
-     *
-     * @param dropQueues its queue files are removed (the source moved: their paths mean nothing there)
-     * @return each target's hand-over, by target name
-     */
-    private Map<String, TargetPipeline.Handover> retire(WatchRun w, boolean dropQueues) {
-        if (w.watcher != null) w.watcher.close();
-        watches.remove(w);
-        Map<String, TargetPipeline.Handover> handed = new LinkedHashMap<>();
-        for (TargetPipeline t : w.targets) {
-            TargetPipeline.Handover h = finish(t);
-            if (dropQueues && t.queueFile() != null) {
-                try {
-                    java.nio.file.Files.deleteIfExists(t.queueFile().path());
-                } catch (IOException e) {
-                    log.warn("watch " + w.watch.name() + " target " + t.name() + ": cannot remove " + t.queueFile().path()
-                            + ": " + e.getMessage());
-                }
-            } else {
-                handed.put(t.name(), h);
-            }
-        }
-        return handed;
-    }
-
-    /** Stops one pipeline: its thread, its rsyncs (within the grace period), then saves its queue. */
-    private TargetPipeline.Handover finish(TargetPipeline t) {
-        t.stop();
-        Thread thread = threads.remove(t);
-        if (thread != null) {
-            try {
-                thread.join(STOP_GRACE.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        t.finish(Duration.ofSeconds(2));
-        return t.handOver();
     }
 
     /** The snapshot in the status file's JSON form (snake_case keys), for the control socket and the console. */
@@ -438,10 +282,7 @@ public final class Replication {
     }
 
     private void each(String watch, String target, Consumer<TargetPipeline> action) {
-        for (WatchRun w : watches) {
-            if (watch != null && !w.watch.name().equals(watch)) continue;
-            for (TargetPipeline t : w.targets) if (target == null || t.name().equals(target)) action.accept(t);
-        }
+        runs.each(watch, target, action);
     }
 
     private Settings.WatchBackend watchBackend() {
@@ -476,7 +317,7 @@ public final class Replication {
 
     /** The names of the watches and their targets, in state order: what the control operations resolve against. */
     public Map<String, List<String>> targetNames() {
-        Map<String, List<String>> names = new java.util.LinkedHashMap<>();
+        Map<String, List<String>> names = new LinkedHashMap<>();
         for (WatchRun w : watches) names.put(w.watch.name(), w.targets.stream().map(TargetPipeline::name).toList());
         return names;
     }
