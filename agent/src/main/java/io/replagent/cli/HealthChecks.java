@@ -23,17 +23,18 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Gathers what the health rules judge from this host: the plan, target probes, free space. Used by the running agent's
+ * Gathers what the health rules judge from this host: the plan, target probes, free space, its ssh accounts. Used by the running agent's
  * doctor operation and by {@code agent doctor} when no agent answers; the rules themselves are in {@link Health}.
  */
 final class HealthChecks {
 
     private HealthChecks() {}
 
-    /** Plan and free space: what this host shows without a running agent or a target. */
+    /** Plan, free space and the ssh accounts it serves: what this host shows without a running agent or a target. */
     static List<Finding> host(State state, String stateFile, Host host) {
         List<Finding> found = new ArrayList<>(Health.plan(plan(state, stateFile, host)));
         found.addAll(Health.space(space(state)));
+        found.addAll(Health.sshAccounts(new SshAccountChecks(host.processes(), host.users(), host.env()).check(state)));
         return found;
     }
 

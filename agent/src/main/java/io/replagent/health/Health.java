@@ -33,6 +33,12 @@ public final class Health {
     /** Free space where the agent writes: {@code what} names it (state directory, target W/T, module M). */
     public record Space(String what, String dir, long usable, String error) {}
 
+    /**
+     * A backup host's ssh account as sshd would serve it: whether an sshd runs here, and what its forced command did
+     * when run as sshd runs it for a key (rsync through it, a shell through it): empty when as it should be.
+     */
+    public record SshAccount(String user, boolean sshd, String rsyncError, String shellError) {}
+
     /** No agent answered on {@code socket}; {@code needed}: the state has watches, so one should. */
     public record Unreachable(String socket, String why, boolean needed) {}
 
@@ -48,6 +54,12 @@ public final class Health {
         if (found.stream().noneMatch(f -> f.rule().equals("state.error")) && plan.drifts().isEmpty()) {
             found.add(Finding.ok("host.ok", "host", "matches the state (plan is empty)"));
         }
+        return found;
+    }
+
+    public static List<Finding> sshAccounts(List<SshAccount> accounts) {
+        List<Finding> found = new ArrayList<>();
+        for (SshAccount a : accounts) found.addAll(Rule.evaluate(HostRules.SSH_ACCOUNT, a, "ssh account " + a.user()));
         return found;
     }
 

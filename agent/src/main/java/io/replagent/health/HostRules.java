@@ -3,7 +3,10 @@ package io.replagent.health;
 import java.util.List;
 import java.util.Locale;
 
-/** The rules over what the host shows without asking the agent: plan, target probes, free space, the agent's socket. */
+/**
+ * The rules over what the host shows without asking the agent: plan, target probes, free space, the backup host's ssh
+ * accounts, the agent's socket.
+ */
 final class HostRules {
 
     /** Below this free space a file system is full for practical purposes: pushes and the queue file fail. */
@@ -43,6 +46,19 @@ final class HostRules {
             new Rule<>("disk.low", "space", s -> s.usable() < LOW, Verdict.WARN, s -> free(s),
                     s -> "free space on " + s.dir() + " before " + s.what() + " fills it"),
             new Rule<>("disk.ok", "space", s -> true, Verdict.OK, HostRules::free, s -> ""));
+
+    static final List<Rule<Health.SshAccount>> SSH_ACCOUNT = List.of(
+            new Rule<>("sshd.missing", "sshd", a -> !a.sshd(), Verdict.FAIL,
+                    a -> "no sshd runs on this host: the clients cannot reach the account",
+                    a -> "start the host's sshd (systemctl start ssh); the agent leaves its configuration alone"),
+            new Rule<>("ssh_account.shell_runs", "account", a -> !a.shellError().isEmpty(), Verdict.FAIL,
+                    a -> "the account's key would run a shell: " + a.shellError(),
+                    a -> "'agent apply' rewrites authorized_keys to the agent's restrict,command=rrsync lines"),
+            new Rule<>("ssh_account.rsync_fails", "account", a -> !a.rsyncError().isEmpty(), Verdict.FAIL,
+                    a -> "rsync through the account's forced command fails: " + a.rsyncError(),
+                    a -> "'agent apply' converges the account, its directory and authorized_keys ('agent plan' shows what differs)"),
+            new Rule<>("ssh_account.ok", "account", a -> true, Verdict.OK,
+                    a -> "rsync works through the account's forced command (rrsync) and a shell is refused", a -> ""));
 
     static final List<Rule<Health.Unreachable>> UNREACHABLE = List.of(
             new Rule<>("agent.not_needed", "agent", u -> !u.needed(), Verdict.OK,

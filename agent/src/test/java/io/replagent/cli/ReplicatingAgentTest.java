@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -282,6 +283,39 @@ class ReplicatingAgentTest {
             throw new java.io.UncheckedIOException(e);
         }
         return found;
+    }
+
+    /**
+     * The backup host's doctor runs each account's forced command as sshd would for one of its keys: rsync through it
+     * works and a shell is refused; with the account's directory gone, or a forced command that runs what it is given
+     * (an rrsync earlier in PATH that is a shell), it fails and says why.
+     */
+    @Test
+    void theBackupHostsDoctorRunsEachAccountsForcedCommandAsSshdWould() throws Exception {
+        Sshd.traversable(root);
+        try (Sshd sshd = Sshd.start(root.resolve("sshd"))) {
+            SshPair pair = sshPair(sshd);
+            CliFixture.Run ok = run("doctor", pair.server().toString(), "--root", root.toString(), "--json");
+            assertTrue(ok.out().contains("\"rule\":\"ssh_account.ok\""), ok.out() + ok.err());
+            assertFalse(ok.out().contains("sshd.missing"), "our sshd runs: " + ok.out());
+
+            Path fakeBin = Files.createDirectories(root.resolve("fake-bin"));
+            Path shell = Files.writeString(fakeBin.resolve("rrsync"), "#!/bin/sh\nexec sh -c \"$SSH_ORIGINAL_COMMAND\"\n");
+            Files.setPosixFilePermissions(shell, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+            Map<String, String> env = new java.util.HashMap<>(AgentProcess.ENV);
+            env.put("PATH", fakeBin + ":" + env.getOrDefault("PATH", "/usr/bin:/bin"));
+            CliFixture.Run opened = CliFixture.run(List.of("doctor", pair.server().toString(), "--root", root.toString(), "--json"),
+                    "", false, env);
+            assertEquals(1, opened.exit(), opened.out());
+            assertTrue(opened.out().contains("\"rule\":\"ssh_account.shell_runs\"") && opened.out().contains("uid="), opened.out());
+
+            try (var walk = Files.walk(root.resolve("srv/backup"))) {
+                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
+            }
+            CliFixture.Run gone = run("doctor", pair.server().toString(), "--root", root.toString(), "--json");
+            assertEquals(1, gone.exit(), gone.out());
+            assertTrue(gone.out().contains("\"rule\":\"ssh_account.rsync_fails\""), gone.out());
+        }
     }
 
     @Test

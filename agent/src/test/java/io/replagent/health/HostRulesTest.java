@@ -6,7 +6,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** Plan, probes, free space and reachability as tables: inputs in, rules and verdicts out. */
+/** Plan, probes, ssh accounts, free space and reachability as tables: inputs in, rules and verdicts out. */
 class HostRulesTest {
 
     static List<String> rules(List<Finding> findings) {
@@ -46,6 +46,22 @@ class HostRulesTest {
         assertEquals("target data/c", found.get(1).check());
         assertEquals("rsync exit 5: @ERROR: auth failed on module data", found.get(1).cause());
         assertEquals(Verdict.FAIL, Health.probesFailed("environment variable X is not set").verdict());
+    }
+
+    @Test
+    void sshAccounts() {
+        Object[][] cases = {
+                {new Health.SshAccount("backup", true, "", ""), List.of("ssh_account.ok ok")},
+                {new Health.SshAccount("backup", false, "", ""), List.of("sshd.missing fail", "ssh_account.ok ok")},
+                {new Health.SshAccount("backup", true, "rsync exit 12: rrsync: /data is not a directory", ""),
+                        List.of("ssh_account.rsync_fails fail")},
+                {new Health.SshAccount("backup", true, "", "uid=1001(backup)"), List.of("ssh_account.shell_runs fail")},
+                {new Health.SshAccount("backup", false, "x", "y"), List.of("sshd.missing fail", "ssh_account.shell_runs fail")},
+        };
+        for (Object[] c : cases) assertEquals(c[1], rules(Health.sshAccounts(List.of((Health.SshAccount) c[0]))), c[0].toString());
+        Finding shell = Health.sshAccounts(List.of(new Health.SshAccount("backup", true, "", "uid=1001(backup)"))).get(0);
+        assertEquals("ssh account backup", shell.check());
+        assertEquals("the account's key would run a shell: uid=1001(backup)", shell.cause());
     }
 
     @Test
