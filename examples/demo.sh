@@ -81,6 +81,18 @@ say "versions of the deleted file, then restore the tree as it was before the de
 $agent versions examples/demo.yaml source hello.txt --root "$scratch"
 $agent restore examples/demo.yaml source --as-of "$before_delete" --to "$scratch/restored" --root "$scratch"
 printf '   restored hello.txt: %s\n' "$(cat "$scratch/restored/hello.txt")"
+say "doctor: every health rule, with its cause and fix"
+$agent doctor examples/demo.yaml --root "$scratch" || true
+say "metrics (Prometheus text on http://127.0.0.1:18974/metrics; a few of them)"
+python3 - <<'PY' || true
+import urllib.request
+text = urllib.request.urlopen("http://127.0.0.1:18974/metrics", timeout=5).read().decode()
+wanted = ("agent_target_sent_files", "agent_target_sent_bytes", "agent_target_queued_paths",
+          "agent_target_last_success", "agent_target_rsync_runs", "agent_watch_info", "agent_target_history")
+for line in text.splitlines():
+    if line.startswith(wanted):
+        print("   " + line)
+PY
 say "the agent's last lines"
 tail -n 8 "$scratch/agent.log" | sed 's/^/   /'
 
@@ -90,6 +102,8 @@ cat <<EOT
 The agent is still running (pid $(cat "$scratch/agent.pid")) and replicating $src -> $dst.
   change files:   echo hi > $src/new.txt; ls $dst
   status:         $agent status --socket $sock
+  doctor:         $agent doctor examples/demo.yaml --root $scratch
+  metrics:        python3 -c 'import urllib.request; print(urllib.request.urlopen("http://127.0.0.1:18974/metrics").read().decode())'
   versions:       $agent versions examples/demo.yaml source docs/before.txt --root $scratch
   restore:        $agent restore examples/demo.yaml source --as-of -5m --root $scratch
   console:        $agent console --socket $sock
