@@ -23,11 +23,18 @@ final class DirtyTree {
 
     /**
      * A dirty path; a recursive one is a directory sent with everything below it. A {@code renamed} entry is the old
-     * name of a rename (DELETED): its data lives on under the new name, so the delete guard does not count it.
+     * name of a rename (DELETED): its data lives on under the new name, so the delete guard does not count it. A
+     * {@code fresh} directory is new since the last push, though marked CHANGED because a push ran when it appeared
+     * (that push may have sent part of it): it is sent by name like a created one, not compared by content like a
+     * directory whose children collapsed into it.
      */
-    record Entry(String path, State state, boolean recursive, boolean renamed) {
+    record Entry(String path, State state, boolean recursive, boolean renamed, boolean fresh) {
         Entry(String path, State state, boolean recursive) {
-            this(path, state, recursive, false);
+            this(path, state, recursive, false, false);
+        }
+
+        Entry(String path, State state, boolean recursive, boolean renamed) {
+            this(path, state, recursive, renamed, false);
         }
 
         /** A delete the mass-delete guard counts: not the old name of a rename. */
@@ -104,8 +111,8 @@ final class DirtyTree {
         Entry before = index.get(path);
         // a listed path has no covering ancestor (putting one removes what is below it)
         if (before == null && coveringAncestor(path) != null) return;
-        State state = merge(before == null ? null : before.state(), change);
-        if (sending && state == State.CREATED) state = State.CHANGED;
+        State merged = merge(before == null ? null : before.state(), change);
+        State state = sending && merged == State.CREATED ? State.CHANGED : merged;
         // the common case of a busy file (a write after its create): already marked as it would be again
         if (before != null && state == before.state() && state != State.DELETED && !before.recursive()
                 && !(dir && change == Change.CREATED)) return;
@@ -116,7 +123,8 @@ final class DirtyTree {
             return;
         }
         boolean recursive = (before != null && before.recursive()) || (dir && change == Change.CREATED);
-        put(new Entry(path, state, recursive, renamedAway));
+        boolean fresh = recursive && state == State.CHANGED && (merged == State.CREATED || (before != null && before.fresh()));
+        put(new Entry(path, state, recursive, renamedAway, fresh));
     }
 
     /** The whole tree is dirty: the next batch is a full sync. */
@@ -140,7 +148,8 @@ final class DirtyTree {
             if (full || coveringAncestor(e.path()) != null) continue;
             Entry now = index.get(e.path());
             // a failed rsync may have sent part of it: a requeued path is no longer known to be new on the target
-            if (now == null) put(e.state() == State.CREATED ? new Entry(e.path(), State.CHANGED, e.recursive()) : e);
+            if (now == null) put(e.state() == State.CREATED || e.fresh() ? new Entry(e.path(),
+                    e.state() == State.CREATED ? State.CHANGED : e.state(), e.recursive(), e.renamed(), false) : e);
             else if (e.recursive() && !now.recursive()) put(new Entry(now.path(), now.state(), true));
         }
     }

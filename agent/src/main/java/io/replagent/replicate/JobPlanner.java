@@ -114,7 +114,7 @@ final class JobPlanner {
         for (DirtyTree.Entry e : batch.entries()) {
             if (e.state() == DirtyTree.State.DELETED) {
                 if (delete) deleted.add(e);
-            } else if (e.recursive() ? e.state() == DirtyTree.State.CHANGED : renamedTo.contains(e.path())) {
+            } else if (e.recursive() ? e.state() == DirtyTree.State.CHANGED && !e.fresh() : renamedTo.contains(e.path())) {
                 collapsed.add(e);
             } else {
                 named.add(e);

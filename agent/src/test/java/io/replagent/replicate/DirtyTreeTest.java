@@ -77,6 +77,35 @@ class DirtyTreeTest {
         assertEquals(List.of(new Entry("a", State.DELETED, false)), tree.take().entries());
     }
 
+    /**
+     * A directory created while a push runs is marked changed (the push may have sent part of it: a delete must not
+     * cancel it) yet stays fresh: sent by name as a new one (one rsync, no --checksum of its files), while a directory
+     * deleted and made again, or one a failed push requeued, is compared by content.
+     */
+    @Test void aDirectoryCreatedWhileAPushRunsIsChangedButFresh() {
+        Object[][] cases = {
+                {"created while sending", new boolean[]{true}, new Change[]{CREATED}, new Entry("d", State.CHANGED, true, false, true)},
+                {"created while sending, then written to", new boolean[]{true, false}, new Change[]{CREATED, MODIFIED},
+                        new Entry("d", State.CHANGED, true, false, true)},
+                {"created while idle: new by its state", new boolean[]{false}, new Change[]{CREATED}, new Entry("d", State.CREATED, true)},
+                {"deleted, then made again", new boolean[]{false, false}, new Change[]{DELETED, CREATED},
+                        new Entry("d", State.CHANGED, true, false, false)},
+                {"created while sending, then deleted", new boolean[]{true, false}, new Change[]{CREATED, DELETED},
+                        new Entry("d", State.DELETED, true, false, false)},
+        };
+        for (Object[] c : cases) {
+            DirtyTree tree = new DirtyTree(100, 1000);
+            boolean[] sending = (boolean[]) c[1];
+            Change[] changes = (Change[]) c[2];
+            for (int i = 0; i < changes.length; i++) tree.mark("d", changes[i], true, sending[i], 0);
+            assertEquals(List.of(c[3]), tree.take().entries(), (String) c[0]);
+        }
+        DirtyTree requeued = new DirtyTree(100, 1000);
+        requeued.requeue(new DirtyTree.Batch(false, List.of(new Entry("d", State.CHANGED, true, false, true)), 0), 0);
+        assertEquals(List.of(new Entry("d", State.CHANGED, true, false, false)), requeued.take().entries(),
+                "requeued: no longer known to be new on the target, compared by content");
+    }
+
     @Test void manyChildrenCollapseIntoTheirDirectory() {
         DirtyTree tree = new DirtyTree(3, 1000);
         for (int i = 0; i < 4; i++) tree.mark("a/b/f" + i, MODIFIED, false, false, 0);
