@@ -296,8 +296,9 @@ class ReplicatingAgentTest {
         try (Sshd sshd = Sshd.start(root.resolve("sshd"))) {
             SshPair pair = sshPair(sshd);
             CliFixture.Run ok = run("doctor", pair.server().toString(), "--root", root.toString(), "--json");
-            assertTrue(ok.out().contains("\"rule\":\"ssh_account.ok\""), ok.out() + ok.err());
-            assertFalse(ok.out().contains("sshd.missing"), "our sshd runs: " + ok.out());
+            List<String> okRules = DoctorCommandTest.rules(ok);
+            assertTrue(okRules.contains("ssh_account.ok ok"), okRules + "\n" + ok.err());
+            assertFalse(okRules.stream().anyMatch(r -> r.startsWith("sshd.missing")), "our sshd runs: " + okRules);
 
             Path fakeBin = Files.createDirectories(root.resolve("fake-bin"));
             Path shell = Files.writeString(fakeBin.resolve("rrsync"), "#!/bin/sh\nexec sh -c \"$SSH_ORIGINAL_COMMAND\"\n");
@@ -307,14 +308,14 @@ class ReplicatingAgentTest {
             CliFixture.Run opened = CliFixture.run(List.of("doctor", pair.server().toString(), "--root", root.toString(), "--json"),
                     "", false, env);
             assertEquals(1, opened.exit(), opened.out());
-            assertTrue(opened.out().contains("\"rule\":\"ssh_account.shell_runs\"") && opened.out().contains("uid="), opened.out());
+            assertTrue(DoctorCommandTest.rules(opened).contains("ssh_account.shell_runs fail") && opened.out().contains("uid="), opened.out());
 
             try (var walk = Files.walk(root.resolve("srv/backup"))) {
                 for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
             }
             CliFixture.Run gone = run("doctor", pair.server().toString(), "--root", root.toString(), "--json");
             assertEquals(1, gone.exit(), gone.out());
-            assertTrue(gone.out().contains("\"rule\":\"ssh_account.rsync_fails\""), gone.out());
+            assertTrue(DoctorCommandTest.rules(gone).contains("ssh_account.rsync_fails fail"), gone.out());
         }
     }
 
