@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Usage: test-infra/bench/restore-10k.sh   (root not needed; `make build` first). Figures of 2026-12-01: 6.0 s and 3.0 s.
+# Usage: test-infra/bench/restore-10k.sh   (`make build` first; run as root here). Figures of 2026-12-01: 6.0 s and 3.0 s.
 # 10,000 files of 4 KiB replicated to a local target with history, all deleted (max_delete 0), then restored as of
 # before the delete: prints the restore's wall time and checks the restored tree byte for byte.
 set -euo pipefail
