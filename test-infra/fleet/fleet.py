@@ -6,12 +6,15 @@ fourth namespace (the controller's), with addresses that exist only inside them.
 (systemd-nspawn) in a private root: an overlayfs whose lower layer is / and whose upper layer is a tmpfs, mounted
 in a mount namespace of its own, so each host has its own /etc, /usr, dpkg database, /data, /var/lib/agent and
 /run, and nothing the play does reaches the real host. Its sshd takes a key this test generates. The package is
-installed by the role (agent_install_method: package) on all three.
+installed by the role (agent_install_method: package) on all three. Each source replicates to the backup twice: to
+its rsync module, and over ssh to its own account there, whose authorized_keys hold the public key site.yml gathered
+from that source (the facts are kept in a cache under the work directory), with the backup's host key pinned.
 
-Steps: first run, second run (changed=0), --check --diff with a changed password, a serial: 1 rolling upgrade
-while both sources keep writing (per-source stalls measured, nothing lost), one source unreachable during a run,
-then a run that finishes it. Teardown (hosts, namespaces, mounts, processes) runs in a finally, also on failure.
-Afterwards the real host's package list, /usr and ~/.ssh are compared with what they were.
+Steps: first run (both transports; the keys gathered are the ones accepted and pinned), second run (changed=0),
+--check --diff with a changed password, a serial: 1 rolling upgrade while both sources keep writing (per-source
+stalls measured, nothing lost), one source unreachable during a run, then a run that finishes it. Teardown (hosts,
+namespaces, mounts, processes) runs in a finally, also on failure. Afterwards the real host's package list, /usr and
+~/.ssh are compared with what they were.
 
 Needs root, systemd-container, openssh-server, ansible-core, iproute2, util-linux, dpkg-dev, a built jar.
 """
@@ -35,6 +38,7 @@ WORK = os.path.join(HERE, ".work")
 LOGS = os.path.join(WORK, "logs")
 HOSTS = {"rsync-41": 41, "nfs-31": 31, "web-7": 7}
 SOURCES = ("nfs-31", "web-7")
+SSH_ROOT = "/backup-ssh"  # the ssh accounts' directories on rsync-41 (host_vars/rsync-41.yml)
 CONTROLLER = TAG + "c"
 # A play's bound: the slowest seen on a loaded 2-core machine (the first run, three package installs) took about
 # 5 minutes; a play past this one hangs, and play() says in which task.
@@ -177,7 +181,8 @@ def play(name, fleet, deb, *args, timeout=PLAY_TIMEOUT, **more):
                ANSIBLE_SSH_ARGS="-F /dev/null -o UserKnownHostsFile=%s -o StrictHostKeyChecking=yes -o ConnectTimeout=5 "
                                 "-o ServerAliveInterval=2 -o ServerAliveCountMax=3 -o ControlMaster=auto -o ControlPersist=60s"
                                 % os.path.join(WORK, "known_hosts"),
-               ANSIBLE_SSH_CONTROL_PATH_DIR=os.path.join(WORK, "cp"), LANG="C.UTF-8", LC_ALL="C.UTF-8")
+               ANSIBLE_SSH_CONTROL_PATH_DIR=os.path.join(WORK, "cp"), ANSIBLE_CACHE_PLUGIN_CONNECTION=os.path.join(WORK, "facts"),
+               LANG="C.UTF-8", LC_ALL="C.UTF-8")
     t0 = time.time()
     path = os.path.join(LOGS, name + ".log")
     lines = []
@@ -244,9 +249,48 @@ def expect(cond, what, text=None):
 
 # ---------------------------------------------------------------- checks
 
-def backup_has(fleet, source, rel, content):
-    r = fleet.hosts["rsync-41"].run("cat /backup/%s/%s" % (source, rel), check=False)
+def backup_has(fleet, source, rel, content, root="/backup"):
+    r = fleet.hosts["rsync-41"].run("cat %s/%s/%s" % (root, source, rel), check=False)
     return r.returncode == 0 and r.stdout.decode() == content
+
+
+def account(source):
+    """The ssh account of a source on rsync-41 (host_vars/rsync-41.yml)."""
+    return "backup_" + source.replace("-", "_")
+
+
+def gathered(host, fact):
+    """A fact site.yml set with cacheable: true, as the fact cache (ansible.cfg) holds it."""
+    path = os.path.join(WORK, "facts", host)
+    facts = json.load(open(path)) if os.path.exists(path) else {}
+    expect(fact in facts, "%s: no fact %s in the fact cache %s" % (host, fact, path))
+    return facts[fact]
+
+
+def check_ssh_keys(fleet):
+    """The keys site.yml gathered are the ones in use: each source's public key (its .pub, the agent's local fact) is
+    the one line of its account's authorized_keys on rsync-41, and each source's ssh target pins the host key rsync-41's
+    sshd serves (the one in this test's known_hosts)."""
+    backup = fleet.hosts["rsync-41"]
+    served = [line.split()[1:3] for line in open(os.path.join(WORK, "known_hosts")) if line.split()[0] == backup.ip]
+    host_key = gathered("rsync-41", "fleet_ssh_host_key")
+    expect(served == [host_key.split()[:2]], "rsync-41: the host key site.yml read (%s) is not the one its sshd serves (%s)"
+           % (host_key, served))
+    for s in SOURCES:
+        h = fleet.hosts[s]
+        key = gathered(s, "fleet_ssh_public_key")
+        expect(key == h.out("cat /etc/agent/id_ed25519.pub").strip(), s + ": the key gathered is not /etc/agent/id_ed25519.pub")
+        agent_fact = json.loads(h.out("cat /etc/ansible/facts.d/agent.fact")).get("ssh_public_keys", {})
+        expect(agent_fact.get("/etc/agent/id_ed25519", "").split()[:2] == key.split()[:2],
+               s + ": the agent's local fact ssh_public_keys (%r) is not the key gathered (%s)" % (agent_fact, key))
+        lines = [line for line in backup.out("cat /home/%s/.ssh/authorized_keys" % account(s)).splitlines()
+                 if line.strip() and not line.startswith("#")]
+        expect(len(lines) == 1 and lines[0].startswith('restrict,command="') and lines[0].endswith(" " + key),
+               "rsync-41: %s's authorized_keys does not hold exactly %s's key %s: %r" % (account(s), s, key, lines))
+        pinned = json.loads(h.out("python3 -c 'import json, yaml; s = yaml.safe_load(open(\"/etc/agent/state.yaml\")); "
+                                  "print(json.dumps([t[\"host_key\"] for w in s[\"watches\"] for t in w[\"targets\"] "
+                                  "if \"host_key\" in t]))'"))
+        expect(pinned == [host_key], s + ": its ssh target pins %r, not rsync-41's host key %s" % (pinned, host_key))
 
 
 def write(fleet, source, rel, content):
@@ -254,10 +298,13 @@ def write(fleet, source, rel, content):
 
 
 def snapshot(host):
-    """What --check must leave alone: the agent's files, the daemon's config and secrets, the package database."""
-    return host.out("cd / && find etc/agent etc/rsyncd.conf etc/rsyncd.secrets etc/systemd/system backup data "
-                    "var/lib/dpkg/status -xdev -printf '%p %m %s\\n' 2>/dev/null | sort; "
-                    "find etc/agent etc/rsyncd.conf etc/rsyncd.secrets -type f -print0 2>/dev/null | sort -z | xargs -0r sha256sum")
+    """What --check must leave alone: the agent's files and keys, the daemon's config and secrets, the ssh accounts'
+    directories and authorized_keys, the package database."""
+    homes = " ".join("home/" + account(s) for s in SOURCES)
+    return host.out("cd / && find etc/agent etc/rsyncd.conf etc/rsyncd.secrets etc/systemd/system backup %s %s data "
+                    "var/lib/dpkg/status -xdev -printf '%%p %%m %%s\\n' 2>/dev/null | sort; "
+                    "find etc/agent etc/rsyncd.conf etc/rsyncd.secrets %s -type f -print0 2>/dev/null | sort -z | xargs -0r sha256sum"
+                    % (SSH_ROOT.lstrip("/"), homes, homes))
 
 
 def real_host_state():
@@ -442,7 +489,8 @@ def main():
             fleet.hosts[s].run("mkdir -p /data")
             write(fleet, s, "before/first.txt", "written on %s before the first run" % s)
 
-        log("== first run: the package on all three, the server's modules and users, both sources replicating")
+        log("== first run: the package on all three, the server's modules, users and ssh accounts (the sources' keys "
+            "gathered), both sources replicating over both")
         rc, recaps, text = play("first", fleet, deb1)
         expect(rc == 0 and all(recaps.get(h, {}).get("failed", 1) == 0 and recaps[h]["changed"] > 0 for h in HOSTS),
                "first run", text)
@@ -461,7 +509,15 @@ def main():
         for s in SOURCES:
             await_(s + "'s live file on the backup", lambda: backup_has(fleet, s, "live/after.txt",
                                                                        "written on %s while its agent runs" % s), 60)
+        # the same files over ssh, in each source's account directory (its url's '/')
+        for s in SOURCES:
+            for rel, content in (("before/first.txt", "written on %s before the first run" % s),
+                                 ("live/after.txt", "written on %s while its agent runs" % s)):
+                await_("%s's %s in %s/%s (over ssh)" % (s, rel, SSH_ROOT, s),
+                       lambda: backup_has(fleet, s, rel, content, SSH_ROOT), 60)
+        check_ssh_keys(fleet)
         log("   ok: installed %s on 3 hosts, agent.service active and not enabled by the package, both sources replicate live" % first)
+        log("   ok: over ssh too, each source's key the one line of its account's authorized_keys, rsync-41's host key pinned")
 
         log("== second run: changed=0 everywhere")
         rc, recaps, text = play("second", fleet, deb1)
@@ -501,10 +557,14 @@ def main():
             log("   %s: %d files written during the upgrade, %d arrived, worst latency %.1f s, %d over %.0f s"
                 % (s, written, arrived, worst, len(stalls), STALL))
             expect(written == arrived == 240, s + ": files lost during the upgrade")
+        for s in SOURCES:
+            await_("%s's files of the upgrade in %s/%s as in /backup/%s (over ssh)" % (s, SSH_ROOT, s, s),
+                   lambda: fleet.hosts["rsync-41"].run("diff -rq /backup/%s/roll %s/%s/roll" % (s, SSH_ROOT, s),
+                                                       check=False).returncode == 0, 120, 1)
         a, b = result["nfs-31"][3], result["web-7"][3]
         overlap = [(x, y) for x in a for y in b if x[0] < y[1] and y[0] < x[1]]
         expect(not overlap, "both sources' replication stalled at once: %r" % overlap[:3])
-        log("   ok: all three upgraded one by one; nothing lost; no two sources stalled at once")
+        log("   ok: all three upgraded one by one; nothing lost (over ssh neither); no two sources stalled at once")
 
         log("== web-7 unreachable during a run that changes both sources (delay 300ms -> 1s)")
         # a connection master made before the cut would hold the play on a dead TCP connection: new ones only
@@ -515,18 +575,30 @@ def main():
         expect(rc != 0 and recaps["web-7"].get("unreachable") == 1, "the play does not report web-7 unreachable", text)
         expect(recaps["nfs-31"]["changed"] > 0 and recaps["nfs-31"]["failed"] == 0 and recaps["rsync-41"]["failed"] == 0,
                "nfs-31 did not converge while web-7 was unreachable", text)
+        # web-7 gave no key this run: its account keeps the one it gave last time (the fact cache), unchanged
+        expect(recaps["rsync-41"]["changed"] == 0, "rsync-41 changed while web-7 was unreachable (its ssh account?)", text)
         fleet.hosts["web-7"].link(True)
         rc, recaps, text = play("finish", fleet, deb2, fleet_delay="1s")
         expect(rc == 0 and recaps["web-7"]["changed"] > 0 and recaps["nfs-31"]["changed"] == 0
                and recaps["rsync-41"]["changed"] == 0, "the later run did not finish web-7 alone", text)
         write(fleet, "web-7", "live/back.txt", "web-7 is back")
         await_("web-7's file after it came back", lambda: backup_has(fleet, "web-7", "live/back.txt", "web-7 is back"), 60)
-        log("   ok: nfs-31 converged, web-7 reported unreachable; the next run changed web-7 only; it replicates")
+        await_("web-7's file after it came back, over ssh",
+               lambda: backup_has(fleet, "web-7", "live/back.txt", "web-7 is back", SSH_ROOT), 60)
+        check_ssh_keys(fleet)
+        log("   ok: nfs-31 converged, web-7 reported unreachable, rsync-41 kept web-7's account; the next run changed web-7 "
+            "only; it replicates over both")
 
         logs = "".join(open(os.path.join(LOGS, f), errors="replace").read() for f in os.listdir(LOGS) if f.endswith(".log"))
         for pw in list(fleet.passwords.values()) + [changed_pw]:
             expect(pw not in logs, "a password appears in a play's output")
         log("   ok: no password in any play's output")
+        # read here only to look for it: a private key's base64 lines (the long ones) in no play's output
+        for s in SOURCES:
+            body = fleet.hosts[s].out("cat /etc/agent/id_ed25519").split()
+            expect(not any(len(part) >= 40 and part in logs for part in body),
+                   "a line of %s's private key appears in a play's output" % s)
+        log("   ok: no line of a source's private key in any play's output")
     except KeyboardInterrupt:
         failures.append("interrupted")
     except Exception as e:  # noqa: BLE001 - the report names it; teardown follows
@@ -541,7 +613,7 @@ def main():
     leftovers = sh("sh", "-c", "ip netns list | grep '^%s' || true; findmnt -rn -o TARGET | grep '%s' || true" % (TAG, WORK)).stdout
     if leftovers.strip():
         failures.append("left behind: " + leftovers.decode())
-    for d in ("ansible", "tmp", "cache", "cp", "hosts", "debs"):
+    for d in ("ansible", "tmp", "cache", "cp", "hosts", "debs", "facts"):
         shutil.rmtree(os.path.join(WORK, d), ignore_errors=True)
     log("fleet %s in %.0f s%s" % ("FAILED" if failures else "passed", time.time() - started,
                                   ": " + "; ".join(failures) if failures else ""))
