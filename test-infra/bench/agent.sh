@@ -1,7 +1,7 @@
 # replbench plug-in: `agent apply` replicating SRC to the harness's daemon, in the foreground.
 # AGENT_DELAY (a duration, default 1s) sets the watch's delay, AGENT_BACKEND settings.watch_backend (default auto),
 # AGENT_INOTIFY_ENSURE settings.inotify.ensure (default check; raise writes the live limits the tree needs, its drop-in
-# goes to WORK, so nothing outlives a reboot). The named plug-ins (agent-inotify.sh, agent-fanotify-delay0.sh, …) set
+# goes to WORK, so nothing outlives a reboot). AGENT_HISTORY the target's history (default false). The named plug-ins (agent-inotify.sh, agent-fanotify-delay0.sh, …) set
 # these and source this file. The state has no server or client role: the harness owns the daemon and the password
 # file, so apply converges nothing (but the inotify limits) and goes straight to replicating.
 run() {
@@ -18,7 +18,7 @@ settings:
 watches:
   - name: bench
     source: "$SRC"
-    targets: [ { url: "$TARGET_URL", password_file: "$PASSFILE" } ]
+    targets: [ { url: "$TARGET_URL", password_file: "$PASSFILE", history: ${AGENT_HISTORY:-false} } ]
     delay: ${AGENT_DELAY:-1s}
 STATE
   exec "$root/agent/bin/agent" apply "$WORK/state.yaml" --auto-approve 2>"$WORK/agent.log"
