@@ -1,6 +1,8 @@
 # replbench plug-in: the agent pushing over ssh through a loopback sshd of its own, to TARGET_DIR. The key may only
 # run rsync there (restrict,command="rrsync -no-lock TARGET_DIR", as the agent's ssh accounts are made), and the
-# agent pins the sshd's host key. AGENT_DELAY (default 1s) sets the watch's delay, as in agent.sh.
+# agent pins the sshd's host key. AGENT_DELAY (default 1s) sets the watch's delay, AGENT_BACKEND the watch backend
+# (default inotify: the same as agent-inotify.sh, the daemon run it is compared with; left to auto it would be fanotify,
+# whose overflow and startup20k figures differ from inotify's over any transport), as in agent.sh.
 source "$(dirname "${BASH_SOURCE[0]}")/sshd.sh"
 run() {
   local root
@@ -12,6 +14,8 @@ settings:
   state_dir: "$WORK/state"
   status_file: "$WORK/state/status.json"
   control_socket: "$WORK/run/agent.sock"
+  watch_backend: ${AGENT_BACKEND:-inotify}
+  inotify: { ensure: ${AGENT_INOTIFY_ENSURE:-check}, sysctl_file: "$WORK/90-agent-inotify.conf" }
 watches:
   - name: bench
     source: "$SRC"
