@@ -188,7 +188,7 @@ final class Delivery {
 
     /** Makes the target's .agent/tmp/ exist and empty; no other push to this target runs now (batches are serial). */
     private void prepare() {
-        RsyncRunner.Result r = runner.run(args.prepare(), null);
+        RsyncRunner.Result r = runner.run(args.reserved().prepare(), null);
         synchronized (lock) {
             state.runs++;
             state.needsPrepare = r.exit() != 0;

@@ -15,7 +15,7 @@ import java.util.function.Predicate;
  * copy), then the link phase's cleanup. A path an event named is sent even when size and mtime match
  * (--ignore-times); a directory whose dirty children were collapsed into it is compared by content (--checksum), as
  * its children are no longer named, and so is a renamed file's new name: the target's copy of its old name, linked
- * by the link phase, is its basis (see {@link RsyncArgs#link}), and equal content is copied there, not sent.
+ * by the link phase, is its basis (see {@link ReservedArgs#link}), and equal content is copied there, not sent.
  */
 final class JobPlanner {
 
@@ -102,7 +102,7 @@ final class JobPlanner {
         boolean renamed = staging != null && !work.renames().isEmpty();
         Set<String> renamedTo = new HashSet<>();
         if (renamed) {
-            jobs.add(new Job(Kind.LINK, 0, args.link(staging), null, NOTHING, null));
+            jobs.add(new Job(Kind.LINK, 0, args.reserved().link(staging), null, NOTHING, null));
             work.renames().forEach(r -> renamedTo.add(r.to()));
         }
         for (Move m : work.moves()) {
@@ -124,7 +124,7 @@ final class JobPlanner {
         lists(jobs, Kind.BATCH, 1, named, args.list(delete, RsyncArgs.Check.NAMED, !deleted.isEmpty(), renamed));
         lists(jobs, Kind.CHECKSUM, 1, collapsed, args.list(delete, RsyncArgs.Check.CHECKSUM, true, renamed));
         lists(jobs, Kind.DELETES, sendsFirst ? 2 : 1, deleted, args.list(true, RsyncArgs.Check.NAMED, false));
-        if (renamed) jobs.add(new Job(Kind.CLEANUP, jobs.stream().mapToInt(Job::phase).max().orElse(0) + 1, args.cleanup(),
+        if (renamed) jobs.add(new Job(Kind.CLEANUP, jobs.stream().mapToInt(Job::phase).max().orElse(0) + 1, args.reserved().cleanup(),
                 null, NOTHING, null));
         return jobs;
     }

@@ -15,8 +15,8 @@ import java.util.List;
 
 /**
  * The staging tree of one target's renamed files, in the state directory: per rename, a sparse file of the renamed
- * file's size at the target's old name, and a hard link of it at the new name under {@link RsyncArgs#RENAMED_TO}.
- * Pushed by the link phase ({@link RsyncArgs#link}), it makes the target link its own copy of each old name into its
+ * file's size at the target's old name, and a hard link of it at the new name under {@link ReservedArgs#RENAMED_TO}.
+ * Pushed by the link phase ({@link ReservedArgs#link}), it makes the target link its own copy of each old name into its
  * .agent/tmp/renames/ under the new name, where the batch's sends take it as their basis. Nothing of the sparse file
  * needs to travel, and whatever does lands in .agent/tmp/ only: what the mirror gets is decided by rsync's
  * checksums against the real source file.
@@ -82,7 +82,7 @@ final class RenameStaging {
     private long stage(Renames.Rename r) {
         if (!spellable(r.from()) || !spellable(r.to())) return 0;
         Path old = root.resolve(RawNames.display(r.from()));
-        Path renamed = root.resolve(RsyncArgs.RENAMED_TO).resolve(RawNames.display(r.to()));
+        Path renamed = root.resolve(ReservedArgs.RENAMED_TO).resolve(RawNames.display(r.to()));
         long size;
         try {
             BasicFileAttributes now = Files.readAttributes(source.resolve(RawNames.display(r.to())), BasicFileAttributes.class,

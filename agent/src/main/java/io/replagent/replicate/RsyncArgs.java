@@ -7,7 +7,6 @@ import io.replagent.history.Layout;
 import io.replagent.tree.RawNames;
 
 import java.io.ByteArrayOutputStream;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -17,20 +16,16 @@ import java.util.List;
  * NUL-separated ({@code --files-from=- --from0}), so nothing in a file name can become an option or a shell word.
  * The one exception is a directory rename, whose new name becomes part of the source and destination (only when
  * the name is plain UTF-8 without wildcard or control characters; other renames are sent as create + delete).
+ * How the target is reached (rsync, its {@code -e}, the password file) is {@link RsyncTransport}'s; the pushes into
+ * the target's .agent/ that deliver nothing (temp dir, link phase) are {@link ReservedArgs}'.
  */
 final class RsyncArgs {
 
     /** Overall progress on stdout, read by {@link ProgressStream}. */
     static final String PROGRESS = "--info=progress2";
 
-    /** The reserved directory at the target's root, and where rsync's temp files go (see {@link #prepare}). */
-    static final String RESERVED = Layout.RESERVED;
     /** Never listed, sent or deleted by a push rooted at the target's root (anchored: only the root's). */
     private static final String RESERVED_FILTER = Layout.EXCLUDE;
-    /** The target's basis tree for renamed files (see {@link RenameStaging}), relative to its root. */
-    static final String RENAMES = RESERVED + "/tmp/renames";
-    /** Where a basis tree holds the new names (its old names are at their own paths): no mirror path starts so. */
-    static final String RENAMED_TO = RESERVED + "/to";
 
     /** How a list push decides that a listed file is unchanged. */
     enum Check {
@@ -40,14 +35,10 @@ final class RsyncArgs {
         CHECKSUM
     }
 
-    private final String source;
-    private final String destination;
-    private final String tempDir;
-    /** {@code -e SSH} of an ssh target, else empty: every rsync of the target goes through the same ssh. */
-    private final List<String> remoteShell;
+    private final RsyncTransport transport;
+    private final ReservedArgs reserved;
     private final List<String> common;
     private final boolean writesInPlace;
-    private final Target.Endpoint endpoint;
     /** The batch whose pushes keep history (null: the target keeps none). */
     private final String batch;
 
@@ -57,13 +48,10 @@ final class RsyncArgs {
     }
 
     private RsyncArgs(RsyncArgs of, String batch) {
-        this.source = of.source;
-        this.destination = of.destination;
-        this.tempDir = of.tempDir;
+        this.transport = of.transport;
+        this.reserved = of.reserved;
         this.common = of.common;
-        this.remoteShell = of.remoteShell;
         this.writesInPlace = of.writesInPlace;
-        this.endpoint = of.endpoint;
         this.batch = batch;
     }
 
@@ -76,61 +64,40 @@ final class RsyncArgs {
      *                    (rsync's default ssh would trust whatever ~/.ssh says)
      */
     RsyncArgs(String rsync, Watch watch, Target target, String remoteShell) {
-        this.common = new ArrayList<>();
+        this.transport = new RsyncTransport(rsync, watch, target, remoteShell);
+        this.reserved = new ReservedArgs(transport);
         this.batch = null;
-        String root = watch.source().toAbsolutePath().normalize().toString();
-        this.source = root.endsWith("/") ? root : root + "/";
-        this.destination = target.endpoint().rsyncDestination();
-        this.endpoint = target.endpoint();
-        this.tempDir = tempDir(target.endpoint());
-        if (endpoint instanceof Target.Ssh && remoteShell == null) throw new IllegalArgumentException("an ssh target needs its ssh command");
-        this.remoteShell = endpoint instanceof Target.Ssh ? List.of("-e", remoteShell) : List.of();
         Watch.RsyncOptions o = watch.rsync();
-        common.add(rsync);
-        common.addAll(this.remoteShell);
+        common = transport.head();
         common.add("-a");
         common.add("--stats");
         // quick check with nanoseconds: a same-size rewrite within the second of the last push is not "unchanged"
         // (whole-second comparison lost such a change in the churn benchmark). Receivers older than 3.1.3 ignore it.
         // Not over ssh: rsync sends it to the server as "-@-1", which rrsync's option table refuses (a number, no sign);
         // paths an event named are sent regardless (--ignore-times), so only a full sync compares by whole seconds.
-        if (!(endpoint instanceof Target.Ssh)) common.add("--modify-window=-1");
+        if (!transport.ssh()) common.add("--modify-window=-1");
         if (o.compress()) common.add("-z");
         if (o.bwlimitKbps() > 0) common.add("--bwlimit=" + o.bwlimitKbps());
-        if (!o.timeout().isZero()) common.add("--timeout=" + Math.max(1, o.timeout().toSeconds()));
+        transport.timeout().ifPresent(common::add);
         if (o.checksum()) common.add("--checksum");
         common.addAll(o.extra());
         writesInPlace = o.extra().stream().anyMatch(x -> x.equals("--inplace") || x.startsWith("--append"));
         for (String pattern : watch.exclude()) common.add("--exclude=" + pattern);
-        target.passwordFile().ifPresent(p -> common.add("--password-file=" + p));
+        transport.passwordFile().ifPresent(common::add);
+    }
+
+    /** The pushes into the target's .agent/: its temp dir, the link phase of renamed files and its cleanup. */
+    ReservedArgs reserved() {
+        return reserved;
     }
 
     /**
-     * The target's {@code .agent/tmp/}, absolute: rsync then writes every file into it and renames it into place (a
-     * rename on the same file system), so a receiver killed mid-file leaves its temp file there, never in the mirror.
-     * A daemon takes an absolute temp or basis dir as relative to its module (a relative one is resolved against the
-     * destination directory, and a daemon strips its "..": it could not serve a push into a subdirectory; and rsync
-     * 3.2.7's daemon finds no basis through ".."); over ssh the path is the remote one, which rrsync reads inside the
-     * account's directory (and refuses "..", too).
+     * The target's {@code .agent/tmp/}, absolute as the receiver takes it ({@link RsyncTransport#reserved}): rsync then
+     * writes every file into it and renames it into place (a rename on the same file system), so a receiver killed
+     * mid-file leaves its temp file there, never in the mirror.
      */
-    private static String tempDir(Target.Endpoint endpoint) {
-        return Layout.reserved(endpoint, "tmp");
-    }
-
-    /** A directory of the target's basis tree for renamed files, as the receiver takes a basis dir (see tempDir). */
-    private String renamedBasis(String below) {
-        return Layout.reserved(endpoint, "tmp/renames/" + RENAMED_TO + (below.isEmpty() ? "" : "/" + below));
-    }
-
-    /** The target's root as the receiver takes a basis dir: a daemon's module-absolute path, else the path on its side. */
-    private String root() {
-        if (endpoint instanceof Target.Daemon d) return "/" + d.path();
-        return remoteRoot(endpoint);
-    }
-
-    /** What reaches and authenticates to the target, for the pushes into .agent/. */
-    private List<String> transport() {
-        return common.stream().filter(a -> a.startsWith("--password-file=") || a.startsWith("--timeout=")).toList();
+    private String tempDir() {
+        return transport.reserved("tmp");
     }
 
     /**
@@ -140,72 +107,8 @@ final class RsyncArgs {
     private void keep(List<String> argv, String prefix) {
         if (batch == null) return;
         argv.add("--backup");
-        argv.add("--backup-dir=" + Layout.backupDir(endpoint, batch, prefix));
+        argv.add("--backup-dir=" + Layout.backupDir(transport.endpoint(), batch, prefix));
         argv.add("--out-format=" + Itemized.OUT_FORMAT);
-    }
-
-    /** The target's root as an absolute path on its side, ending in '/' (not for a daemon: its paths are the module's). */
-    private static String remoteRoot(Target.Endpoint endpoint) {
-        String root = endpoint instanceof Target.Ssh s ? s.path() : ((Target.Local) endpoint).path().toString();
-        return root.endsWith("/") ? root : root + "/";
-    }
-
-    /**
-     * Makes the target's {@code .agent/tmp/} exist (rsync does not create a temp dir) and empty (a killed receiver's
-     * temp files): the source root alone, every name excluded, sent into it with --delete-excluded. Run only while no
-     * other push to the target runs.
-     */
-    List<String> prepare() {
-        return emptied(RESERVED + "/tmp/");
-    }
-
-    /** Makes a directory under the target's root exist and empty: the source root alone, every name excluded. */
-    private List<String> emptied(String dir) {
-        List<String> argv = new ArrayList<>();
-        argv.add(common.get(0));
-        argv.addAll(remoteShell);
-        argv.add("-r");
-        argv.add("--mkpath");
-        argv.add("--delete");
-        argv.add("--delete-excluded");
-        argv.add("--exclude=*");
-        argv.addAll(transport());
-        argv.add(source);
-        argv.add(destination + dir);
-        return argv;
-    }
-
-    /**
-     * The link phase of a batch with renamed files: the staging tree (see {@link RenameStaging}) into the target's
-     * {@code .agent/tmp/renames/}. The receiver compares each old name by size alone (--size-only, nothing else
-     * preserved) with the target's own file of that name (--link-dest=its root): a match is hard-linked there, and
-     * -H links the new name (under .agent/to/) to it. No data travels; where the target's old name is missing or of
-     * another size, the staging file's zeros go instead (sparse and compressed: a few bytes per MiB) and are only a
-     * poor basis. Stale entries of an earlier batch go (--delete: only .agent/tmp/renames/ is the destination).
-     */
-    List<String> link(Path staging) {
-        List<String> argv = new ArrayList<>();
-        argv.add(common.get(0));
-        argv.addAll(remoteShell);
-        argv.add("-rH");
-        // one file list: under incremental recursion the receiver takes a new name's group for skipped when the old
-        // name's directory comes in a later list, and sends the new name the staging file's zeros (seen: 1,100 of 1,100)
-        argv.add("--no-inc-recursive");
-        argv.add("--size-only");
-        argv.add("--sparse");
-        argv.add("-z");
-        argv.add("--delete");
-        argv.add("--stats");
-        argv.addAll(transport());
-        argv.add("--link-dest=" + root());
-        argv.add(staging.toAbsolutePath() + "/");
-        argv.add(destination + RENAMES + "/");
-        return argv;
-    }
-
-    /** Empties the target's .agent/tmp/renames/ after the batch (its links hold the old copies' space). */
-    List<String> cleanup() {
-        return emptied(RENAMES + "/");
     }
 
     /**
@@ -220,8 +123,8 @@ final class RsyncArgs {
         argv.add("--dry-run");
         argv.add("--delete");
         argv.add("--out-format=%i %n");
-        argv.add(source);
-        argv.add(destination);
+        argv.add(transport.source());
+        argv.add(transport.destination());
         return argv;
     }
     /**
@@ -229,19 +132,17 @@ final class RsyncArgs {
      * changing nothing. Uses the push's own password file, timeout and environment.
      */
     List<String> probe() {
-        List<String> argv = new ArrayList<>();
-        argv.add(common.get(0));
-        if (endpoint instanceof Target.Ssh) {
+        List<String> argv = transport.head();
+        if (transport.ssh()) {
             // a dry push of the source's root alone: an account that may only write (rrsync -wo) refuses a listing
-            argv.addAll(remoteShell);
-            argv.addAll(List.of("--dry-run", "-d", "--exclude=*", "--timeout=10", source, destination));
+            argv.addAll(List.of("--dry-run", "-d", "--exclude=*", "--timeout=10", transport.source(), transport.destination()));
             return argv;
         }
         argv.add("--list-only");
         argv.add("--exclude=*");
         argv.add("--timeout=10");
-        common.stream().filter(a -> a.startsWith("--password-file=")).forEach(argv::add);
-        argv.add(destination);
+        transport.passwordFile().ifPresent(argv::add);
+        argv.add(transport.destination());
         return argv;
     }
 
@@ -254,12 +155,12 @@ final class RsyncArgs {
         List<String> argv = new ArrayList<>(common);
         argv.add(1, RESERVED_FILTER);
         argv.add(PROGRESS); // a full sync can take hours: its figures are shown while it runs
-        if (tempDir) argv.add("--temp-dir=" + this.tempDir);
+        if (tempDir) argv.add("--temp-dir=" + tempDir());
         if (delete) argv.add("--delete");
         if (delete && maxDelete >= 0) argv.add("--max-delete=" + maxDelete);
         keep(argv, "");
-        argv.add(source);
-        argv.add(destination);
+        argv.add(transport.source());
+        argv.add(transport.destination());
         return argv;
     }
 
@@ -276,20 +177,20 @@ final class RsyncArgs {
 
     /**
      * {@code renamed}: a file missing on the target is built on the basis of the link phase's copy of its old name
-     * ({@code --copy-dest}, see {@link #link}): by checksum equal, the receiver copies it locally; else it is a
+     * ({@code --copy-dest}, see {@link ReservedArgs#link}): by checksum equal, the receiver copies it locally; else it is a
      * delta's basis (for a local target too). Existing files are never compared with it, so nothing replaces them but
      * the transfer itself, and history's --backup keeps what that replaces.
      */
     List<String> list(boolean delete, Check check, boolean fuzzy, boolean renamed) {
         List<String> argv = new ArrayList<>(common);
         argv.add(1, RESERVED_FILTER);
-        argv.add("--temp-dir=" + tempDir);
+        argv.add("--temp-dir=" + tempDir());
         argv.add(check == Check.NAMED ? "--ignore-times" : "--checksum");
         if (fuzzy) argv.add("--fuzzy");
         if (renamed) {
-            argv.add("--copy-dest=" + renamedBasis(""));
+            argv.add("--copy-dest=" + reserved.renamedBasis(""));
             // a local transfer copies whole files by default: a renamed file in a directory sent whole would not use it
-            if (endpoint instanceof Target.Local) argv.add("--no-whole-file");
+            if (transport.local()) argv.add("--no-whole-file");
             if (batch != null) argv.add("-ii"); // a file copied from its basis ("cf") is itemized only at -ii
         }
         // a collapsed directory's renames: its old names must outlive the transfer to serve as --fuzzy's basis
@@ -304,8 +205,8 @@ final class RsyncArgs {
             argv.add("--ignore-missing-args");
         }
         keep(argv, "");
-        argv.add(source);
-        argv.add(destination);
+        argv.add(transport.source());
+        argv.add(transport.destination());
         return argv;
     }
 
@@ -324,11 +225,11 @@ final class RsyncArgs {
         return moved(from, to, delete, false);
     }
 
-    /** {@code renamed}: files renamed into the directory are found in the link phase's copies too (see {@link #link}). */
+    /** {@code renamed}: files renamed into the directory are found in the link phase's copies too (see {@link ReservedArgs#link}). */
     List<String> moved(String from, String to, boolean delete, boolean renamed) {
         if (!argvSafe(from) || !argvSafe(to)) return null;
         List<String> argv = new ArrayList<>(common);
-        argv.add("--temp-dir=" + tempDir);
+        argv.add("--temp-dir=" + tempDir());
         if (batch != null) {
             argv.add("--ignore-existing");
             argv.add("-ii"); // unchanged items too: the hard links (--info=name2 with --out-format does not list them)
@@ -336,13 +237,12 @@ final class RsyncArgs {
         } else if (delete) {
             argv.add("--delete");
         }
-        // relative to the destination; over ssh absolute on its side: rrsync refuses "..", and reads "/" as its root
-        String basis = endpoint instanceof Target.Ssh ? remoteRoot(endpoint) + from : "../".repeat(to.split("/").length) + from;
+        String basis = transport.basis(from, to);
         String option = writesInPlace ? "--copy-dest=" : "--link-dest=";
         argv.add(option + basis);
-        if (renamed) argv.add(option + renamedBasis(to));
-        argv.add(source + to + "/");
-        argv.add(destination + to + "/");
+        if (renamed) argv.add(option + reserved.renamedBasis(to));
+        argv.add(transport.source() + to + "/");
+        argv.add(transport.destination() + to + "/");
         return argv;
     }
 

@@ -61,20 +61,11 @@ class RsyncArgsTest {
             assertEquals(common, argv.subList(0, common.size()));
             assertEquals(c[2], argv.subList(common.size(), argv.size()));
         }
-        assertEquals(List.of("rsync", "-r", "--mkpath", "--delete", "--delete-excluded", "--exclude=*", "--timeout=30",
-                "--password-file=/etc/pw", "/src/", dest + ".agent/tmp/"), a.prepare());
     }
 
-    @Test void theLinkPhaseAndItsCleanupPushIntoTheReservedDirectoryAndNameNoFile() {
+    /** A batch with renamed files builds the new names on the link phase's copies of the old ones. */
+    @Test void renamedFilesAreBuiltOnTheLinkPhasesCopies() {
         RsyncArgs a = new RsyncArgs("rsync", watch(DAEMON), DAEMON);
-        String dest = "rsync://u@127.0.0.1:8873/data/";
-        // the receiver links its own copy of each old name (--link-dest=its root, by size alone: nothing else is
-        // preserved), -H the new name to it; one file list, or a group split over lists loses its link
-        assertEquals(List.of("rsync", "-rH", "--no-inc-recursive", "--size-only", "--sparse", "-z", "--delete", "--stats",
-                "--timeout=30", "--password-file=/etc/pw", "--link-dest=/", "/state/renames/w@t/", dest + ".agent/tmp/renames/"),
-                a.link(Path.of("/state/renames/w@t")));
-        assertEquals(List.of("rsync", "-r", "--mkpath", "--delete", "--delete-excluded", "--exclude=*", "--timeout=30",
-                "--password-file=/etc/pw", "/src/", dest + ".agent/tmp/renames/"), a.cleanup());
         String basis = "--copy-dest=/.agent/tmp/renames/.agent/to";
         assertTrue(a.list(true, RsyncArgs.Check.CHECKSUM, true, true).contains(basis));
         assertTrue(a.list(true, RsyncArgs.Check.NAMED, true, true).contains(basis));
@@ -84,14 +75,12 @@ class RsyncArgsTest {
                 "files renamed into a moved directory are found in the link phase's copies too");
     }
 
-    @Test void theLinkPhaseNamesTheTargetsRootAsItsReceiverTakesIt() {
+    @Test void theLinkPhasesBasisIsNamedAsTheReceiverTakesIt() {
         Target sub = new Target("t", new Target.Daemon("u", "h", 873, "data", "a/b"), Optional.empty(), Optional.empty());
         Target local = new Target("l", new Target.Local(Path.of("/backup/x")), Optional.empty(), Optional.empty());
         RsyncArgs inModule = new RsyncArgs("rsync", watch(sub), sub);
         RsyncArgs inDirectory = new RsyncArgs("rsync", watch(local), local);
-        assertTrue(inModule.link(Path.of("/s")).contains("--link-dest=/a/b"));
         assertTrue(inModule.list(true, RsyncArgs.Check.CHECKSUM, true, true).contains("--copy-dest=/a/b/.agent/tmp/renames/.agent/to"));
-        assertTrue(inDirectory.link(Path.of("/s")).contains("--link-dest=/backup/x/"));
         assertTrue(inDirectory.list(true, RsyncArgs.Check.CHECKSUM, true, true).contains("--copy-dest=/backup/x/.agent/tmp/renames/.agent/to"));
         assertTrue(inDirectory.list(true, RsyncArgs.Check.NAMED, true, true).contains("--no-whole-file"),
                 "a local transfer would copy a renamed file below a new directory whole, ignoring its basis");
@@ -126,7 +115,7 @@ class RsyncArgsTest {
         assertTrue(off.full(true, -1, true).stream().noneMatch(x -> x.startsWith("--backup")), "no history: no backup");
     }
 
-    /** Over ssh, every rsync (pushes, moves, the temp dir, the audit, the probe) goes through the target's one ssh. */
+    /** Over ssh, every rsync (pushes, moves, the audit, the probe) goes through the target's one ssh (the .agent/ pushes: ReservedArgsTest). */
     @SuppressWarnings("unchecked")
     @Test void anSshTargetsArgvTable() {
         Target ssh = new Target("s", new Target.Ssh("backup", "h", 2222, "/srv/nfs", Target.SshAccess.NONE), Optional.empty(), Optional.empty());
@@ -149,15 +138,10 @@ class RsyncArgsTest {
             assertEquals(common, argv.subList(0, common.size()));
             assertEquals(c[1], argv.subList(common.size(), argv.size()));
         }
-        assertEquals(List.of("rsync", "-e", "ssh -F /cfg -p 2222", "-r", "--mkpath", "--delete", "--delete-excluded", "--exclude=*",
-                "--timeout=30", "/src/", dest + ".agent/tmp/"), a.prepare());
         // a dry push of nothing: an account that may only write (rrsync -wo) refuses the daemon's --list-only
         assertEquals(List.of("rsync", "-e", "ssh -F /cfg -p 2222", "--dry-run", "-d", "--exclude=*", "--timeout=10", "/src/", dest),
                 a.probe());
-        // renamed files: the link phase through the same ssh, the target's root and basis absolute on its side
-        assertEquals(List.of("rsync", "-e", "ssh -F /cfg -p 2222", "-rH", "--no-inc-recursive", "--size-only", "--sparse", "-z",
-                "--delete", "--stats", "--timeout=30", "--link-dest=/srv/nfs/", "/st/", dest + ".agent/tmp/renames/"),
-                a.link(Path.of("/st")));
+        // renamed files: the basis absolute on the target's side
         assertTrue(a.list(true, RsyncArgs.Check.NAMED, false, true).contains("--copy-dest=/srv/nfs/.agent/tmp/renames/.agent/to"));
         Target root = new Target("r", new Target.Ssh("backup", "h", 22, "/", Target.SshAccess.NONE), Optional.empty(), Optional.empty());
         RsyncArgs atRoot = new RsyncArgs("rsync", watch(root), root, "ssh");
@@ -182,7 +166,7 @@ class RsyncArgsTest {
         Path src = java.nio.file.Files.createDirectories(root.resolve("src/top/sub"));
         java.nio.file.Files.writeString(src.resolve("f"), "content");
         java.nio.file.Files.writeString(root.resolve("src/g"), "more");
-        Path staging = java.nio.file.Files.createDirectories(root.resolve("staging/" + RsyncArgs.RENAMED_TO));
+        Path staging = java.nio.file.Files.createDirectories(root.resolve("staging/" + ReservedArgs.RENAMED_TO));
         try (io.replagent.testing.Sshd sshd = io.replagent.testing.Sshd.start(root.resolve("sshd"))) {
             String user = sshd.account(root.resolve("home"), "restrict,command=\"/usr/bin/rrsync -no-lock " + data + "\" "
                     + java.nio.file.Files.readString(Path.of(key + ".pub")).strip());
@@ -197,13 +181,13 @@ class RsyncArgsTest {
                 RsyncArgs a = new RsyncArgs("rsync", w, target, ssh.rsyncShell());
                 byte[] paths = RsyncArgs.pathList(List.of("g", "top/sub/f", "gone"));
                 Object[][] runs = {
-                        {"prepare", a.prepare(), null}, {"probe", a.probe(), null}, {"initial", a.full(true, 0, false), null},
+                        {"prepare", a.reserved().prepare(), null}, {"probe", a.probe(), null}, {"initial", a.full(true, 0, false), null},
                         {"full", a.full(true, -1, true), null}, {"named", a.list(true, RsyncArgs.Check.NAMED, true), paths},
                         {"collapsed", a.list(true, RsyncArgs.Check.CHECKSUM, true), paths},
                         {"no deletes", a.list(false, RsyncArgs.Check.NAMED, false), paths},
                         {"move", a.moved("top", "top", true), null}, {"audit", a.audit(), null},
-                        {"link phase", a.link(staging), null}, {"renamed", a.list(true, RsyncArgs.Check.NAMED, true, true), paths},
-                        {"renamed move", a.moved("top", "top", true, true), null}, {"link cleanup", a.cleanup(), null}};
+                        {"link phase", a.reserved().link(staging), null}, {"renamed", a.list(true, RsyncArgs.Check.NAMED, true, true), paths},
+                        {"renamed move", a.moved("top", "top", true, true), null}, {"link cleanup", a.reserved().cleanup(), null}};
                 try {
                     for (Object[] run : runs) {
                         @SuppressWarnings("unchecked") List<String> argv = (List<String>) run[1];
