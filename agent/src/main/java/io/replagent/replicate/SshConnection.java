@@ -1,10 +1,14 @@
 package io.replagent.replicate;
 
+import io.replagent.state.PublicKey;
+import io.replagent.state.Target;
 import io.replagent.system.Processes;
+
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -32,6 +36,20 @@ final class SshConnection {
     private final Clock clock;
     private Handshake last;
     private long handshakes;
+
+    /**
+     * How a target is reached, for status and doctor: rsyncd or local, or ssh with the pinned keys' fingerprints and
+     * the last handshake of its connection {@code ssh}.
+     */
+    static ReplicationStatus.Transport transport(Target.Endpoint endpoint, SshConnection ssh) {
+        if (!(endpoint instanceof Target.Ssh target)) {
+            return new ReplicationStatus.Transport(endpoint instanceof Target.Daemon ? "rsyncd" : "local", null);
+        }
+        List<String> pinned = target.access().hostKeys().stream().map(k -> PublicKey.parse(k).fingerprint()).toList();
+        Optional<Handshake> last = ssh.lastHandshake();
+        return new ReplicationStatus.Transport("ssh", new ReplicationStatus.SshStatus(pinned,
+                last.map(Handshake::fingerprint).orElse(null), last.map(Handshake::at).orElse(null), ssh.handshakes()));
+    }
 
     SshConnection(SshCommand ssh, Processes processes, Clock clock) {
         this.ssh = ssh;

@@ -1,17 +1,15 @@
 package io.replagent.replicate;
 
-import io.replagent.system.Log;
 import io.replagent.history.TargetHistory;
 import io.replagent.state.Target;
 import io.replagent.state.Watch;
+import io.replagent.system.Log;
 import io.replagent.tree.Change;
 
-import io.replagent.state.PublicKey;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.function.LongSupplier;
 
@@ -51,11 +49,9 @@ final class TargetPipeline {
     private final Object lock = new Object();
     /** The target's version history, null when it keeps none. */
     private final TargetHistory history;
+    private final FullSyncProgress fullSyncProgress;
+    private final QueueKeeper queue;
     private volatile boolean stopping;
-    static final Duration PROGRESS_LOG = Duration.ofSeconds(30);
-    /** Touched by the output thread of the one full sync running at a time. */
-    private ProgressReporter reporter;
-    private volatile java.io.PrintStream terminal;
 
     TargetPipeline(String watchName, Watch watch, Target target, Parts parts) {
         this(watchName, watch, target, parts, null);
@@ -72,6 +68,9 @@ final class TargetPipeline {
         this.runner = new JobRunner(parts.runner(), watch.maxProcesses(), "rsync-" + watchName + "-" + target.name());
         this.history = history;
         this.delivery = new Delivery(watchName, watch, target, parts, args, runner, state, lock, this::log, history);
+        this.queue = new QueueKeeper(parts.queueFile(), state, lock, parts.nanos(), why -> log("error", why));
+        this.fullSyncProgress = new FullSyncProgress("watch " + watchName + " target " + target.name() + ": full sync",
+                parts.nanos(), parts.log());
         parts.runner().onProgress(this::progress);
     }
 
@@ -84,7 +83,7 @@ final class TargetPipeline {
     }
 
     QueueFile queueFile() {
-        return parts.queueFile();
+        return queue.file();
     }
 
     /** What a pipeline that replaces this one (a reload retuned the target) takes over once this one has finished. */
@@ -115,10 +114,9 @@ final class TargetPipeline {
 
     /** Puts back what a previous run left in {@code from}; {@code resave}: under this target's name (an old file). */
     void restoreQueue(QueueFile from, boolean resave) throws IOException {
-        DirtyTree.Batch saved = from.load();
+        DirtyTree.Batch saved = queue.restore(from);
         if (saved.isEmpty()) return;
-        withLock(() -> state.pending.requeue(saved, now()));
-        if (resave) saveQueue(); // under the new name before the old file goes
+        if (resave) queue.save(); // under the new name before the old file goes
         log("info", saved.entries().size() + (saved.full() ? " (full sync)" : "") + " queued paths restored from " + from.path());
     }
 
@@ -225,7 +223,7 @@ final class TargetPipeline {
      * ends the ssh connection. */
     void finish(Duration grace) {
         runner.shutdown(grace.toMillis());
-        saveQueue();
+        queue.save();
         if (history != null) history.stop();
         closeConnection();
     }
@@ -252,11 +250,7 @@ final class TargetPipeline {
 
     /** Saves the queue when work waits on a target that is not delivering (paused, retrying), so kill -9 loses nothing. */
     void saveIfWaiting() {
-        boolean due;
-        synchronized (lock) {
-            due = state.queueChanged && (state.pauses.paused() || state.retryAtNanos > now());
-        }
-        if (due) saveQueue();
+        queue.saveIfWaiting();
     }
 
     /** Compares source and target by checksum; {@code repair}: what differs is queued to be sent again. */
@@ -274,40 +268,15 @@ final class TargetPipeline {
     }
 
     private void execute(JobPlanner.Work work) {
-        RsyncExit worst = delivery.deliver(work);
-        if (worst != RsyncExit.OK || state.queueOnDisk) saveQueue();
-    }
-
-    private void saveQueue() {
-        if (parts.queueFile() == null) return;
-        DirtyTree.Batch snapshot;
-        synchronized (lock) {
-            snapshot = state.queueSnapshot();
-        }
-        String error = parts.queueFile().saveOrWhy(snapshot);
-        synchronized (lock) {
-            state.saved(snapshot, error);
-        }
-        if (error != null) log("error", error);
+        queue.afterBatch(delivery.deliver(work));
     }
 
     ReplicationStatus.TargetStatus status(long nowNanos) {
         synchronized (lock) {
             state.inFlight = runner.inFlight();
             return state.status(name(), target.endpoint().rsyncDestination(), stopping, nowNanos, parts.clock().instant(),
-                    history == null ? null : history.status()).with(transport());
+                    history == null ? null : history.status()).with(SshConnection.transport(target.endpoint(), parts.ssh()));
         }
-    }
-
-    /** How the target is reached, for status and doctor: the ssh connection's last handshake and host key. */
-    private ReplicationStatus.Transport transport() {
-        Target.Endpoint e = target.endpoint();
-        if (!(e instanceof Target.Ssh ssh)) return new ReplicationStatus.Transport(e instanceof Target.Daemon ? "rsyncd" : "local", null);
-        List<String> pinned = ssh.access().hostKeys().stream().map(k -> PublicKey.parse(k).fingerprint()).toList();
-        Optional<SshConnection.Handshake> last = parts.ssh().lastHandshake();
-        return new ReplicationStatus.Transport("ssh", new ReplicationStatus.SshStatus(pinned,
-                last.map(SshConnection.Handshake::fingerprint).orElse(null), last.map(SshConnection.Handshake::at).orElse(null),
-                parts.ssh().handshakes()));
     }
 
     /** Connects and authenticates as a push would, changing nothing: empty when the target answers, else rsync's error. */
@@ -321,27 +290,15 @@ final class TargetPipeline {
         return Optional.of("rsync exit " + result.exit() + (result.error().isEmpty() ? "" : ": " + result.error()));
     }
 
-    /** A full sync's figures (null: it ended): into the status, and a log line every half minute or a live line. */
+    /** A full sync's figures (null: it ended): into the status, and to the operator. */
     private void progress(RsyncProgress p) {
         state.progress = p;
-        ProgressReporter shown = reporter;
-        if (p == null) {
-            if (shown != null) shown.finish();
-            reporter = null;
-            return;
-        }
-        if (shown == null) {
-            java.io.PrintStream screen = terminal;
-            shown = new ProgressReporter("watch " + watchName + " target " + name() + ": full sync", screen != null,
-                    PROGRESS_LOG, parts.nanos(), text -> { screen.print(text); screen.flush(); }, line -> parts.log().info(line));
-            reporter = shown;
-        }
-        shown.update(p);
+        fullSyncProgress.update(p);
     }
 
     /** apply --once on a terminal: the figures as a live line there instead of log lines. */
     void showProgressOn(java.io.PrintStream screen) {
-        terminal = screen;
+        fullSyncProgress.showOn(screen);
     }
 
     private long now() {
