@@ -15,9 +15,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 
 /**
- * The history side of one target of a running agent: batch names, the journal of each batch (fsynced before the batch
- * counts), and, on a thread of its own so no push waits for it, the journal's upload when the target is idle, the
- * retention of a local target and the measure of what is kept (for status).
+ * The history side of one target of a running agent: batch names, the journal of each batch (written before the batch
+ * counts), and, on a thread of its own so no push waits for it, the journal's fsync right after, its upload when the
+ * target is idle, the retention of a local target and the measure of what is kept (for status).
  */
 public final class TargetHistory {
 
@@ -33,8 +33,10 @@ public final class TargetHistory {
     private final BiConsumer<String, String> log;
     private final ExecutorService worker;
     private final AtomicBoolean working = new AtomicBoolean();
+    private final AtomicBoolean syncQueued = new AtomicBoolean();
     private String lastBatch;
-    private volatile Instant lastUpload;
+    /** When the oldest journal line not uploaded yet was written (null: nothing pending, as far as known). */
+    private volatile Instant pendingSince;
     private volatile Instant nextMeasure;
     private volatile Status status;
 
@@ -71,13 +73,33 @@ public final class TargetHistory {
         return lastBatch;
     }
 
-    /** Keeps what one batch's rsyncs did; the lines are on disk when this returns. */
-    public void record(List<Journal.Entry> entries) {
+    /**
+     * Keeps what one batch's rsyncs did: written when this returns (an agent killed after it loses no line), fsynced
+     * on the history's thread (a host crash may lose the last lines: their versions are kept, listed as "kept").
+     */
+    public void record(List<Journal.Entry> entries, Instant now) {
         try {
             spool.append(entries);
+            if (pendingSince == null && !entries.isEmpty()) pendingSince = now;
         } catch (IOException e) {
             log.accept("error", "cannot write the history journal (the versions are kept, their creations may be "
                     + "missing from restores): " + e.getMessage());
+            return;
+        }
+        if (!syncQueued.compareAndSet(false, true)) return; // the queued fsync will cover these lines too
+        try {
+            worker.execute(this::sync);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            sync(); // stopping
+        }
+    }
+
+    private void sync() {
+        syncQueued.set(false);
+        try {
+            spool.sync();
+        } catch (IOException e) {
+            log.accept("warn", "history: cannot fsync the journal: " + e.getMessage());
         }
     }
 
@@ -89,9 +111,11 @@ public final class TargetHistory {
         if (!working.compareAndSet(false, true)) return;
         worker.execute(() -> {
             try {
-                if (JournalSpool.uploadDue(spool.pending(), now, lastBatchEnd, lastUpload, busy)) {
+                long pending = spool.pending();
+                if (pending > 0 && pendingSince == null) pendingSince = now; // left by an earlier run
+                if (JournalSpool.uploadDue(pending, now, lastBatchEnd, pendingSince, busy)) {
                     spool.upload(rsync);
-                    lastUpload = now;
+                    pendingSince = spool.pending() > 0 ? now : null; // a batch recorded while it ran waits for the next
                 }
                 if (retainer != null) {
                     retainer.runIfDue(now).ifPresent(r -> {
@@ -123,6 +147,7 @@ public final class TargetHistory {
     /** Uploads what is pending before the agent stops (best effort: the tail stays in state_dir otherwise). */
     public void stop() {
         worker.shutdown();
+        sync();
         try {
             if (spool.pending() > 0) spool.upload(rsync);
         } catch (IOException e) {

@@ -123,7 +123,7 @@ final class Delivery {
                 entries.addAll(Itemized.entries(batch, job.kind() == JobPlanner.Kind.MOVE ? job.move().to() : "",
                         results.get(i).output()));
             }
-            history.record(entries); // on disk before the batch counts as delivered: kill -9 after this loses no line
+            history.record(entries, parts.clock().instant()); // written before the batch counts: kill -9 after this loses no line
         }
         lastBatchEnd = parts.clock().instant();
         synchronized (lock) {

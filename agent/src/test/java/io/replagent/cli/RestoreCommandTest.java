@@ -247,6 +247,128 @@ class RestoreCommandTest {
                 .findFirst().orElseThrow()));
     }
 
+    /**
+     * An inotify queue overflow: versions kept before it stay listed and restorable, and what the burst replaced and
+     * deleted after the queue was full (events the kernel dropped) is kept by the overflow's full sync. The agent is
+     * stopped (SIGSTOP) while the burst fills its queue, so the overflow is certain and no sysctl is changed; the
+     * burst is attribute changes of two empty directories (each chmod queues two events, and an empty directory has
+     * no version to keep), then the replace, delete and create whose events are lost. fanotify is not run: the agent
+     * asks for FAN_UNLIMITED_QUEUE, which root always gets, and an unlimited queue cannot overflow.
+     */
+    @Test
+    void anOverflowKeepsEveryVersionAndItsFullSyncKeepsWhatTheLostEventsReplacedAndDeleted() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(backend == Settings.WatchBackend.INOTIFY, "fanotify's queue is "
+                + "unlimited (FAN_UNLIMITED_QUEUE, granted to root): it cannot overflow");
+        Map<String, String> atStart = new TreeMap<>(Map.of("a.txt", "one", "b.txt", "bee", "gone.txt", "gone soon",
+                "keep.txt", "kept"));
+        atStart.forEach(this::write);
+        Files.createDirectories(source.resolve("flip0"));
+        Files.createDirectories(source.resolve("flip1"));
+        AgentProcess agent = startAgent();
+        Trees.awaitEqual(source, backup, Duration.ofSeconds(20));
+        Instant t0 = Instant.now();
+        Thread.sleep(20);
+        write("a.txt", "two!");
+        delete("b.txt");
+        await(() -> keptCopies() == 2 && !Files.exists(backup.resolve("b.txt")), "the batch before the overflow kept 2 versions");
+        await(() -> "idle".equals(target(status())), "idle before the overflow");
+        Instant t1 = Instant.now();
+        Map<String, String> beforeBurst = new TreeMap<>(Map.of("a.txt", "two!", "gone.txt", "gone soon", "keep.txt", "kept"));
+
+        long pid = agent.process().pid();
+        signal("STOP", pid);
+        awaitStopped(pid);
+        Instant burst = Instant.now();
+        long queue = new io.replagent.system.Sysctl(io.replagent.system.Sysctl.PROC_SYS).read("fs.inotify.max_queued_events")
+                .orElseThrow();
+        for (long i = 0; i < queue + 100; i++) {
+            Path dir = source.resolve(i % 2 == 0 ? "flip0" : "flip1");
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString(i % 4 < 2 ? "rwx------" : "rwxr-xr-x"));
+        }
+        for (String d : List.of("flip0", "flip1")) Files.setPosixFilePermissions(source.resolve(d), PosixFilePermissions.fromString("rwxr-xr-x"));
+        write("a.txt", "three"); // the queue is full: these three events are dropped
+        delete("gone.txt");
+        write("new.txt", "brand new");
+        signal("CONT", pid);
+        await(() -> status().path("watches").get(0).path("overflows").asLong() > 0, "the overflow was seen");
+        Trees.awaitEqual(source, backup, Duration.ofSeconds(30));
+        await(() -> "idle".equals(target(status())), "idle after the overflow's full sync");
+        assertTrue(agent.log().contains("inotify queue overflow"), agent.log());
+
+        JsonNode all = JsonMapper.builder().build().readTree(run("versions", state.toString(), "src", ".", "--root",
+                root.toString(), "--json").out()).path("versions");
+        List<String> listed = new ArrayList<>();
+        Map<String, Instant> times = new TreeMap<>();
+        for (JsonNode v : all) {
+            listed.add(v.path("path").asString() + " " + v.path("kind").asString() + " " + v.path("size").asInt());
+            times.put(v.path("path").asString() + " " + v.path("size").asInt(), Instant.parse(v.path("time").asString()));
+        }
+        listed.sort(null);
+        assertEquals(List.of("a.txt replaced 3", "a.txt replaced 4", "b.txt deleted 3", "gone.txt deleted 9"), listed,
+                all.toPrettyString());
+        for (String before : List.of("a.txt 3", "b.txt 3")) {
+            assertTrue(times.get(before).isAfter(t0) && times.get(before).isBefore(t1), before + " kept by the batch: " + times);
+        }
+        for (String during : List.of("a.txt 4", "gone.txt 9")) {
+            assertTrue(times.get(during).isAfter(burst), during + " kept by the overflow's full sync: " + times);
+        }
+        assertEquals("two!", Files.readString(backup.resolve(".agent/history/" + io.replagent.history.Layout.batch(times.get("a.txt 4")) + "/a.txt")));
+
+        Map<String, String> now = new TreeMap<>(Map.of("a.txt", "three", "keep.txt", "kept", "new.txt", "brand new"));
+        List<Map<String, String>> expected = List.of(atStart, beforeBurst, now);
+        List<Instant> asOf = List.of(t0, t1, Instant.now());
+        for (int i = 0; i < asOf.size(); i++) {
+            Path to = root.resolve("as-of-" + i);
+            CliFixture.Run r = run("restore", state.toString(), "src", "--as-of", asOf.get(i).toString(), "--to", to.toString(),
+                    "--root", root.toString());
+            assertEquals(0, r.exit(), r.err());
+            assertEquals(expected.get(i), files(to), "as of " + asOf.get(i));
+        }
+    }
+
+    private JsonNode status() {
+        try (ControlClient client = ControlClient.connect(socket)) {
+            return client.call("status", null);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static String target(JsonNode status) {
+        return status.path("watches").get(0).path("targets").get(0).path("state").asString();
+    }
+
+    private static void signal(String name, long pid) throws Exception {
+        assertEquals(0, new ProcessBuilder("kill", "-" + name, String.valueOf(pid)).inheritIO().start().waitFor(), "kill -" + name);
+    }
+
+    /** Every thread of the process is stopped (a group stop reaches each thread on its own). */
+    private static void awaitStopped(long pid) throws Exception {
+        await(() -> {
+            try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+                return tasks.allMatch(t -> {
+                    try {
+                        String stat = Files.readString(t.resolve("stat"));
+                        return stat.substring(stat.lastIndexOf(')') + 2).startsWith("T");
+                    } catch (IOException e) {
+                        return true; // the thread ended
+                    }
+                });
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, "the agent stopped");
+    }
+
+    /** The regular files under a directory, by relative path, with their content. */
+    private static Map<String, String> files(Path top) throws IOException {
+        Map<String, String> out = new TreeMap<>();
+        try (var all = Files.walk(top)) {
+            for (Path p : all.filter(Files::isRegularFile).toList()) out.put(top.relativize(p).toString(), Files.readString(p));
+        }
+        return out;
+    }
+
     private void write(String rel, String content) {
         try {
             Files.createDirectories(source.resolve(rel).getParent());

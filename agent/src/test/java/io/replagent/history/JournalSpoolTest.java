@@ -44,6 +44,19 @@ class JournalSpoolTest {
         assertTrue(spool.pending() > 0);
     }
 
+    /** The fsync off the hot path: every segment written since the last one, a segment uploaded and deleted meanwhile skipped. */
+    @Test void syncCoversEverySegmentWrittenAndSkipsOneUploadedMeanwhile() throws Exception {
+        JournalSpool spool = new JournalSpool(dir.resolve("journal"));
+        spool.sync(); // nothing written yet
+        spool.append(batch(T, "a"));
+        Instant nextDay = Instant.parse("2026-12-02T00:00:00.001Z");
+        spool.append(batch(nextDay, "b"));
+        Files.delete(dir.resolve("journal").resolve(Layout.batch(T) + ".log"));
+        spool.sync();
+        assertEquals(List.of(Layout.batch(nextDay) + ".log"), List.copyOf(spool.segments().keySet()));
+        assertEquals(batch(nextDay, "b"), Journal.read(spool.segments()).entries());
+    }
+
     @Test void aNewDayOrAFullSegmentStartsAnother() throws Exception {
         JournalSpool spool = new JournalSpool(dir);
         spool.append(batch(T, "a"));
@@ -58,12 +71,15 @@ class JournalSpoolTest {
 
     @Test void uploadsWhenIdleOrAtLeastEveryMinute() {
         Instant now = T.plusSeconds(1000);
-        Object[][] cases = { // pending, last batch end, last upload, busy → due
+        Object[][] cases = { // pending, last batch end, pending since, busy → due
                 {0L, now.minusSeconds(30), null, false, false},
-                {10L, now.minusSeconds(30), null, true, true},              // never uploaded
-                {10L, now.minusSeconds(3), now.minusSeconds(10), false, true}, // idle 3 s
+                {0L, now.minusSeconds(30), now.minusSeconds(90), true, false},   // nothing to upload
+                {10L, null, now.minusSeconds(1), false, true},                  // left by an earlier run, idle
+                {10L, null, now.minusSeconds(1), true, false},                  // ... during the initial sync
+                {10L, now.minusSeconds(3), now.minusSeconds(10), false, true},  // idle 3 s
                 {10L, now.minusSeconds(1), now.minusSeconds(10), false, false}, // just finished a batch
-                {10L, now.minusSeconds(30), now.minusSeconds(10), true, false}, // busy, uploaded recently
+                {10L, now.minusSeconds(30), now.minusSeconds(1), true, false},  // busy: the first batch's lines wait
+                {10L, now.minusSeconds(30), now.minusSeconds(59), true, false}, // busy, waiting less than a minute
                 {10L, now.minusSeconds(30), now.minusSeconds(60), true, true},  // busy for a minute
         };
         for (Object[] c : cases) {
