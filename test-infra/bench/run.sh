@@ -6,8 +6,9 @@
 #   BIGTREE=1:     also the million-file bigtree for agent-inotify agent-fanotify lsyncd-delay1 naive floor
 #   SSH=1:         also agent-ssh lsyncd-rsyncssh, every workload (against the main pass's agent over the daemon)
 #   HISTORY=1:     also agent-history, every workload (version history on; the main pass's agent-inotify is off)
-#   BEFORE=DIR:    the main pass also runs DIR's agent (an older checkout, built; its test-infra/bench/agent.sh, so
-#                  named "agent"), for "no slower than before"
+#   BEFORE=DIR:    the main pass also runs DIR's agent (an older checkout, built) on both backends, as agent-before
+#                  and agent-before-fanotify (their state holds only what a359a3c understands), for "no slower than
+#                  before"
 #   SCALE10=1:     also startup20k --scale 10 (200,000 directories, past a default fs.inotify.max_user_watches):
 #                  agent-fanotify, agent-inotify with settings.inotify.ensure: raise (it raises the live limit, which
 #                  stays until reboot; the drop-in goes to the run's scratch), lsyncd-delay1, floor
@@ -55,7 +56,9 @@ all="latency1 burst10k mkdirrace overflow rename delete bigfile churn startup20k
 before=
 if [ -n "${BEFORE:-}" ]; then
   [ -f "$BEFORE/agent/target/agent.jar" ] || { echo "bench: BEFORE=$BEFORE has no built agent/target/agent.jar" >&2; exit 1; }
-  before="$(cd "$BEFORE" && pwd)/test-infra/bench/agent.sh"
+  BEFORE=$(cd "$BEFORE" && pwd)
+  export BEFORE
+  before="agent-before agent-before-fanotify"
 fi
 pass main "agent-inotify agent-fanotify $before lsyncd-delay1 naive floor" "$all" "$@"
 pass delay0 "agent-inotify-delay0 agent-fanotify-delay0 lsyncd-delay0 naive floor" "latency1 mkdirrace delete" "$@"

@@ -5,6 +5,8 @@ import io.replagent.health.Health;
 import io.replagent.state.Server;
 import io.replagent.state.State;
 import io.replagent.system.Processes;
+import io.replagent.system.ShellWords;
+import io.replagent.system.Trees;
 import io.replagent.system.Users;
 
 import java.io.IOException;
@@ -14,7 +16,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -74,7 +75,7 @@ final class SshAccountChecks {
             Path shell = scratch.resolve("ssh");
             // what sshd does for a key with command=: the client's command in SSH_ORIGINAL_COMMAND, the forced one run
             StringBuilder script = new StringBuilder("#!/bin/sh\nshift\nSSH_ORIGINAL_COMMAND=\"$*\"\nexport SSH_ORIGINAL_COMMAND\ncd /\nexec");
-            for (String word : asUser(a, command)) script.append(' ').append(shellWord(word));
+            for (String word : asUser(a, command)) script.append(' ').append(ShellWords.quote(word));
             Files.writeString(shell, script.append('\n').toString(), StandardCharsets.UTF_8);
             Files.setPosixFilePermissions(shell, PosixFilePermissions.fromString("rwx------"));
             List<String> argv = new ArrayList<>(List.of("rsync", "--dry-run", "-d", "--exclude=*", "--timeout=20", "-e", shell.toString()));
@@ -126,13 +127,9 @@ final class SshAccountChecks {
         }
     }
 
-    private static String shellWord(String s) {
-        return "'" + s.replace("'", "'\\''") + "'";
-    }
-
     private static void delete(Path dir) {
-        try (Stream<Path> all = Files.walk(dir)) {
-            all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        try {
+            Trees.delete(dir);
         } catch (IOException e) {
             // a temp directory left behind is harmless
         }

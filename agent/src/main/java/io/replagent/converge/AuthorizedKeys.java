@@ -3,6 +3,8 @@ package io.replagent.converge;
 import io.replagent.state.PublicKey;
 import io.replagent.state.Server;
 import io.replagent.system.HostFiles;
+import io.replagent.system.ShellWords;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -75,7 +77,8 @@ final class AuthorizedKeys implements Resource {
 
     /** One line per key: the restriction, then the key and its comment. */
     List<String> lines(Path rrsync) {
-        String command = shellWord(rrsync.toString()) + " " + flags(account) + shellWord(account.path().toString());
+        // sshd runs the command through the account's shell: each path is one shell word whatever it contains
+        String command = ShellWords.quote(rrsync.toString()) + " " + flags(account) + ShellWords.quote(account.path().toString());
         String options = "restrict,command=\"" + command.replace("\"", "\\\"") + "\"";
         return account.authorizedKeys().stream().map(PublicKey::parse)
                 .map(k -> options + " " + k.key() + (k.comment().isEmpty() ? "" : " " + k.comment())).toList();
@@ -88,11 +91,6 @@ final class AuthorizedKeys implements Resource {
     static String flags(Server.SshAccount account) {
         if (account.readOnly()) return "-ro ";
         return account.writeOnly() ? "-wo -no-lock " : "-no-lock ";
-    }
-
-    /** sshd runs the command through the account's shell: the path is one shell word whatever it contains. */
-    static String shellWord(String s) {
-        return s.matches("[A-Za-z0-9/._+-]+") ? s : "'" + s.replace("'", "'\\''") + "'";
     }
 
     /** The lines of {@code actual} that are neither the header, blank, nor a wanted line. */

@@ -1,11 +1,11 @@
 package io.replagent.history;
 
 import io.replagent.system.Processes;
+import io.replagent.system.Trees;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -43,9 +43,7 @@ final class DaemonHistoryStore implements HistoryStore {
             }
             return segments;
         } finally {
-            try (Stream<Path> all = Files.walk(tmp)) {
-                for (Path p : all.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-            }
+            Trees.delete(tmp);
         }
     }
 

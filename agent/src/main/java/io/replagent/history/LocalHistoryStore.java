@@ -1,5 +1,6 @@
 package io.replagent.history;
 
+import io.replagent.system.Trees;
 import io.replagent.tree.RawNames;
 
 import java.io.IOException;
@@ -58,7 +59,7 @@ final class LocalHistoryStore implements HistoryStore {
 
     /** Carries out a pruning plan; a batch or segment that is gone already is no error. */
     void prune(Pruner.Plan plan) throws IOException {
-        for (String batch : plan.batches()) deleteTree(batchDir(batch));
+        for (String batch : plan.batches()) Trees.delete(batchDir(batch));
         for (Map.Entry<String, java.util.List<String>> e : plan.copies().entrySet()) {
             Path batch = batchDir(e.getKey());
             for (String raw : e.getValue()) {
@@ -84,23 +85,6 @@ final class LocalHistoryStore implements HistoryStore {
         try (DirectoryStream<Path> s = Files.newDirectoryStream(d)) {
             return !s.iterator().hasNext();
         }
-    }
-
-    /** Deletes a tree without following links (a link is deleted, not what it points to). */
-    private static void deleteTree(Path top) throws IOException {
-        if (!Files.exists(top, LinkOption.NOFOLLOW_LINKS)) return;
-        Files.walkFileTree(top, new SimpleFileVisitor<>() {
-            @Override public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-                if (e != null) throw e;
-                Files.delete(dir);
-                return FileVisitResult.CONTINUE;
-            }
-        });
     }
 
     /** Raw relative path → node, without following links; the top-level reserved directory left out of a mirror. */

@@ -1,14 +1,13 @@
 package io.replagent.replicate;
 
+import io.replagent.system.Trees;
 import io.replagent.tree.RawNames;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
@@ -72,19 +71,8 @@ final class RenameStaging {
 
     /** Empties the tree (after a batch: its files are sparse, but each holds an inode). */
     void clear() {
-        if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) return;
         try {
-            Files.walkFileTree(root, new SimpleFileVisitor<>() {
-                @Override public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.delete(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-                    if (!dir.equals(root)) Files.delete(dir);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
+            Trees.empty(root);
         } catch (IOException e) {
             // what is left is replaced by the next stage() or found there by the next start
         }
