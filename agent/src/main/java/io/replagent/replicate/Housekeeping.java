@@ -6,14 +6,18 @@ import io.replagent.system.AtomicFile;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.function.Supplier;
 
 /**
  * Every few seconds, on a thread of its own: the status file, the queue files of targets not delivering, the targets'
- * history work (which runs on the history's own threads).
+ * history work (which runs on the history's own threads). The status file is rewritten when what it says changed (its
+ * time apart) or it is gone: an idle agent would otherwise pay two fsyncs every interval for the same figures.
  */
 final class Housekeeping {
 
@@ -25,6 +29,8 @@ final class Housekeeping {
     private final java.util.Collection<TargetHistory> modules;
     private final Log log;
     private Thread thread;
+    /** The last status written, its time left out; null before the first write and after a failed one. */
+    private String written;
 
     /** @param statusFile null when the state has none */
     Housekeeping(Path statusFile, Supplier<ReplicationStatus> status, List<WatchRun> watches,
@@ -57,7 +63,7 @@ final class Housekeeping {
                     t.historyHousekeeping();
                 }
             }
-            for (TargetHistory m : modules) m.housekeeping(java.time.Instant.now(), null, false);
+            for (TargetHistory m : modules) m.housekeeping(Instant.now(), null, false);
             try {
                 Thread.sleep(INTERVAL.toMillis());
             } catch (InterruptedException e) {
@@ -66,11 +72,17 @@ final class Housekeeping {
         }
     }
 
-    void writeStatus() {
+    /** Writes the status file unless it says this already (synchronized: the loop's thread and stop()'s). */
+    synchronized void writeStatus() {
         if (statusFile == null) return;
+        ReplicationStatus now = status.get();
+        String figures = StatusJson.of(new ReplicationStatus(Instant.EPOCH, now.watches(), now.modules()));
+        if (figures.equals(written) && Files.exists(statusFile, LinkOption.NOFOLLOW_LINKS)) return;
         try {
-            AtomicFile.write(statusFile, StatusJson.of(status.get()).getBytes(StandardCharsets.UTF_8), 0644);
+            AtomicFile.write(statusFile, StatusJson.of(now).getBytes(StandardCharsets.UTF_8), 0644);
+            written = figures;
         } catch (IOException e) {
+            written = null;
             log.warn("cannot write the status file " + statusFile + ": " + e.getMessage());
         }
     }
