@@ -9,6 +9,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
@@ -44,7 +45,7 @@ class HousekeepingTest {
     }
 
     private static Object inode(Path file) throws Exception {
-        return Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+        return Files.readAttributes(file, BasicFileAttributes.class).fileKey();
     }
 
     @Test
