@@ -202,7 +202,7 @@ class RestoreCommandTest {
             Thread.sleep(300); // the batch is over: a time between this step's batch and the next
             times.add(Instant.now());
             Path snap = root.resolve("snap" + s);
-            copyTree(source, snap);
+            Trees.copy(source, snap);
             snapshots.add(snap);
             Thread.sleep(300);
         }
@@ -392,11 +392,6 @@ class RestoreCommandTest {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-    }
-
-    private static void copyTree(Path from, Path to) throws Exception {
-        Files.createDirectories(to);
-        assertEquals(0, new ProcessBuilder("cp", "-a", from + "/.", to.toString()).inheritIO().start().waitFor());
     }
 
     private static void deleteTree(Path top) throws IOException {

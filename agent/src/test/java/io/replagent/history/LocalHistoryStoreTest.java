@@ -78,7 +78,7 @@ class LocalHistoryStoreTest {
             steps[s].run();
             pushes.push(T0.plusSeconds(60L * s));
             Path snap = dir.resolve("snap" + s);
-            copy(source, snap);
+            Trees.copy(source, snap);
             snapshots.add(snap);
         }
         LocalHistoryStore store = store();
@@ -154,16 +154,6 @@ class LocalHistoryStoreTest {
             Files.move(source.resolve(from), source.resolve(to));
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    private static void copy(Path from, Path to) throws IOException {
-        Process p = new ProcessBuilder("cp", "-a", from + "/.", to.toString()).inheritIO().start();
-        Files.createDirectories(to);
-        try {
-            if (p.waitFor() != 0) throw new IOException("cp failed");
-        } catch (InterruptedException e) {
-            throw new IOException(e);
         }
     }
 }

@@ -48,6 +48,20 @@ public final class Trees {
         if (!diff.isEmpty()) throw new AssertionError(diff.size() + " differences, first " + diff.subList(0, Math.min(10, diff.size())));
     }
 
+    /** A snapshot of a tree with its modes, times and links ({@code cp -a}); {@code to} is created first. */
+    public static void copy(Path from, Path to) {
+        try {
+            Files.createDirectories(to);
+            Process cp = new ProcessBuilder("cp", "-a", from + "/.", to.toString()).inheritIO().start();
+            if (cp.waitFor() != 0) throw new IOException("cp -a " + from + " " + to + " exited " + cp.exitValue());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Regular files under a tree. */
     public static long countFiles(Path root) {
         try (Stream<Path> s = Files.walk(root)) {
