@@ -106,8 +106,9 @@ final class ControlOperations {
                     JournalSpool.of(state.get().settings().stateDir(), w.name(), t.name()).segments()).entries();
             var list = out.putArray(wt[0] + "/" + wt[1]);
             for (Versions.Version v : Versions.of(raw, store.history(), journal)) {
-                list.addObject().put("time", Times.format(v.time())).put("size", v.size())
+                ObjectNode o = list.addObject().put("time", Times.format(v.time())).put("size", v.size())
                         .put("kind", VersionsCommand.kind(v)).put("path", io.replagent.tree.RawNames.display(v.path()));
+                if (v.movedTo() != null) o.put("moved_to", io.replagent.tree.RawNames.display(v.movedTo()));
             }
         }
         return out;

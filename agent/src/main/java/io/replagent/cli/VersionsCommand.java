@@ -46,8 +46,9 @@ final class VersionsCommand implements AgentCommand {
             out.put("path", RawNames.display(path));
             ArrayNode list = out.putArray("versions");
             for (Versions.Version v : versions) {
-                list.addObject().put("time", Times.format(v.time())).put("size", v.size()).put("kind", kind(v))
+                ObjectNode o = list.addObject().put("time", Times.format(v.time())).put("size", v.size()).put("kind", kind(v))
                         .put("path", RawNames.display(v.path()));
+                if (v.movedTo() != null) o.put("moved_to", RawNames.display(v.movedTo()));
             }
             io.out().println(out.toPrettyString());
         } else if (versions.isEmpty()) {
@@ -55,14 +56,15 @@ final class VersionsCommand implements AgentCommand {
         } else {
             io.out().printf("%-24s  %12s  %-8s  %s%n", "TIME (UTC)", "SIZE", "KIND", "PATH");
             for (Versions.Version v : versions) {
-                io.out().printf(Locale.ROOT, "%-24s  %12d  %-8s  %s%n", Times.format(v.time()), v.size(), kind(v),
-                        RawNames.display(v.path()));
+                io.out().printf(Locale.ROOT, "%-24s  %12s  %-8s  %s%n", Times.format(v.time()),
+                        v.size() < 0 ? "-" : Long.toString(v.size()), kind(v), RawNames.display(v.path())
+                                + (v.movedTo() == null ? "" : " -> " + RawNames.display(v.movedTo())));
             }
         }
         return ExitCode.OK;
     }
 
-    /** replaced or deleted; "kept" when the journal line of the batch was lost (an agent killed mid-batch). */
+    /** replaced, deleted or moved; "kept" when the journal line of the batch was lost (an agent killed mid-batch). */
     static String kind(Versions.Version v) {
         return v.kind() == null ? "kept" : v.kind().name().toLowerCase(Locale.ROOT);
     }

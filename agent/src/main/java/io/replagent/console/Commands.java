@@ -137,8 +137,9 @@ final class Commands {
         List<String> lines = new ArrayList<>();
         agent.call("versions", request).properties().forEach(e -> {
             lines.add(e.getKey() + ": " + (e.getValue().isEmpty() ? "no versions of " + args.get(0) + " kept" : e.getValue().size() + " version(s)"));
-            for (var v : e.getValue()) lines.add(String.format(java.util.Locale.ROOT, "  %-24s %10d  %-8s %s", v.path("time").asString(),
-                    v.path("size").asLong(), v.path("kind").asString(), v.path("path").asString()));
+            for (var v : e.getValue()) lines.add(String.format(java.util.Locale.ROOT, "  %-24s %10s  %-8s %s", v.path("time").asString(),
+                    v.path("size").asLong() < 0 ? "-" : v.path("size").asString(), v.path("kind").asString(), v.path("path").asString()
+                            + (v.path("moved_to").isString() ? " -> " + v.path("moved_to").asString() : "")));
         });
         return lines.isEmpty() ? List.of("no target keeps history") : lines;
     }

@@ -5,7 +5,9 @@ import io.replagent.tree.RawNames;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -52,6 +54,22 @@ public final class Itemized {
             if (kind != null && !path.isEmpty()) out.add(new Journal.Entry(batch, kind, path, dir));
         }
         return out;
+    }
+
+    /**
+     * The names (relative to the move's destination) a move's push hard-linked from its basis: its {@code hf} and
+     * {@code hL} items at {@code -ii}. Only a push whose one basis is the old name and that does not preserve hard
+     * links (-H would itemize a link to another file of the transfer alike) may be read so.
+     */
+    public static Set<String> linked(String output) {
+        Set<String> names = new HashSet<>();
+        for (String line : output.split("\n")) {
+            Matcher m = ITEM.matcher(line);
+            if (!m.matches() || m.group(1).charAt(0) != 'h') continue;
+            char type = m.group(1).charAt(1);
+            if (type == 'f' || type == 'L') names.add(unescape(m.group(2)));
+        }
+        return names;
     }
 
     /**

@@ -14,14 +14,19 @@ import java.util.TreeMap;
  * What the pushes of a target did to each path, batch by batch: the one record that tells when a path was
  * <em>created</em> (a renamed tree keeps its old mtimes, {@code cp -p} puts them in the past, so the history
  * alone cannot). One line per event, {@code BATCH TAB KIND TAB PATH}: KIND is created, replaced or deleted, a
- * directory's PATH ends in '/'. Paths are raw (one char per byte); a backslash, control bytes and the bytes of a
- * name that is not UTF-8 are written {@code \\}, {@code \xHH}, so a line is one line whatever the name.
+ * directory's PATH ends in '/'; a move's line is {@code BATCH TAB moved TAB FROM TAB TO}. Paths are raw (one char
+ * per byte); a backslash, control bytes (a tab too) and the bytes of a name that is not UTF-8 are written
+ * {@code \\}, {@code \xHH}, so a line is one line whatever the name.
  */
 public final class Journal {
 
-    /** What a batch did to a path. REPLACED and DELETED kept the old copy in the batch's history directory. */
+    /**
+     * What a batch did to a path. REPLACED and DELETED kept the old copy in the batch's history directory. MOVED
+     * deleted a file of a moved directory without keeping a copy: the batch had hard-linked it to its new name
+     * first, so its content until the batch is that of the new name right after it (see {@link MovedAway}).
+     */
     public enum Kind {
-        CREATED, REPLACED, DELETED;
+        CREATED, REPLACED, DELETED, MOVED;
 
         String word() {
             return name().toLowerCase(Locale.ROOT);
@@ -29,12 +34,19 @@ public final class Journal {
 
         /** The batch kept the copy the path had before it (rsync's backup). */
         boolean saves() {
-            return this != CREATED;
+            return this == REPLACED || this == DELETED;
         }
     }
 
-    /** One event: batch {@code batch} created, replaced or deleted {@code path} (raw, relative to the target root). */
-    public record Entry(String batch, Kind kind, String path, boolean dir) {}
+    /**
+     * One event: batch {@code batch} created, replaced, deleted or moved {@code path} (raw, relative to the target
+     * root); {@code to}: a moved file's new name, null for the other kinds.
+     */
+    public record Entry(String batch, Kind kind, String path, boolean dir, String to) {
+        public Entry(String batch, Kind kind, String path, boolean dir) {
+            this(batch, kind, path, dir, null);
+        }
+    }
 
     /** The entries read back, and how many lines could not be (a line torn by a crash, a foreign line). */
     public record Read(List<Entry> entries, int skipped) {}
@@ -73,6 +85,7 @@ public final class Journal {
         for (Entry e : entries) {
             out.writeBytes((e.batch() + "\t" + e.kind().word() + "\t").getBytes(StandardCharsets.US_ASCII));
             out.writeBytes(escape(e.path() + (e.dir() && !e.path().isEmpty() ? "/" : "")).getBytes(StandardCharsets.UTF_8));
+            if (e.to() != null) out.writeBytes(("\t" + escape(e.to())).getBytes(StandardCharsets.UTF_8));
             out.write('\n');
         }
         return out.toByteArray();
@@ -106,10 +119,16 @@ public final class Journal {
         } catch (IllegalArgumentException e) {
             return null;
         }
+        String to = null;
+        if (kind == Kind.MOVED) { // FROM TAB TO: an escaped path has no tab of its own
+            int tab = f[2].indexOf('\t');
+            if (tab < 0 || (to = unescape(f[2].substring(tab + 1))) == null || to.isEmpty()) return null;
+            f[2] = f[2].substring(0, tab);
+        }
         String path = unescape(f[2]);
-        if (path == null) return null;
+        if (path == null || (kind == Kind.MOVED && (path.isEmpty() || path.endsWith("/")))) return null;
         boolean dir = path.endsWith("/");
-        return new Entry(f[0], kind, dir ? path.substring(0, path.length() - 1) : path, dir);
+        return new Entry(f[0], kind, dir ? path.substring(0, path.length() - 1) : path, dir, to);
     }
 
     /** The text form of a raw path: UTF-8 where the name is, {@code \xHH} for the bytes that are not. */

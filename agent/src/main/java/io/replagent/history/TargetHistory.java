@@ -140,6 +140,20 @@ public final class TargetHistory {
         });
     }
 
+    /**
+     * The target's listing of directory {@code rawPath} (names relative to it), empty when it cannot be read: then a
+     * moved directory's old name is deleted keeping copies, as any delete ({@link MovedAway}).
+     */
+    public Optional<Map<String, Listing.Node>> listing(String rawPath) {
+        if (!(target.endpoint() instanceof Target.Local || target.endpoint() instanceof Target.Daemon)) return Optional.empty();
+        try {
+            return Optional.ofNullable(rsync.list(io.replagent.tree.RawNames.display(rawPath) + "/"));
+        } catch (IOException e) {
+            log.accept("debug", "history: cannot list " + io.replagent.tree.RawNames.display(rawPath) + " on the target: " + e.getMessage());
+            return Optional.empty();
+        }
+    }
+
     public Status status() {
         return status;
     }

@@ -10,7 +10,9 @@
  * </pre>
  * A batch directory is named by the UTC time the batch started (millisecond precision, strictly increasing per
  * target), so its versions are those current until that time. A journal line is
- * {@code BATCH TAB created|replaced|deleted TAB PATH} ({@link io.replagent.history.Journal}); the journal is
+ * {@code BATCH TAB created|replaced|deleted TAB PATH}, or {@code BATCH TAB moved TAB FROM TAB TO} for a file of a
+ * renamed directory deleted without a copy because the move linked it to its new name
+ * ({@link io.replagent.history.Journal}, {@link io.replagent.history.MovedAway}); the journal is
  * written to {@code state_dir} after each rsync and uploaded to the target off the hot path, so a restore works
  * when the source host is lost (then without the tail not uploaded yet).
  *
@@ -36,6 +38,11 @@
  *     ({@code hf}; {@code --info=name2} with {@code --out-format} does not list them). {@code --copy-dest} does keep
  *     the replaced file. With history, a move is sent with {@code --ignore-existing}, without {@code --delete}, at
  *     {@code -ii}, and a destination that already existed is sent again by a push by content with {@code --backup}.</li>
+ * <li>{@code --backup} of a delete costs about 70 µs a file (5,000 files: 0.35 s, a plain delete 0.09 s; strace:
+ *     11 openat and 13 stat a file, rsync's per-component safe path walks); two deletes side by side are slower
+ *     (0.49 s), so a renamed directory linked whole is deleted without it ({@link io.replagent.history.MovedAway}).
+ *     A move's {@code hf}/{@code hL} items at {@code -ii} are the files {@code --link-dest} linked from the basis
+ *     (with {@code -H}, a link inside the transfer is itemized alike: then nothing is read from them).</li>
  * <li>{@code --copy-dest} with a relative {@code --temp-dir=../x} fails (mkstemp EINVAL); absolute temp dirs work.</li>
  * <li>A missing file that {@code --copy-dest} copies from its basis (a renamed file's link-phase copy) is itemized
  *     {@code cf} only at {@code -ii}: the pushes that have such a basis print at {@code -ii}.</li>

@@ -2,6 +2,8 @@ package io.replagent.replicate;
 
 import io.replagent.history.Itemized;
 import io.replagent.history.Journal;
+import io.replagent.history.Listing;
+import io.replagent.history.MovedAway;
 import io.replagent.history.TargetHistory;
 import io.replagent.state.Target;
 import io.replagent.state.Watch;
@@ -10,8 +12,12 @@ import io.replagent.tree.RawNames;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Future;
 import java.util.function.BiConsumer;
 
@@ -96,7 +102,13 @@ final class Delivery {
         JobPlanner plan = batch == null ? planner : planner.forBatch(batch);
         JobPlanner.Work staged = work.withRenames(staging == null ? List.of() : staging.stage(work.renames()));
         List<JobPlanner.Job> jobs = new ArrayList<>(plan.plan(staged, d.delete(), d.fullMaxDelete(), !beside));
-        List<RsyncRunner.Result> results = jobs.isEmpty() ? new ArrayList<>() : runner.runAll(jobs);
+        List<RsyncRunner.Result> results = new ArrayList<>();
+        int journaled = 0; // the first jobs whose journal lines are written already
+        if (batch != null && staged.renames().isEmpty() && args.movesItemizeTheirLinks()) {
+            journaled = movesFirst(jobs, results, plan, batch);
+        } else if (!jobs.isEmpty()) {
+            results.addAll(runner.runAll(jobs));
+        }
         if (!staged.renames().isEmpty()) staging.clear();
         JobRunner.awaitQuietly(preparing);
         Settlement.Settled first = Settlement.settle(jobs, results, guard, roots);
@@ -117,7 +129,7 @@ final class Delivery {
                 settled.add(Settlement.settle(List.of(onto), List.of(results.get(results.size() - 1)), guard, roots));
             }
             List<Journal.Entry> entries = new ArrayList<>();
-            for (int i = 0; i < jobs.size(); i++) {
+            for (int i = journaled; i < jobs.size(); i++) {
                 JobPlanner.Job job = jobs.get(i);
                 if (job.kind().aux()) continue; // into .agent/tmp/ only: nothing of the mirror's history
                 entries.addAll(Itemized.entries(batch, job.kind() == JobPlanner.Kind.MOVE ? job.move().to() : "",
@@ -138,6 +150,61 @@ final class Delivery {
                     + (state.retryAtNanos - parts.nanos().getAsLong()) / 1_000_000 / 1000.0 + " s");
         }
         return worst;
+    }
+
+    /**
+     * With history, a batch whose moves' old names it deletes: the moves run first, each old name's listing on the
+     * target read beside them; an old name whose every file its move hard-linked is then deleted keeping no copies,
+     * after the journal has the moves' lines and a {@code moved} line for each of its files ({@link MovedAway}: 0.35 s
+     * of rsync's backups saved per 5,000 files). Fills {@code results} for {@code jobs} as it leaves them (the deletes
+     * split); returns how many of the first jobs are journaled already.
+     */
+    private int movesFirst(List<JobPlanner.Job> jobs, List<RsyncRunner.Result> results, JobPlanner plan, String batch) {
+        Set<String> deleted = new HashSet<>();
+        for (JobPlanner.Job j : jobs) if (j.kind() == JobPlanner.Kind.DELETES) deleted.addAll(j.listed());
+        List<JobPlanner.Job> first = new ArrayList<>();
+        List<JobPlanner.Job> rest = new ArrayList<>();
+        Map<Integer, Future<Optional<Map<String, Listing.Node>>>> listings = new HashMap<>();
+        for (JobPlanner.Job j : jobs) {
+            if (j.phase() != 0) {
+                rest.add(j);
+                continue;
+            }
+            if (j.kind() == JobPlanner.Kind.MOVE && deleted.contains(j.move().from())) {
+                listings.put(first.size(), runner.submit(() -> history.listing(j.move().from())));
+            }
+            first.add(j);
+        }
+        if (listings.isEmpty()) {
+            if (!jobs.isEmpty()) results.addAll(runner.runAll(jobs));
+            return 0;
+        }
+        List<RsyncRunner.Result> done = runner.runAll(first);
+        List<Journal.Entry> entries = new ArrayList<>();
+        Set<String> uncopied = new HashSet<>();
+        boolean failed = false;
+        for (int i = 0; i < first.size(); i++) {
+            JobPlanner.Job job = first.get(i);
+            RsyncRunner.Result r = done.get(i);
+            failed |= JobRunner.stops(job, r);
+            if (job.kind() != JobPlanner.Kind.MOVE) continue;
+            entries.addAll(Itemized.entries(batch, job.move().to(), r.output()));
+            Optional<Map<String, Listing.Node>> listing = listings.containsKey(i) ? JobRunner.value(listings.get(i)) : Optional.empty();
+            if (r.exit() != 0 || listing.isEmpty() || Itemized.destinationExisted(r.output())) continue;
+            MovedAway.entries(batch, job.move().from(), job.move().to(), listing.get(), Itemized.linked(r.output()))
+                    .ifPresent(moved -> {
+                        entries.addAll(moved);
+                        uncopied.add(job.move().from());
+                    });
+        }
+        history.record(entries, parts.clock().instant()); // before the old names go: kill -9 then loses no version
+        List<JobPlanner.Job> later = plan.withoutCopies(rest, uncopied);
+        jobs.clear();
+        jobs.addAll(first);
+        jobs.addAll(later);
+        results.addAll(done);
+        results.addAll(runner.runAll(later, failed));
+        return first.size();
     }
 
     /** What the on_batch hooks are told of a batch the target received in full. */

@@ -144,6 +144,29 @@ final class JobPlanner {
                 RsyncArgs.pathList(List.of(move.to())), single(dir), null);
     }
 
+    /**
+     * The jobs with the deletes of {@code uncopied} (old names of moved directories the journal accounts for, see
+     * {@code MovedAway}) in jobs of their own that keep no copies, in the same phase; the other deletes as planned.
+     */
+    List<Job> withoutCopies(List<Job> jobs, Set<String> uncopied) {
+        List<Job> out = new ArrayList<>();
+        List<DirtyTree.Entry> kept = new ArrayList<>();
+        List<DirtyTree.Entry> plain = new ArrayList<>();
+        int phase = -1;
+        for (Job j : jobs) {
+            if (j.kind() != Kind.DELETES) {
+                out.add(j);
+                continue;
+            }
+            phase = j.phase();
+            for (DirtyTree.Entry e : j.delivers().entries()) (uncopied.contains(e.path()) ? plain : kept).add(e);
+        }
+        if (plain.isEmpty()) return jobs;
+        lists(out, Kind.DELETES, phase, kept, args.list(true, RsyncArgs.Check.NAMED, false));
+        lists(out, Kind.DELETES, phase, plain, args.withoutHistory().list(true, RsyncArgs.Check.NAMED, false));
+        return out;
+    }
+
     /** The second pass of a full sync whose deletions the guard allowed: at most {@code maxDelete} of them. */
     Job fullDeletes(Work work, long maxDelete) {
         return new Job(Kind.FULL_DELETES, 1, args.full(true, maxDelete, true), null, work.batch(), null);

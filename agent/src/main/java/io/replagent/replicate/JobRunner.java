@@ -32,9 +32,13 @@ final class JobRunner {
 
     /** One result per job, in the jobs' order. */
     List<RsyncRunner.Result> runAll(List<JobPlanner.Job> jobs) {
+        return runAll(jobs, false);
+    }
+
+    /** {@code failed}: an earlier part of the batch failed (see {@link #stops}): none of the jobs is run. */
+    List<RsyncRunner.Result> runAll(List<JobPlanner.Job> jobs, boolean failed) {
         RsyncRunner.Result[] results = new RsyncRunner.Result[jobs.size()];
         int last = jobs.stream().mapToInt(JobPlanner.Job::phase).max().orElse(0);
-        boolean failed = false;
         for (int phase = 0; phase <= last; phase++) {
             Map<Integer, Future<RsyncRunner.Result>> running = new LinkedHashMap<>();
             for (int i = 0; i < jobs.size(); i++) {
@@ -52,12 +56,17 @@ final class JobRunner {
                 }
             }
             for (int i = 0; i < jobs.size(); i++) {
-                if (jobs.get(i).phase() != phase || jobs.get(i).kind().aux()) continue;
-                RsyncExit outcome = RsyncExit.classify(results[i].exit(), results[i].rawError());
-                if (outcome != RsyncExit.OK && outcome != RsyncExit.PARTIAL) failed = true;
+                if (jobs.get(i).phase() == phase && stops(jobs.get(i), results[i])) failed = true;
             }
         }
         return new ArrayList<>(List.of(results));
+    }
+
+    /** Whether a job's outcome keeps the batch's later phases from running: a failure, not a partial transfer. */
+    static boolean stops(JobPlanner.Job job, RsyncRunner.Result result) {
+        if (job.kind().aux()) return false;
+        RsyncExit outcome = RsyncExit.classify(result.exit(), result.rawError());
+        return outcome != RsyncExit.OK && outcome != RsyncExit.PARTIAL;
     }
 
     RsyncRunner.Result run(List<String> argv, byte[] stdin) {
@@ -74,6 +83,11 @@ final class JobRunner {
         return pool.submit(task);
     }
 
+    /** Runs {@code task} on one of the threads, beside phase 0 (which runs on the caller's). */
+    <T> Future<T> submit(java.util.concurrent.Callable<T> task) {
+        return pool.submit(task);
+    }
+
     /** Waits for a task of {@link #submit}; what it failed to do it tries again itself another time. */
     static void awaitQuietly(Future<?> task) {
         if (task == null) return;
@@ -81,6 +95,18 @@ final class JobRunner {
             task.get();
         } catch (Exception e) {
             // nothing to add: the task keeps its own state
+        }
+    }
+
+    /** The value of a task of {@link #submit(java.util.concurrent.Callable)} that gives an optional one; empty when it failed. */
+    static <T> java.util.Optional<T> value(Future<java.util.Optional<T>> task) {
+        try {
+            return task.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return java.util.Optional.empty();
+        } catch (Exception e) {
+            return java.util.Optional.empty();
         }
     }
 

@@ -39,6 +39,8 @@ final class RsyncArgs {
     private final ReservedArgs reserved;
     private final List<String> common;
     private final boolean writesInPlace;
+    /** The extra options preserve hard links (-H): a move's output then itemizes links inside the transfer as 'h' too. */
+    private final boolean hardLinks;
     /** The batch whose pushes keep history (null: the target keeps none). */
     private final String batch;
 
@@ -47,11 +49,25 @@ final class RsyncArgs {
         return new RsyncArgs(this, batchName);
     }
 
+    /** The same pushes keeping nothing (for what the journal accounts for otherwise, {@code MovedAway}). */
+    RsyncArgs withoutHistory() {
+        return new RsyncArgs(this, null);
+    }
+
+    /**
+     * Whether a move's push ({@link #moved}, not {@code renamed}) itemizes as hard-linked ({@code hf}) exactly the
+     * files it linked from the old name: with {@code --link-dest} (not --copy-dest) and without -H.
+     */
+    boolean movesItemizeTheirLinks() {
+        return !writesInPlace && !hardLinks;
+    }
+
     private RsyncArgs(RsyncArgs of, String batch) {
         this.transport = of.transport;
         this.reserved = of.reserved;
         this.common = of.common;
         this.writesInPlace = of.writesInPlace;
+        this.hardLinks = of.hardLinks;
         this.batch = batch;
     }
 
@@ -82,6 +98,7 @@ final class RsyncArgs {
         if (o.checksum()) common.add("--checksum");
         common.addAll(o.extra());
         writesInPlace = o.extra().stream().anyMatch(x -> x.equals("--inplace") || x.startsWith("--append"));
+        hardLinks = o.extra().stream().anyMatch(x -> x.equals("--hard-links") || x.matches("-[a-zA-Z]*H[a-zA-Z]*"));
         for (String pattern : watch.exclude()) common.add("--exclude=" + pattern);
         transport.passwordFile().ifPresent(common::add);
     }

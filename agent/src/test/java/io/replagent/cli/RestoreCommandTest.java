@@ -217,6 +217,43 @@ class RestoreCommandTest {
     }
 
     @Test
+    void aRenamedTreeKeepsNoCopiesYetRestoresAsItWasBeforeTheMoveAndBeforeALaterChange() throws Exception {
+        for (int i = 0; i < 300; i++) write("tree/d" + i % 10 + "/f" + i, "v" + i);
+        Files.createDirectories(source.resolve("tree/empty"));
+        startAgent();
+        Trees.awaitEqual(source, backup, Duration.ofSeconds(20));
+        Path before = root.resolve("before");
+        Trees.copy(source, before);
+        Thread.sleep(300);
+        Instant beforeMove = Instant.now();
+        Thread.sleep(300);
+        long copies = keptCopies();
+        move("tree", "renamed");
+        Trees.awaitEqual(source, backup, Duration.ofSeconds(20));
+        Thread.sleep(500); // the batch's journal lines are written before it counts
+        assertEquals(copies, keptCopies(), "the move's old names went without copies: the new names hold them");
+        CliFixture.Run versions = run("versions", state.toString(), "src", "tree/d3/f3", "--root", root.toString(), "--json");
+        JsonNode moved = JsonMapper.builder().build().readTree(versions.out()).path("versions").get(0);
+        assertEquals("moved", moved.path("kind").asString(), versions.out());
+        assertEquals("renamed/d3/f3", moved.path("moved_to").asString(), versions.out());
+        write("renamed/d3/f3", "changed after the move"); // its --backup keeps the linked copy: the old name's content
+        await(() -> keptCopies() == copies + 1, "the change kept the copy it replaced");
+        Path to = root.resolve("restored");
+        CliFixture.Run r = run("restore", state.toString(), "src", "--as-of", beforeMove.toString(), "--to", to.toString(),
+                "--root", root.toString());
+        assertEquals(0, r.exit(), r.err());
+        Trees.assertEqual(before, to);
+        Trees.assertEqual(to, before);
+        assertTrue(Files.isDirectory(to.resolve("tree/empty")), "an empty directory of the moved tree too");
+        Path part = root.resolve("part");
+        r = run("restore", state.toString(), "src", "tree/d3", "--as-of", beforeMove.toString(), "--to", part.toString(),
+                "--root", root.toString());
+        assertEquals(0, r.exit(), r.err());
+        assertEquals("v3", Files.readString(part.resolve("tree/d3/f3")));
+        assertEquals(30, Trees.countFiles(part));
+    }
+
+    @Test
     void kill9BetweenBatchesLosesNoVersionAndHistorySurvivesFullSyncsAndAHandDeletion() throws Exception {
         write("a.txt", "one");
         AgentProcess first = startAgent();

@@ -85,6 +85,12 @@ class ItemizedTest {
         assertEquals(false, Itemized.destinationExisted("hf          ./x\n"));
     }
 
+    @Test void aMoveNamesTheFilesItLinkedFromItsBasis() {
+        String output = "created directory /B\ncd          ./\ncd          d/\nhf          d/linked\nhL          d/link\n"
+                + ">f+++++++++ d/sent\ncf          d/copied\nhf          sp ace\\#012x\nNumber of files: 5\n";
+        assertEquals(java.util.Set.of("d/linked", "d/link", "sp ace\nx"), Itemized.linked(output));
+    }
+
     @Test void escapedNamesComeBackAsTheirRawBytes() {
         Object[][] cases = {
                 {"a\\#012nl", "a\nnl"},

@@ -37,6 +37,18 @@ class JournalTest {
         assertEquals(B1 + "\tdeleted\tdocs/\n" + B1 + "\treplaced\tété\n" + B1 + "\tcreated\t\\xffx\\x0a\n", text);
     }
 
+    @Test void aMoveKeepsBothNamesWhateverTheyHold() {
+        List<Entry> entries = List.of(
+                new Entry(B1, Kind.MOVED, "old dir/f", false, "new dir/f"),
+                new Entry(B1, Kind.MOVED, "tab\told/\u00ff", false, "tab\tnew/\u00ff"));
+        byte[] bytes = Journal.encode(entries);
+        assertEquals(B1 + "\tmoved\told dir/f\tnew dir/f\n", new String(bytes, StandardCharsets.UTF_8).split("(?<=\n)")[0]);
+        assertEquals(new Journal.Read(entries, 0), Journal.decode(bytes));
+        // a moved line without its new name, with an empty one, or naming a directory is not one
+        String bad = B1 + "\tmoved\tx\n" + B1 + "\tmoved\tx\t\n" + B1 + "\tmoved\tx/\ty\n";
+        assertEquals(new Journal.Read(List.of(), 3), Journal.decode(bad.getBytes(StandardCharsets.UTF_8)));
+    }
+
     @Test void aTornOrForeignLineIsSkippedAndCounted() {
         String good = B1 + "\tcreated\tok\n";
         String text = good + "garbage\n" + B1 + "\tmoved\tx\n" + "2026-12-01T08:15:02Z\tcreated\tx\n"

@@ -34,6 +34,8 @@ class RestorePlannerTest {
         final List<String> batches = new ArrayList<>();
         final List<TreeMap<String, String>> after = new ArrayList<>();
         final java.util.Set<String> unlisted = new java.util.HashSet<>();
+        /** Old name → new name of the files of directories moved away without copies in this batch (MovedAway). */
+        final Map<String, String> movedAway = new java.util.HashMap<>();
         String batch;
 
         void batch(Runnable ops) {
@@ -41,6 +43,7 @@ class RestorePlannerTest {
             batches.add(batch);
             TreeMap<String, String> before = new TreeMap<>(mirror);
             unlisted.clear();
+            movedAway.clear();
             ops.run();
             java.util.TreeSet<String> paths = new java.util.TreeSet<>(before.keySet());
             paths.addAll(mirror.keySet());
@@ -48,7 +51,11 @@ class RestorePlannerTest {
                 String old = before.get(p), now = mirror.get(p);
                 boolean typeChanged = old != null && now != null && DIR.equals(old) != DIR.equals(now);
                 if (old != null && (now == null || typeChanged)) {
-                    if (!DIR.equals(old)) keep(p, old);
+                    if (movedAway.containsKey(p) && !DIR.equals(old)) {
+                        journal.add(new Entry(batch, Kind.MOVED, p, false, movedAway.get(p)));
+                        continue;
+                    }
+                    if (!DIR.equals(old) && !movedAway.containsKey(p)) keep(p, old);
                     journal.add(new Entry(batch, Kind.DELETED, p, DIR.equals(old)));
                 }
             }
@@ -99,6 +106,18 @@ class RestorePlannerTest {
             delete(from);
         }
 
+        /**
+         * A directory rename as the agent sends it with history when the move linked every file: the new names
+         * itemized, the old name deleted without copies, a moved line per file (see MovedAway).
+         */
+        void moveUncopied(String from, String to) {
+            for (String p : mirror.subMap(from + "/", from + "0").keySet()) {
+                movedAway.put(p, to + p.substring(from.length()));
+            }
+            movedAway.put(from, to);
+            move(from, to, true);
+        }
+
         private void keep(String path, String old) {
             history.computeIfAbsent(batch, b -> new TreeMap<>()).put(path, old);
         }
@@ -122,8 +141,8 @@ class RestorePlannerTest {
             TreeMap<String, String> out = new TreeMap<>();
             for (RestorePlanner.Item i : plan.items()) {
                 String content = switch (i.source()) {
-                    case MIRROR -> mirror.get(i.path());
-                    case HISTORY -> i.node().type() == Listing.Type.DIR ? DIR : history.get(i.batch()).get(i.path());
+                    case MIRROR -> mirror.get(i.at());
+                    case HISTORY -> i.node().type() == Listing.Type.DIR ? DIR : history.get(i.batch()).get(i.at());
                     case EMPTY_DIR -> DIR;
                 };
                 out.put(i.path(), content);
@@ -176,6 +195,55 @@ class RestorePlannerTest {
         t.batch(() -> t.write("tree/sub/f3", "recreated"));
         t.batch(() -> t.write("tree/sub/f3", "rewritten"));
         t.assertEveryStepRestoresExactly();
+    }
+
+    @Test void aTreeMovedWithoutCopiesThenHalfDeletedThenRecreatedAtAnOldPathEachStepExactly() {
+        Target t = new Target();
+        t.batch(() -> {
+            for (int i = 0; i < 10; i++) t.write("tree/sub/f" + i, "v1-" + i);
+            t.write("tree/top", "top");
+            t.mkdirs("tree/empty");
+            t.write("other", "o");
+        });
+        t.batch(() -> t.moveUncopied("tree", "renamed"));
+        t.batch(() -> {
+            for (int i = 0; i < 5; i++) t.delete("renamed/sub/f" + i);
+            t.write("renamed/sub/f7", "changed after the move");
+            t.delete("renamed/top");
+        });
+        t.batch(() -> t.write("tree/sub/f3", "recreated"));
+        t.batch(() -> t.write("tree/sub/f3", "rewritten"));
+        t.assertEveryStepRestoresExactly();
+        assertTrue(t.history.getOrDefault(t.batches.get(1), new TreeMap<>()).isEmpty(), "the move kept no copies");
+        Instant beforeMove = Layout.batchTime(t.batches.get(1)).orElseThrow().minusMillis(1);
+        RestorePlanner.Plan old = t.plan(beforeMove, List.of("tree/sub"));
+        TreeMap<String, String> expected = new TreeMap<>(t.after.get(0).subMap("tree/sub", true, "tree/sub0", false));
+        expected.put("tree", DIR); // rsync's implied directory
+        assertEquals(expected, t.restored(old));
+        RestorePlanner.Item f7 = old.items().stream().filter(i -> i.path().equals("tree/sub/f7")).findFirst().orElseThrow();
+        assertEquals("renamed/sub/f7", f7.at()); // the copy the change after the move kept, under the new name
+        assertEquals(RestorePlanner.Source.HISTORY, f7.source());
+    }
+
+    @Test void movedAgainAndBackEachStepExactly() {
+        Target t = new Target();
+        t.batch(() -> { t.write("a/x", "1"); t.write("a/d/y", "2"); });
+        t.batch(() -> t.moveUncopied("a", "b"));
+        t.batch(() -> t.moveUncopied("b", "c"));
+        t.batch(() -> t.write("c/d/y", "3"));
+        t.batch(() -> t.moveUncopied("c", "a"));
+        t.batch(() -> t.delete("a/x"));
+        t.assertEveryStepRestoresExactly();
+    }
+
+    @Test void aMovedFileWhoseLaterCopyWasPrunedIsReportedUnavailable() {
+        Target t = new Target();
+        t.batch(() -> t.write("a/x", "1"));
+        t.batch(() -> t.moveUncopied("a", "b"));
+        t.batch(() -> t.write("b/x", "2"));
+        t.history.remove(t.batches.get(2)); // retention took the copy of b/x that the change kept
+        RestorePlanner.Plan p = t.plan(Layout.batchTime(t.batches.get(1)).orElseThrow().minusMillis(1), List.of());
+        assertEquals(List.of(new RestorePlanner.Unavailable("a/x", t.batches.get(1), Kind.MOVED)), p.unavailable());
     }
 
     @Test void aMoveWhoseLinksWereNotItemizedIsCoveredByItsCreatedDirectory() {

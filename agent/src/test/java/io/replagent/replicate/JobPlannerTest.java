@@ -127,6 +127,21 @@ class JobPlannerTest {
                 .anyMatch(j -> j.argv().contains("--ignore-existing")), "without history a move is as before");
     }
 
+    @Test void theOldNamesOfMovesTheJournalAccountsForAreDeletedWithoutCopiesTheOtherDeletesKeepThem() {
+        JobPlanner batch = planner.forBatch("2026-12-01T08:15:02.123Z");
+        List<JobPlanner.Job> jobs = batch.plan(work(List.of(new JobPlanner.Move("m0", "moved")), new Entry("m0", State.DELETED, true),
+                new Entry("gone", State.DELETED, false), new Entry("new", State.CREATED, false)), true, -1, true);
+        List<JobPlanner.Job> split = batch.withoutCopies(jobs, Set.of("m0"));
+        assertEquals(List.of(new Planned(Kind.MOVE, 0, List.of("moved"), "-"), new Planned(Kind.BATCH, 1, List.of("new"), "named+fuzzy"),
+                new Planned(Kind.DELETES, 2, List.of("gone"), "named"), new Planned(Kind.DELETES, 2, List.of("m0"), "named")),
+                split.stream().map(JobPlannerTest::planned).toList());
+        assertTrue(split.get(2).argv().contains("--backup"), "the other deletes keep their copies");
+        assertFalse(split.get(3).argv().stream().anyMatch(a -> a.startsWith("--backup")), split.get(3).argv().toString());
+        assertTrue(split.get(3).argv().contains("--delete-missing-args"));
+        assertEquals(jobs, batch.withoutCopies(jobs, Set.of()), "nothing accounted for: as planned");
+        assertEquals(jobs, batch.withoutCopies(jobs, Set.of("elsewhere")));
+    }
+
     @Test void largeListsAreSpreadOverTheProcesses() {
         Entry[] many = new Entry[12_000];
         for (int i = 0; i < many.length; i++) many[i] = new Entry(String.format("f%05d", i), State.CHANGED, false);

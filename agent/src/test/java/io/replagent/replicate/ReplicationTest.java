@@ -530,6 +530,46 @@ class ReplicationTest {
         assertTrue(journal.stream().noneMatch(e -> e.path().startsWith(".agent")), journal.toString());
     }
 
+    /**
+     * With history, a renamed directory whose files the move linked whole is deleted at its old name keeping no copies:
+     * the journal has a moved line per file (written before the delete), and a restore as of before the rename has the
+     * old tree, from the new names' inodes.
+     */
+    @Test void withHistoryADirectoryRenamedWholeKeepsNoCopiesAndRestoresFromItsNewNames() throws Exception {
+        Path src = source();
+        Path dst = Files.createDirectories(tmp.resolve("dst"));
+        Random random = new Random(11);
+        for (int i = 0; i < 40; i++) write(src.resolve("tree/sub" + i % 4 + "/f" + i), 1000 + i, random);
+        Target kept = new Target("t", new Target.Local(dst), Optional.empty(), Optional.empty(),
+                Optional.of(io.replagent.state.Retention.FOREVER));
+        Replication r = start(Watches.state(tmp, Watches.watch(src, kept)));
+        Trees.awaitEqual(src, dst, CONVERGE);
+        await(() -> target(r).state().equals("idle"), "idle after the initial sync");
+        Path before = tmp.resolve("before");
+        Trees.copy(src, before);
+        Thread.sleep(50);
+        java.time.Instant beforeMove = java.time.Instant.now();
+        Thread.sleep(50);
+        Files.move(src.resolve("tree"), src.resolve("moved"));
+        Trees.awaitEqual(src, dst, CONVERGE);
+        await(() -> target(r).state().equals("idle"), "idle after the rename");
+        try (Stream<Path> all = Files.walk(dst.resolve(".agent/history"))) {
+            assertEquals(List.of(), all.filter(Files::isRegularFile).toList(), "no copies kept\n" + log());
+        } catch (java.nio.file.NoSuchFileException none) {
+            // no batch kept anything yet: no history directory either
+        }
+        Map<String, byte[]> segments = io.replagent.history.JournalSpool.of(tmp.resolve("state"), "w", "t").segments();
+        List<io.replagent.history.Journal.Entry> moved = io.replagent.history.Journal.read(segments).entries().stream()
+                .filter(e -> e.kind() == io.replagent.history.Journal.Kind.MOVED).toList();
+        assertEquals(40, moved.size(), moved.toString());
+        for (io.replagent.history.Journal.Entry e : moved) assertEquals("moved" + e.path().substring("tree".length()), e.to());
+        Path to = tmp.resolve("restored");
+        io.replagent.history.Restore.run(io.replagent.history.HistoryStore.of(kept, Map.of()), segments, beforeMove, List.of(),
+                to, (f, b) -> {});
+        Trees.assertEqual(before, to);
+        Trees.assertEqual(to, before);
+    }
+
     /** #10 defect 5: drift on the target (changed keeping size and mtime, deleted, added) is found, then repaired. */
     @BothBackends void anAuditFindsDriftOnTheTargetAndRepairsIt(Settings.WatchBackend backend) throws Exception {
         RsyncDaemon d = daemon("d");
