@@ -213,6 +213,25 @@ class ApplyCommandTest {
         }
     }
 
+    /** -Xrs (say in AGENT_JAVA_OPTS): the JVM keeps SIGHUP from Java, it would end the agent; said the same way. */
+    @Test void withXrsSighupWouldEndTheAgentAndItSaysSo() throws Exception {
+        Path host = root.resolve("xrs");
+        Files.createDirectories(host.resolve("srv/source"));
+        Path state = AgentProcess.writeLoopbackState(host);
+        Path socket = host.resolve("run/agent/agent.sock");
+        try (AgentProcess agent = AgentProcess.start(List.of("env", "JDK_JAVA_OPTIONS=-Xrs"), state, host, socket,
+                AgentProcess.ENV, host.resolve("agent.log"), false)) {
+            assertEquals("default", sighup(agent.process().pid()), agent.log());
+            assertTrue(agent.log().contains("warn SIGHUP is reserved by the JVM (-Xrs, in AGENT_JAVA_OPTS?)"), agent.log());
+            JsonNode json = statusJson(socket);
+            assertEquals("reserved", json.path("agent").path("sighup").asString(), json.toPrettyString());
+            assertTrue(json.path("health").toString().contains("\"rule\":\"sighup.reserved\",\"check\":\"reload\",\"verdict\":\"warn\""),
+                    json.toPrettyString());
+        } finally {
+            CliFixture.stopDaemon(host.resolve("run/rsyncd.pid"));
+        }
+    }
+
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private static JsonNode statusJson(Path socket) {
