@@ -5,6 +5,7 @@ import io.replagent.converge.ApplyLock;
 import io.replagent.converge.Converger;
 import io.replagent.converge.Plan;
 import io.replagent.converge.PlanRenderer;
+import io.replagent.health.Health;
 import io.replagent.replicate.Replication;
 import io.replagent.state.State;
 import io.replagent.state.StateFile;
@@ -169,7 +170,11 @@ final class ApplyCommand implements AgentCommand {
         }, "shutdown");
         Runtime.getRuntime().addShutdownHook(shutdown);
         // SIGHUP (systemctl reload): the state file is read again; a bad one is refused and replication goes on
-        Signals.onHangup(reloader::request);
+        Signals.Hangup hangup = Signals.onHangup(reloader::request);
+        reloader.hangup(hangup);
+        // not answered (nohup, -Xrs): said once here, and by status and doctor for as long as it runs
+        Health.sighup(RunningState.label(hangup))
+                .ifPresent(f -> log.warn(f.cause() + "; " + f.fix()));
         try {
             replication.start();
         } catch (IOException e) {
@@ -181,7 +186,8 @@ final class ApplyCommand implements AgentCommand {
         }
         services.started();
         log.plain(Log.Level.INFO, "agent: replicating " + state.watches().size() + " watch(es); control socket "
-                + state.settings().controlSocket() + " (agent status, agent console); stop with SIGTERM, reload with SIGHUP");
+                + state.settings().controlSocket() + " (agent status, agent console); stop with SIGTERM, "
+                + (hangup == Signals.Hangup.HANDLED ? "reload with SIGHUP" : "restart to reload"));
         replication.runUntilStopped();
         closeQuietly(control);
         return converged;

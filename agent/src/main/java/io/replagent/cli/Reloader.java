@@ -7,6 +7,7 @@ import io.replagent.state.InvalidStateException;
 import io.replagent.state.State;
 import io.replagent.state.StateFile;
 import io.replagent.system.Log;
+import io.replagent.system.Signals;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -17,6 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * SIGHUP (systemctl reload): the state file read again. Invalid: the agent goes on with the state it runs, the problems
@@ -40,7 +42,7 @@ final class Reloader implements AutoCloseable {
                 return t;
             }, new ThreadPoolExecutor.DiscardPolicy());
     private volatile State state;
-    private volatile RunningState running;
+    private final AtomicReference<RunningState> running;
 
     Reloader(StateFileOptions options, boolean autoApprove, Duration lockTimeout, State state, RunningState running, Io io,
              Log log, Replication replication, Services services) {
@@ -48,7 +50,7 @@ final class Reloader implements AutoCloseable {
         this.autoApprove = autoApprove;
         this.lockTimeout = lockTimeout;
         this.state = state;
-        this.running = running;
+        this.running = new AtomicReference<>(running);
         this.io = io;
         this.log = log;
         this.replication = replication;
@@ -60,7 +62,12 @@ final class Reloader implements AutoCloseable {
     }
 
     RunningState running() {
-        return running;
+        return running.get();
+    }
+
+    /** What SIGHUP does in this process, for status and doctor. */
+    void hangup(Signals.Hangup hangup) {
+        running.updateAndGet(r -> r.withHangup(hangup));
     }
 
     /** From the signal handler: queues a reload (at most one waits behind a running one). */
@@ -111,7 +118,7 @@ final class Reloader implements AutoCloseable {
         }
         services.reloaded(next);
         state = next;
-        running = running.reloaded(new RunningState.Reload(Instant.now(), true, List.of(), changes), loaded.sha256());
+        running.updateAndGet(r -> r.reloaded(new RunningState.Reload(Instant.now(), true, List.of(), changes), loaded.sha256()));
         if (changes.isEmpty()) log.info("reload: " + file + " applied, nothing to change in the replication");
         for (String change : changes) log.info("reload: " + change);
     }
@@ -120,7 +127,7 @@ final class Reloader implements AutoCloseable {
         log.error("reload refused, " + why + "; the agent goes on with the state it runs (" + problems.size()
                 + " problem" + (problems.size() == 1 ? "" : "s") + "):");
         problems.forEach(p -> log.error("  " + p));
-        running = running.reloaded(new RunningState.Reload(Instant.now(), false, problems, List.of()), null);
+        running.updateAndGet(r -> r.reloaded(new RunningState.Reload(Instant.now(), false, problems, List.of()), null));
     }
 
     @Override public void close() {

@@ -1,6 +1,7 @@
 package io.replagent.cli;
 
 import io.replagent.state.StateFile;
+import io.replagent.system.Signals;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,13 +11,15 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
  * Which state a running agent runs: its file (absolute, or "-" for stdin) and the SHA-256 of the bytes it loaded.
- * Served in the status's "agent" block together with the file's hash now, so status and doctor notice an edit.
+ * Served in the status's "agent" block together with the file's hash now, so status and doctor notice an edit; and
+ * whether SIGHUP reloads it at all ({@code sighup}: null until the handler is installed).
  */
-record RunningState(String file, String sha256, Reload lastReload) {
+record RunningState(String file, String sha256, Reload lastReload, Signals.Hangup sighup) {
 
     /**
      * The last SIGHUP's outcome: applied (the changes made) or refused (the state file's problems, FILE:LINE:COL), the
@@ -31,21 +34,35 @@ record RunningState(String file, String sha256, Reload lastReload) {
 
     static RunningState of(String argument, String sha256) {
         return new RunningState(argument.equals("-") ? "-" : Path.of(argument).toAbsolutePath().normalize().toString(), sha256,
-                null);
+                null, null);
+    }
+
+    /** Once the SIGHUP handler was asked for: whether a reload can be asked for with a signal. */
+    RunningState withHangup(Signals.Hangup hangup) {
+        return new RunningState(file, sha256, lastReload, hangup);
+    }
+
+    /** As the status shows it: handled, ignored, reserved. */
+    static String label(Signals.Hangup hangup) {
+        return hangup.name().toLowerCase(Locale.ROOT);
     }
 
     /** After a reload: the state it runs now (a refused one keeps the hash it had). */
     RunningState reloaded(Reload reload, String newSha256) {
-        return new RunningState(file, reload.ok() ? newSha256 : sha256, reload);
+        return new RunningState(file, reload.ok() ? newSha256 : sha256, reload, sighup);
     }
 
-    /** The "agent" block of the served status: pid, version, the state file and its hash when loaded and now. */
+    /**
+     * The "agent" block of the served status: pid, version, the state file and its hash when loaded and now, what SIGHUP
+     * does ("handled": reloads; "ignored": nothing, started under nohup; "reserved": the JVM's -Xrs, it ends the agent).
+     */
     Map<String, Object> describe() {
         Map<String, Object> agent = new LinkedHashMap<>();
         agent.put("pid", ProcessHandle.current().pid());
         agent.put("version", VersionCommand.version());
         agent.put("state_file", file);
         agent.put("state_sha256", sha256);
+        if (sighup != null) agent.put("sighup", label(sighup));
         if (lastReload != null) {
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("at", lastReload.at().toString());

@@ -22,7 +22,7 @@ final class StatusCommand implements AgentCommand {
                         + "queue, oldest change, last success, failures) and what is wrong, each with its fix",
                 "0:the agent runs and is healthy", "1:error (no agent answers, an invalid --state file)",
                 "3:the agent runs but is degraded (a paused target, failures waiting, a watch in error, inotify watches "
-                        + "at 90%% of the kernel limit, the state file changed since it started)", ExitCode.USAGE_HELP));
+                        + "at 90%% of the kernel limit, the state file changed since it started, SIGHUP ignored so it cannot reload)", ExitCode.USAGE_HELP));
         spec.addOption(Specs.flag("--json", "the status JSON (the status file's, plus \"agent\" and \"health\")"));
         return spec;
     }

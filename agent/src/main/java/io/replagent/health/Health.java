@@ -7,6 +7,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The one health model: findings with a verdict, a cause and a fix, computed by pure rules from what the caller
@@ -45,6 +46,14 @@ public final class Health {
     /** The running agent's snapshot: the status JSON (with its "agent" block when served by the agent) and limits. */
     public static List<Finding> status(JsonNode status, JsonNode limits) {
         return StatusRules.of(status, limits);
+    }
+
+    /**
+     * What SIGHUP does in the running agent, as its status says ({@code handled}, {@code ignored}, {@code reserved}):
+     * the finding when it does not reload, the one status and doctor show.
+     */
+    public static Optional<Finding> sighup(String sighup) {
+        return Rule.evaluate(StatusRules.SIGHUP, sighup, null).stream().findFirst();
     }
 
     public static List<Finding> plan(Plan plan) {

@@ -25,6 +25,8 @@ final class StatusRules {
     record Agent(JsonNode status, JsonNode limits) {
         JsonNode agent() { return status.path("agent"); }
         String file() { return text(agent(), "state_file"); }
+        /** SIGHUP reloads, as far as the status tells (an older agent does not say: it did). */
+        boolean reloads() { return text(agent(), "sighup").isEmpty() || text(agent(), "sighup").equals("handled"); }
     }
 
     record Watch(JsonNode json) {
@@ -64,8 +66,9 @@ final class StatusRules {
                             && !text(a.agent(), "state_sha256").equals(text(a.agent(), "state_file_sha256")),
                     Verdict.WARN,
                     a -> "running state differs from the file: " + a.file() + " changed since the agent started",
-                    a -> "reload the agent to run it (systemctl reload agent, or kill -HUP its pid); 'agent plan " + a.file()
-                            + "' shows what it changes on this host"),
+                    a -> (a.reloads() ? "reload the agent to run it (systemctl reload agent, or kill -HUP its pid)"
+                            : "restart the agent to run it (systemctl restart agent): SIGHUP does not reload this one")
+                            + "; 'agent plan " + a.file() + "' shows what it changes on this host"),
             new Rule<>("state.reload_failed", "reload", a -> a.agent().path("last_reload").has("ok")
                             && !a.agent().path("last_reload").path("ok").asBoolean(), Verdict.WARN,
                     a -> "the reload at " + text(a.agent().path("last_reload"), "at") + " was refused, the agent runs the state "
@@ -81,6 +84,21 @@ final class StatusRules {
                     a -> "inotify watches " + a.limits().path("watches_used").asLong() + " of fs.inotify.max_user_watches "
                             + a.limits().path("max_user_watches").asLong(),
                     a -> "raise settings.inotify.max_user_watches and apply (new directories are not watched at the limit)"));
+
+    /**
+     * What SIGHUP does in the running agent (its status's {@code agent.sighup}): nothing to say when it reloads. The
+     * agent logs the same finding when it starts.
+     */
+    static final List<Rule<String>> SIGHUP = List.of(
+            new Rule<>("sighup.ignored", "reload", s -> s.equals("ignored"), Verdict.WARN,
+                    s -> "SIGHUP is ignored by this process (started under nohup, or by a parent that ignores SIGHUP): "
+                            + "'systemctl reload' and 'kill -HUP' do not reload the state file",
+                    s -> "start the agent without nohup (systemctl start agent) so SIGHUP reloads; until then restart it "
+                            + "to run an edited state"),
+            new Rule<>("sighup.reserved", "reload", s -> s.equals("reserved"), Verdict.WARN,
+                    s -> "SIGHUP is reserved by the JVM (-Xrs, in AGENT_JAVA_OPTS?): SIGHUP ends the agent at once "
+                            + "instead of reloading the state file",
+                    s -> "start the agent without -Xrs so SIGHUP reloads; until then restart it to run an edited state"));
 
     static final List<Rule<Watch>> WATCH = List.of(
             new Rule<>("watch.error", "watching", w -> !text(w.json(), "error").isEmpty(), Verdict.FAIL,
@@ -150,6 +168,7 @@ final class StatusRules {
 
     static List<Finding> of(JsonNode status, JsonNode limits) {
         List<Finding> found = new ArrayList<>(Rule.evaluate(AGENT, new Agent(status, limits), null));
+        found.addAll(Rule.evaluate(SIGHUP, text(status.path("agent"), "sighup"), null));
         for (JsonNode watch : status.path("watches")) {
             Watch w = new Watch(watch);
             found.addAll(Rule.evaluate(WATCH, w, "watch " + w.name()));

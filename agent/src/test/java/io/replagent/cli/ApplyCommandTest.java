@@ -20,6 +20,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 @Tag("e2e")
 class ApplyCommandTest {
@@ -165,8 +167,86 @@ class ApplyCommandTest {
             Files.writeString(host.resolve("srv/source/after-hup"), "y");
             while (!Files.exists(host.resolve("srv/backup/after-hup")) && System.nanoTime() < deadline) Thread.sleep(50);
             assertTrue(Files.exists(host.resolve("srv/backup/after-hup")), "still replicating: " + agent.log());
+            // it reloads, so nothing says otherwise
+            assertEquals("caught", sighup(agent.process().pid()), "the kernel's view of SIGHUP");
+            assertFalse(agent.log().contains("SIGHUP is"), agent.log());
+            JsonNode status = statusJson(socket);
+            assertEquals("handled", status.path("agent").path("sighup").asString(), status.toPrettyString());
+            assertFalse(status.path("health").toString().contains("sighup."), status.toPrettyString());
         } finally {
             CliFixture.stopDaemon(host.resolve("run/rsyncd.pid"));
         }
+    }
+
+    /**
+     * Started under nohup, SIGHUP stays ignored (the JVM installs no handler over an inherited SIG_IGN): systemctl reload
+     * did nothing and nothing said so. Now the log says it at start, and status and doctor for as long as it runs.
+     */
+    @Test void underNohupSighupCannotReloadAndTheAgentSaysSoInItsLogStatusAndDoctor() throws Exception {
+        Path host = root.resolve("nohup");
+        Files.createDirectories(host.resolve("srv/source"));
+        Files.writeString(host.resolve("srv/source/file"), "x");
+        Path state = AgentProcess.writeLoopbackState(host);
+        Path socket = host.resolve("run/agent/agent.sock");
+        try (AgentProcess agent = AgentProcess.start(List.of("nohup"), state, host, socket, AgentProcess.ENV,
+                host.resolve("agent.log"), true)) {
+            assertEquals("ignored", sighup(agent.process().pid()), "nohup left SIGHUP ignored: " + agent.log());
+            assertTrue(agent.log().contains("warn SIGHUP is ignored by this process (started under nohup, or by a parent that "
+                    + "ignores SIGHUP): 'systemctl reload' and 'kill -HUP' do not reload the state file; start the agent "
+                    + "without nohup (systemctl start agent) so SIGHUP reloads"), agent.log());
+            assertTrue(agent.log().contains("stop with SIGTERM, restart to reload"), agent.log());
+
+            CliFixture.Run status = CliFixture.run(List.of("status", "--socket", socket.toString()), "", false);
+            assertEquals(3, status.exit(), "degraded: " + status.out() + status.err());
+            assertTrue(status.out().contains("warn  reload: SIGHUP is ignored by this process"), status.out());
+            JsonNode json = statusJson(socket);
+            assertEquals("ignored", json.path("agent").path("sighup").asString(), json.toPrettyString());
+
+            CliFixture.Run doctor = CliFixture.run(List.of("doctor", "--socket", socket.toString(), "--json"), "", false);
+            JsonNode finding = null;
+            for (JsonNode f : JSON.readTree(doctor.out()).path("findings")) if (f.path("rule").asString().equals("sighup.ignored")) finding = f;
+            assertTrue(finding != null && finding.path("verdict").asString().equals("warn"), doctor.out());
+            assertTrue(finding.path("fix").asString().startsWith("start the agent without nohup"), doctor.out());
+            assertTrue(agent.process().isAlive(), agent.log());
+        } finally {
+            CliFixture.stopDaemon(host.resolve("run/rsyncd.pid"));
+        }
+    }
+
+    /** -Xrs (say in AGENT_JAVA_OPTS): the JVM keeps SIGHUP from Java, it would end the agent; said the same way. */
+    @Test void withXrsSighupWouldEndTheAgentAndItSaysSo() throws Exception {
+        Path host = root.resolve("xrs");
+        Files.createDirectories(host.resolve("srv/source"));
+        Path state = AgentProcess.writeLoopbackState(host);
+        Path socket = host.resolve("run/agent/agent.sock");
+        try (AgentProcess agent = AgentProcess.start(List.of("env", "JDK_JAVA_OPTIONS=-Xrs"), state, host, socket,
+                AgentProcess.ENV, host.resolve("agent.log"), false)) {
+            assertEquals("default", sighup(agent.process().pid()), agent.log());
+            assertTrue(agent.log().contains("warn SIGHUP is reserved by the JVM (-Xrs, in AGENT_JAVA_OPTS?)"), agent.log());
+            JsonNode json = statusJson(socket);
+            assertEquals("reserved", json.path("agent").path("sighup").asString(), json.toPrettyString());
+            assertTrue(json.path("health").toString().contains("\"rule\":\"sighup.reserved\",\"check\":\"reload\",\"verdict\":\"warn\""),
+                    json.toPrettyString());
+        } finally {
+            CliFixture.stopDaemon(host.resolve("run/rsyncd.pid"));
+        }
+    }
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private static JsonNode statusJson(Path socket) {
+        CliFixture.Run r = CliFixture.run(List.of("status", "--socket", socket.toString(), "--json"), "", false);
+        return JSON.readTree(r.out());
+    }
+
+    /** SIGHUP as the kernel has it for the process (/proc/PID/status): "ignored", "caught" (a handler) or "default". */
+    private static String sighup(long pid) throws java.io.IOException {
+        long ignored = 0;
+        long caught = 0;
+        for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
+            if (line.startsWith("SigIgn:")) ignored = Long.parseUnsignedLong(line.substring(7).strip(), 16);
+            if (line.startsWith("SigCgt:")) caught = Long.parseUnsignedLong(line.substring(7).strip(), 16);
+        }
+        return (ignored & 1) != 0 ? "ignored" : (caught & 1) != 0 ? "caught" : "default"; // bit 0: signal 1, SIGHUP
     }
 }

@@ -1,12 +1,15 @@
 package io.replagent.cli;
 
 import io.replagent.state.StateFile;
+import io.replagent.system.Signals;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -40,5 +43,16 @@ class RunningStateTest {
         Map<String, Object> stdin = RunningState.of("-", "aa").describe();
         assertEquals("-", stdin.get("state_file"));
         assertFalse(stdin.containsKey("state_file_sha256") || stdin.containsKey("state_file_error"));
+    }
+
+    @Test
+    void whatSighupDoesIsShownOnceKnownAndOutlivesAReload() {
+        RunningState running = RunningState.of("-", "aa");
+        assertFalse(running.describe().containsKey("sighup"), "not asked for yet");
+        RunningState ignored = running.withHangup(Signals.Hangup.IGNORED);
+        assertEquals("ignored", ignored.describe().get("sighup"));
+        assertEquals("handled", running.withHangup(Signals.Hangup.HANDLED).describe().get("sighup"));
+        RunningState reloaded = ignored.reloaded(new RunningState.Reload(Instant.EPOCH, true, List.of(), List.of()), "bb");
+        assertEquals("ignored", reloaded.describe().get("sighup"));
     }
 }

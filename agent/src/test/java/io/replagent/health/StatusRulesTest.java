@@ -126,6 +126,40 @@ class StatusRulesTest {
                 + "},\"watches\":[]}");
     }
 
+    /** Whether SIGHUP reloads the running agent (its agent.sighup); an older agent does not say, and did. */
+    static Stream<Arguments> sighup() {
+        return Stream.of(
+                Arguments.of("", List.of("agent.running ok")),
+                Arguments.of(",\"sighup\":\"handled\"", List.of("agent.running ok")),
+                Arguments.of(",\"sighup\":\"ignored\"", List.of("agent.running ok", "sighup.ignored warn")),
+                Arguments.of(",\"sighup\":\"reserved\"", List.of("agent.running ok", "sighup.reserved warn")),
+                // an edited state: the fix is a restart when a reload cannot be asked for
+                Arguments.of(",\"state_file_sha256\":\"bb\",\"sighup\":\"ignored\"",
+                        List.of("agent.running ok", "state.changed warn", "sighup.ignored warn")));
+    }
+
+    @ParameterizedTest
+    @MethodSource("sighup")
+    void reloadBySighupAvailableOrNot(String fields, List<String> expected) {
+        assertEquals(expected, verdicts(withAgent("\"state_sha256\":\"aa\"" + fields), LIMITS));
+    }
+
+    @Test
+    void anIgnoredSighupNamesTheCauseAndTheFix() {
+        Finding ignored = StatusRules.of(withAgent("\"sighup\":\"ignored\""), LIMITS).get(1);
+        assertEquals(new Finding("sighup.ignored", "reload", Verdict.WARN,
+                "SIGHUP is ignored by this process (started under nohup, or by a parent that ignores SIGHUP): "
+                        + "'systemctl reload' and 'kill -HUP' do not reload the state file",
+                "start the agent without nohup (systemctl start agent) so SIGHUP reloads; until then restart it to run an "
+                        + "edited state"), ignored);
+        assertEquals(java.util.Optional.of(ignored), Health.sighup("ignored"), "the line the agent logs at start");
+        assertEquals(java.util.Optional.empty(), Health.sighup("handled"));
+        Finding changed = StatusRules.of(withAgent("\"state_sha256\":\"aa\",\"state_file_sha256\":\"bb\",\"sighup\":\"ignored\""),
+                LIMITS).get(1);
+        assertEquals("restart the agent to run it (systemctl restart agent): SIGHUP does not reload this one; "
+                + "'agent plan /etc/agent/state.yaml' shows what it changes on this host", changed.fix());
+    }
+
     @Test
     void theRunningStateAgainstItsFile() {
         assertEquals(List.of("agent.running ok"), verdicts(withAgent("\"state_sha256\":\"aa\",\"state_file_sha256\":\"aa\""), LIMITS));

@@ -80,8 +80,15 @@ public final class AgentProcess implements AutoCloseable {
     /** @param synced wait for a first successful sync too (else only for the control socket to answer) */
     public static AgentProcess start(Path state, Path root, Path socket, Map<String, String> env, Path log, boolean synced)
             throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(javaCommand(List.of("apply", state.toString(), "--root", root.toString(),
-                "--auto-approve"))).redirectErrorStream(true).redirectOutput(log.toFile());
+        return start(List.of(), state, root, socket, env, log, synced);
+    }
+
+    /** @param launcher what runs the agent's java, e.g. {@code nohup} (it execs, so the pid stays the agent's) */
+    public static AgentProcess start(List<String> launcher, Path state, Path root, Path socket, Map<String, String> env, Path log,
+                                     boolean synced) throws Exception {
+        List<String> command = new java.util.ArrayList<>(launcher);
+        command.addAll(javaCommand(List.of("apply", state.toString(), "--root", root.toString(), "--auto-approve")));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().putAll(env);
         AgentProcess agent = new AgentProcess(builder.start(), log);
         agent.awaitReady(socket, synced);
