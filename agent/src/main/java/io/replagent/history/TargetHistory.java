@@ -76,22 +76,24 @@ public final class TargetHistory {
     /**
      * Keeps what one batch's rsyncs did: written when this returns (an agent killed after it loses no line), fsynced
      * on the history's thread (a host crash may lose the last lines: their versions are kept, listed as "kept").
+     * False when they could not be written (said in the log).
      */
-    public void record(List<Journal.Entry> entries, Instant now) {
+    public boolean record(List<Journal.Entry> entries, Instant now) {
         try {
             spool.append(entries);
             if (pendingSince == null && !entries.isEmpty()) pendingSince = now;
         } catch (IOException e) {
             log.accept("error", "cannot write the history journal (the versions are kept, their creations may be "
                     + "missing from restores): " + e.getMessage());
-            return;
+            return false;
         }
-        if (!syncQueued.compareAndSet(false, true)) return; // the queued fsync will cover these lines too
+        if (!syncQueued.compareAndSet(false, true)) return true; // the queued fsync will cover these lines too
         try {
             worker.execute(this::sync);
         } catch (java.util.concurrent.RejectedExecutionException e) {
             sync(); // stopping
         }
+        return true;
     }
 
     private void sync() {

@@ -181,6 +181,7 @@ final class Delivery {
         }
         List<RsyncRunner.Result> done = runner.runAll(first);
         List<Journal.Entry> entries = new ArrayList<>();
+        List<Journal.Entry> movedAway = new ArrayList<>();
         Set<String> uncopied = new HashSet<>();
         boolean failed = false;
         for (int i = 0; i < first.size(); i++) {
@@ -193,18 +194,21 @@ final class Delivery {
             if (r.exit() != 0 || listing.isEmpty() || Itemized.destinationExisted(r.output())) continue;
             MovedAway.entries(batch, job.move().from(), job.move().to(), listing.get(), Itemized.linked(r.output()))
                     .ifPresent(moved -> {
-                        entries.addAll(moved);
+                        movedAway.addAll(moved);
                         uncopied.add(job.move().from());
                     });
         }
-        history.record(entries, parts.clock().instant()); // before the old names go: kill -9 then loses no version
-        List<JobPlanner.Job> later = plan.withoutCopies(rest, uncopied);
+        if (failed) uncopied.clear(); // the deletes do not run now: a later batch deletes the old names, keeping copies
+        else entries.addAll(movedAway);
+        // before the old names go: kill -9 then loses no version; unwritten, they keep their copies as any delete
+        boolean recorded = history.record(entries, parts.clock().instant());
+        List<JobPlanner.Job> later = recorded ? plan.withoutCopies(rest, uncopied) : rest;
         jobs.clear();
         jobs.addAll(first);
         jobs.addAll(later);
         results.addAll(done);
         results.addAll(runner.runAll(later, failed));
-        return first.size();
+        return recorded ? first.size() : 0;
     }
 
     /** What the on_batch hooks are told of a batch the target received in full. */

@@ -37,4 +37,17 @@ class VersionsTest {
                 Versions.of("docs", h, journal).stream().map(v -> v.path() + "@" + v.batch()).toList());
         assertEquals(List.of(), Versions.of("doc", h, journal));
     }
+
+    @Test void aFileMovedAwayWithoutACopyIsListedAsMovedWithItsNewName() {
+        TreeMap<String, Map<String, Listing.Node>> batches = new TreeMap<>();
+        batches.put(B1, Map.of("old", new Listing.Node(Listing.Type.DIR, 4096), "old/f", file(10)));
+        List<Entry> journal = List.of(new Entry(B1, Kind.REPLACED, "old/f", false),
+                new Entry(B2, Kind.DELETED, "old", true), new Entry(B2, Kind.MOVED, "old/f", false, "new/f"),
+                new Entry(B2, Kind.CREATED, "new/f", false));
+        assertEquals(List.of(
+                new Versions.Version("old/f", Layout.batchTime(B2).orElseThrow(), B2, -1, Kind.MOVED, "new/f"),
+                new Versions.Version("old/f", Layout.batchTime(B1).orElseThrow(), B1, 10, Kind.REPLACED)),
+                Versions.of("old", new Listing.History(batches), journal));
+        assertEquals(List.of(), Versions.of("new", new Listing.History(batches), journal), "a new name has no version before it");
+    }
 }
