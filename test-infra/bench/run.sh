@@ -10,8 +10,9 @@
 #                  and agent-before-fanotify (their state holds only what a359a3c understands), for "no slower than
 #                  before"
 #   SCALE10=1:     also startup20k --scale 10 (200,000 directories, past a default fs.inotify.max_user_watches):
-#                  agent-fanotify, agent-inotify with settings.inotify.ensure: raise (it raises the live limit, which
-#                  stays until reboot; the drop-in goes to the run's scratch), lsyncd-delay1, floor
+#                  agent-fanotify, agent-inotify with settings.inotify.ensure: raise (it raises the live limits; the
+#                  drop-in goes to the run's scratch, and the host's values are put back after the pass), lsyncd-delay1,
+#                  floor
 # Arguments go to every pass (e.g. --scale 0.2 --runs 1); a --workload among them replaces each pass's own list.
 # The harness is the shared checkout's: ../shared/bench/replbench from the repo root (a sibling shared/ of the
 # checkout); REPLBENCH=PATH names another one. It runs through replbench.py, which keeps the target's reserved
@@ -74,6 +75,14 @@ if [ "${HISTORY:-0}" = 1 ]; then
 fi
 if [ "${SCALE10:-0}" = 1 ]; then
   export AGENT_INOTIFY_ENSURE=raise
+  # the agent raises the live inotify limits the tree needs; the host gets its own values back after the pass
+  limits=$(sysctl -n fs.inotify.max_user_watches fs.inotify.max_user_instances fs.inotify.max_queued_events | tr '\n' ' ')
+  restore_limits() {
+    read -r watches instances queued <<<"$limits"
+    sysctl -q -w fs.inotify.max_user_watches="$watches" fs.inotify.max_user_instances="$instances" \
+      fs.inotify.max_queued_events="$queued" || true
+  }
+  trap restore_limits EXIT
   pass scale10 "agent-fanotify agent-inotify lsyncd-delay1 floor" startup20k "$@" --scale 10 --timeout 1800 --ready-timeout 900
 fi
 python3 "$here/report.py" "$out"
