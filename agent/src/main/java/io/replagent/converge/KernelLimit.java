@@ -73,6 +73,16 @@ final class KernelLimit implements Resource {
     }
 
     /**
+     * The value a sysctl.d drop-in keeps for this limit: the target, or the kernel's value now when that is higher. A
+     * drop-in is read at boot over the kernel's defaults, so a bare target would lower them: max_user_instances = 1
+     * (one per watch) would leave every other inotify user of the host without an instance after a reboot.
+     */
+    long persisted() throws IOException {
+        long target = target();
+        return target <= 0 ? 0 : Math.max(target, sysctl.read(name).orElse(0L));
+    }
+
+    /**
      * Counted once per converger: a busy tree must not make apply see a different plan than the one approved
      * (or the drop-in differ from the value written).
      */

@@ -7,8 +7,9 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * {@code ensure: raise} persists the limits it writes in a sysctl.d drop-in, so a reboot keeps them. Its content
- * depends on the watched trees (see {@link KernelLimit#target()}), so it is rendered when planned, not when built.
+ * {@code ensure: raise} persists the limits it writes in a sysctl.d drop-in, so a reboot keeps them, never below the
+ * kernel's values now ({@link KernelLimit#persisted()}). Its content depends on the watched trees and the kernel, so it
+ * is rendered when planned, not when built.
  */
 final class SysctlDropIn implements Resource {
 
@@ -27,8 +28,8 @@ final class SysctlDropIn implements Resource {
     private ManagedFile file() throws IOException {
         StringBuilder content = new StringBuilder("# Managed by agent: inotify limits the watches need.\n");
         for (KernelLimit limit : limits) {
-            long target = limit.target();
-            if (target > 0) content.append(limit.name()).append(" = ").append(target).append('\n');
+            long value = limit.persisted();
+            if (value > 0) content.append(limit.name()).append(" = ").append(value).append('\n');
         }
         return new ManagedFile("sysctl", path, content.toString().getBytes(StandardCharsets.UTF_8), 0644, Converger.ROOT, false, files, ownership);
     }
