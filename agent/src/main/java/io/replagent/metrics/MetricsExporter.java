@@ -135,7 +135,14 @@ public final class MetricsExporter implements AutoCloseable {
     @Override public void close() {
         if (server != null) server.close();
         if (textfileWriter != null) {
-            textfileWriter.shutdownNow();
+            // a write under way finishes first: interrupted, its channel would close mid-write (and warn), and it would
+            // race the last write for the same temp file
+            textfileWriter.shutdown();
+            try {
+                if (!textfileWriter.awaitTermination(5, TimeUnit.SECONDS)) textfileWriter.shutdownNow();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             try {
                 writeTextfile(textfile);
             } catch (IOException e) {

@@ -108,6 +108,20 @@ public class MetricsExporterTest {
         assertEquals(List.of(), warnings);
     }
 
+    @Test
+    void closingWhileAWriteIsUnderWayLetsItFinishWithoutAWarning(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("agent.prom");
+        List<String> warnings = new ArrayList<>();
+        for (int i = 0; i < 100; i++) { // a 1 ms interval: a write is often under way when close comes
+            MetricsExporter.start(new Settings.Metrics(Optional.empty(), Optional.of(file), Duration.ofMillis(1)), busySource(),
+                    "1", warnings::add).close();
+        }
+        assertEquals(List.of(), warnings);
+        try (var files = Files.list(dir)) {
+            assertEquals(List.of(file), files.toList(), "no temp file left");
+        }
+    }
+
     /** promtool's complaints about exposition text; empty when it passes. */
     public static List<String> promtool(String text) throws Exception {
         Process p = new ProcessBuilder("promtool", "check", "metrics").redirectErrorStream(true).start();
