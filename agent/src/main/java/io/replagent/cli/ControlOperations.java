@@ -9,7 +9,6 @@ import io.replagent.replicate.ReplicationStatus;
 import io.replagent.history.HistoryStore;
 import io.replagent.history.Journal;
 import io.replagent.history.JournalSpool;
-import io.replagent.history.Times;
 import io.replagent.history.Versions;
 import io.replagent.state.Secret;
 import io.replagent.state.Server;
@@ -105,11 +104,7 @@ final class ControlOperations {
             List<Journal.Entry> journal = Journal.read(store.journal(),
                     JournalSpool.of(state.get().settings().stateDir(), w.name(), t.name()).segments()).entries();
             var list = out.putArray(wt[0] + "/" + wt[1]);
-            for (Versions.Version v : Versions.of(raw, store.history(), journal)) {
-                ObjectNode o = list.addObject().put("time", Times.format(v.time())).put("size", v.size())
-                        .put("kind", VersionsCommand.kind(v)).put("path", io.replagent.tree.RawNames.display(v.path()));
-                if (v.movedTo() != null) o.put("moved_to", io.replagent.tree.RawNames.display(v.movedTo()));
-            }
+            for (Versions.Version v : Versions.of(raw, store.history(), journal)) VersionsCommand.json(list.addObject(), v);
         }
         return out;
     }

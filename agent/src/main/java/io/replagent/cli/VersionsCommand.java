@@ -45,11 +45,7 @@ final class VersionsCommand implements AgentCommand {
             out.put("target", t.get().target().name());
             out.put("path", RawNames.display(path));
             ArrayNode list = out.putArray("versions");
-            for (Versions.Version v : versions) {
-                ObjectNode o = list.addObject().put("time", Times.format(v.time())).put("size", v.size()).put("kind", kind(v))
-                        .put("path", RawNames.display(v.path()));
-                if (v.movedTo() != null) o.put("moved_to", RawNames.display(v.movedTo()));
-            }
+            for (Versions.Version v : versions) json(list.addObject(), v);
             io.out().println(out.toPrettyString());
         } else if (versions.isEmpty()) {
             io.out().println("no versions of " + RawNames.display(path) + " kept on target " + t.get().target().name());
@@ -62,6 +58,12 @@ final class VersionsCommand implements AgentCommand {
             }
         }
         return ExitCode.OK;
+    }
+
+    /** One version as the JSON of {@code versions --json} and of the control socket's {@code versions} has it. */
+    static void json(ObjectNode o, Versions.Version v) {
+        o.put("time", Times.format(v.time())).put("size", v.size()).put("kind", kind(v)).put("path", RawNames.display(v.path()));
+        if (v.movedTo() != null) o.put("moved_to", RawNames.display(v.movedTo()));
     }
 
     /** replaced, deleted or moved; "kept" when the journal line of the batch was lost (an agent killed mid-batch). */

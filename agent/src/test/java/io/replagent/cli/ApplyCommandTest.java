@@ -153,11 +153,10 @@ class ApplyCommandTest {
     /** Issue 11, smaller: SIGHUP ended the agent (exit 129) and the log said only "stopped". */
     /** A reload of the same state (ReloaderTest has the ones that change something): logged, nothing stops. */
     @Test void sighupWithAnUnchangedStateChangesNothingAndReplicationGoesOn() throws Exception {
-        Path host = root.resolve("hup");
-        Files.createDirectories(host.resolve("srv/source"));
-        Files.writeString(host.resolve("srv/source/file"), "x");
-        Path state = AgentProcess.writeLoopbackState(host);
-        Path socket = host.resolve("run/agent/agent.sock");
+        LoopbackHost h = loopbackHost("hup");
+        Path host = h.dir();
+        Path state = h.state();
+        Path socket = h.socket();
         try (AgentProcess agent = AgentProcess.start(state, host, socket, AgentProcess.ENV, host.resolve("agent.log"))) {
             assertEquals(0, new ProcessBuilder("kill", "-HUP", String.valueOf(agent.process().pid())).start().waitFor());
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
@@ -183,11 +182,10 @@ class ApplyCommandTest {
      * did nothing and nothing said so. Now the log says it at start, and status and doctor for as long as it runs.
      */
     @Test void underNohupSighupCannotReloadAndTheAgentSaysSoInItsLogStatusAndDoctor() throws Exception {
-        Path host = root.resolve("nohup");
-        Files.createDirectories(host.resolve("srv/source"));
-        Files.writeString(host.resolve("srv/source/file"), "x");
-        Path state = AgentProcess.writeLoopbackState(host);
-        Path socket = host.resolve("run/agent/agent.sock");
+        LoopbackHost h = loopbackHost("nohup");
+        Path host = h.dir();
+        Path state = h.state();
+        Path socket = h.socket();
         try (AgentProcess agent = AgentProcess.start(List.of("nohup"), state, host, socket, AgentProcess.ENV,
                 host.resolve("agent.log"), true)) {
             assertEquals("ignored", sighup(agent.process().pid()), "nohup left SIGHUP ignored: " + agent.log());
@@ -215,10 +213,10 @@ class ApplyCommandTest {
 
     /** -Xrs (say in AGENT_JAVA_OPTS): the JVM keeps SIGHUP from Java, it would end the agent; said the same way. */
     @Test void withXrsSighupWouldEndTheAgentAndItSaysSo() throws Exception {
-        Path host = root.resolve("xrs");
-        Files.createDirectories(host.resolve("srv/source"));
-        Path state = AgentProcess.writeLoopbackState(host);
-        Path socket = host.resolve("run/agent/agent.sock");
+        LoopbackHost h = loopbackHost("xrs");
+        Path host = h.dir();
+        Path state = h.state();
+        Path socket = h.socket();
         try (AgentProcess agent = AgentProcess.start(List.of("env", "JDK_JAVA_OPTIONS=-Xrs"), state, host, socket,
                 AgentProcess.ENV, host.resolve("agent.log"), false)) {
             assertEquals("default", sighup(agent.process().pid()), agent.log());
@@ -230,6 +228,15 @@ class ApplyCommandTest {
         } finally {
             CliFixture.stopDaemon(host.resolve("run/rsyncd.pid"));
         }
+    }
+
+    /** A host of the SIGHUP tests: a loopback state under root, one file in its source. */
+    private record LoopbackHost(Path dir, Path state, Path socket) {}
+
+    private LoopbackHost loopbackHost(String name) throws java.io.IOException {
+        Path host = root.resolve(name);
+        Files.writeString(Files.createDirectories(host.resolve("srv/source")).resolve("file"), "x");
+        return new LoopbackHost(host, AgentProcess.writeLoopbackState(host), host.resolve("run/agent/agent.sock"));
     }
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
