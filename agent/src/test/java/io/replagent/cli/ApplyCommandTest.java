@@ -220,7 +220,10 @@ class ApplyCommandTest {
         try (AgentProcess agent = AgentProcess.start(List.of("env", "JDK_JAVA_OPTIONS=-Xrs"), state, host, socket,
                 AgentProcess.ENV, host.resolve("agent.log"), false)) {
             assertEquals("default", sighup(agent.process().pid()), agent.log());
-            assertTrue(agent.log().contains("warn SIGHUP is reserved by the JVM (-Xrs, in AGENT_JAVA_OPTS?)"), agent.log());
+            String reserved = "warn SIGHUP is reserved by the JVM (-Xrs, in AGENT_JAVA_OPTS?)";
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos(); // not waited for ready: said after apply
+            while (!agent.log().contains(reserved) && agent.process().isAlive() && System.nanoTime() < deadline) Thread.sleep(50);
+            assertTrue(agent.log().contains(reserved), agent.log());
             JsonNode json = statusJson(socket);
             assertEquals("reserved", json.path("agent").path("sighup").asString(), json.toPrettyString());
             assertTrue(json.path("health").toString().contains("\"rule\":\"sighup.reserved\",\"check\":\"reload\",\"verdict\":\"warn\""),

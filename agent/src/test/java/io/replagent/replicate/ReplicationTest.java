@@ -154,7 +154,7 @@ class ReplicationTest {
         long sent = r.status().watches().get(0).targets().get(0).bytesSent() - before;
         long data = 300L * 16_384;
         assertTrue(sent < data / 20, "a renamed tree of " + data + " bytes re-sent " + sent + " bytes\n" + log());
-        assertTrue(log().contains("move paths=1"), log());
+        await(() -> log().contains("move paths=1"), "the move's line (logged just after the batch settles)");
     }
 
     @BothBackends void awkwardNamesArriveAsTheyAre(Settings.WatchBackend backend) throws Exception {
